@@ -1,0 +1,41 @@
+# vstar: one entry point for installing, testing, linting and benchmarking.
+#   make test     install into .venv (first run only) and run the default test suite
+#   make bench    throughput and memory benchmarks (bench/*.py)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# torch 2.14.1 lies on the CI machine's disk; elsewhere pip downloads it. Override with TORCH=...
+TORCH ?= torch==2.14.1 torchvision==0.29.1
+PYTEST_ARGS ?=
+
+.PHONY: install test test-all lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(TORCH)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+test: install
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-all: install
+	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check vstar_cli tests bench
+	$(VENV)/bin/ruff format --check vstar_cli tests bench
+
+format: install
+	$(VENV)/bin/ruff check --fix vstar_cli tests bench
+	$(VENV)/bin/ruff format vstar_cli tests bench
+
+bench: install
+	HF_HUB_OFFLINE=1 $(PY) bench/verify.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out

@@ -1,0 +1,25 @@
+"""The docstring examples of the verifier modules are tests too."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "vstar_cli.io",
+    "vstar_cli.records",
+    "vstar_cli.verify.text",
+    "vstar_cli.verify.numbers",
+    "vstar_cli.verify.choices",
+    "vstar_cli.verify.classes",
+    "vstar_cli.verify.numeric",
+    "vstar_cli.verify.semantic",
+    "vstar_cli.verify.verdict",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0
+    assert result.attempted > 0

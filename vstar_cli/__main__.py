@@ -1,0 +1,3 @@
+from vstar_cli.cli import main
+
+main()

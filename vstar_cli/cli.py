@@ -1,0 +1,38 @@
+"""The ``vstar`` command: registers the subcommands and nothing else."""
+
+from __future__ import annotations
+
+import typer
+
+from vstar_cli import __version__
+from vstar_cli.commands import verify as verify_cmd
+
+app = typer.Typer(
+    name="vstar",
+    help="Video-STaR self-training: turn labeled videos into verified video instruction data.",
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vstar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Video-STaR self-training: turn labeled videos into verified video instruction data."""
+
+
+app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""One module per ``vstar`` command: option parsing and I/O around a stage's ``run``."""

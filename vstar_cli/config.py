@@ -1,0 +1,69 @@
+"""Stage configs: dataclass defaults, then ``--config file.yaml``, then command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """A config file or value the user gave cannot be used."""
+
+
+def resolve(cls: type[T], config_file: str | Path | None = None, **flags: Any) -> T:
+    """Build a config: defaults, overridden by the YAML/JSON file, overridden by flags.
+
+    Flags whose value is ``None`` were not given on the command line and do not override.
+    """
+    names = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        values.update(_load_file(Path(config_file), names))
+    for key, val in flags.items():
+        if val is not None:
+            if key not in names:
+                raise ConfigError(f"unknown option {key!r}")
+            values[key] = val
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _load_file(path: Path, names: set[str]) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as exc:  # yaml and json raise different types; both mean "bad file"
+        raise ConfigError(f"cannot parse config file {path}: {exc}") from exc
+    data = data or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of option -> value")
+    data = {str(k).replace("-", "_"): v for k, v in data.items()}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ConfigError(f"unknown option(s) in {path}: {', '.join(unknown)}")
+    return data
+
+
+def to_dict(cfg: Any) -> dict[str, Any]:
+    """The resolved config as a plain dict (for writing next to outputs)."""
+    return dataclasses.asdict(cfg)
+
+
+def write(cfg: Any, path: str | Path) -> None:
+    """Write the resolved config as YAML so a run can be reproduced with ``--config``."""
+    import yaml
+
+    Path(path).write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False), encoding="utf-8")

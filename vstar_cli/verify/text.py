@@ -1,0 +1,184 @@
+"""Text normalization, tokens with stems, and the negation / hedging cues verifiers share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()\[\]\n]")
+CLAUSE_BREAKS = frozenset(".,;:!?()[]\n") | {"but", "however", "although", "though", "whereas", "while", "yet"}
+SENTENCE_BREAKS = frozenset(".;!?\n")
+
+STOPWORDS = frozenset(
+    """a an the of in on at to into onto from with by for and or is are was were be been being
+    it its this that these those his her their them they he she someone somebody person people
+    man woman some any one using use uses used while as""".split()
+)
+
+NEGATION_CUES = frozenset("""not no never neither nor without cannot instead unlike nothing none nobody""".split())
+# Multi-word cues are matched as token sequences ending right before the mention.
+NEGATION_PHRASES = (("rather", "than"), ("other", "than"), ("as", "opposed", "to"), ("instead", "of"))
+# "not only X" and "no doubt X" affirm X.
+NEGATION_EXCEPTIONS = (("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely"))
+POST_NEGATION = frozenset("""not incorrect unlikely wrong excluded ruled impossible false""".split())
+
+UNCERTAINTY_CUES = frozenset(
+    """could might may possibly perhaps maybe either unclear uncertain unsure ambiguous
+    potentially""".split()
+)
+UNCERTAINTY_PHRASES = (("not", "sure"), ("hard", "to", "tell"), ("difficult", "to", "tell"), ("one", "of"))
+# "or" that does not offer an alternative.
+OR_EXCEPTIONS = frozenset("""not so more less""".split())
+
+
+def normalize(text: str) -> str:
+    """Lowercase, unify unicode and apostrophes, and turn ``_``/``-``/``/`` between words into spaces.
+
+    >>> normalize("Playing_Guitar (in-game)")
+    'playing guitar (in game)'
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = re.sub(r"(?<=[a-z])[-/](?=[a-z])", " ", text)
+    return text.replace("_", " ")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem, so plays/playing/played and rides/riding compare equal.
+
+    >>> stem("playing") == stem("plays") and stem("riding") == stem("rides")
+    True
+    """
+    if "'" in word:
+        word = word.split("'")[0] if not word.endswith("n't") else word
+    return _stemmer().stemWord(word)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word (or punctuation mark) of a text, with its stem and character span."""
+
+    text: str
+    stem: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of the normalized text; punctuation that ends clauses is kept as its own token.
+
+    >>> [t.stem for t in tokenize("He plays guitars.")]
+    ['he', 'play', 'guitar', '.']
+    """
+    norm = normalize(text)
+    return [Token(m.group(), stem(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(norm)]
+
+
+def is_negation(tok: Token) -> bool:
+    """True for a single-token negation cue (``not``, ``never``, ``isn't``...)."""
+    return tok.text in NEGATION_CUES or tok.text.endswith("n't")
+
+
+def clause_start(tokens: list[Token], i: int) -> int:
+    """Index of the first token of the clause holding token ``i``."""
+    j = i
+    while j > 0 and tokens[j - 1].text not in CLAUSE_BREAKS:
+        j -= 1
+    return j
+
+
+def clause_end(tokens: list[Token], i: int) -> int:
+    """Index one past the last token of the clause holding token ``i``."""
+    j = i
+    while j < len(tokens) and tokens[j].text not in CLAUSE_BREAKS:
+        j += 1
+    return j
+
+
+def sentence_bounds(tokens: list[Token], i: int) -> tuple[int, int]:
+    """``(start, end)`` token indices of the sentence holding token ``i``."""
+    s = i
+    while s > 0 and tokens[s - 1].text not in SENTENCE_BREAKS:
+        s -= 1
+    e = i
+    while e < len(tokens) and tokens[e].text not in SENTENCE_BREAKS:
+        e += 1
+    return s, e
+
+
+def _seq_at(tokens: list[Token], j: int, seq: tuple[str, ...]) -> bool:
+    return j >= 0 and j + len(seq) <= len(tokens) and all(tokens[j + k].text == w for k, w in enumerate(seq))
+
+
+def negated_before(tokens: list[Token], start: int, window: int = 5) -> bool:
+    """Whether a negation cue governs a mention starting at token ``start``.
+
+    Looks back at most ``window`` tokens, never past the start of the clause.
+
+    >>> toks = tokenize("he is not playing guitar")
+    >>> negated_before(toks, 3)
+    True
+    """
+    lo = max(clause_start(tokens, start), start - window)
+    for j in range(start - 1, lo - 1, -1):
+        tok = tokens[j]
+        if any(_seq_at(tokens, j, exc) for exc in NEGATION_EXCEPTIONS):
+            continue
+        if is_negation(tok):
+            return True
+        for phrase in NEGATION_PHRASES:
+            if _seq_at(tokens, j - len(phrase) + 1, phrase) and j - len(phrase) + 1 >= lo:
+                return True
+    return False
+
+
+def negated_after(tokens: list[Token], end: int, window: int = 4) -> bool:
+    """Whether the clause right after a mention denies it ("X is ruled out", "X isn't it")."""
+    hi = min(clause_end(tokens, end), end + window)
+    following = tokens[end:hi]
+    if not following or following[0].text not in {"is", "are", "was", "were", "seems", "appears", "can", "would"}:
+        return False
+    return any(t.text in POST_NEGATION or t.text.endswith("n't") for t in following)
+
+
+def hedged(tokens: list[Token], start: int, end: int) -> str | None:
+    """Why a mention spanning ``tokens[start:end]`` is offered as one of several options, if it is.
+
+    A mention is hedged when its sentence offers alternatives ("X or Y", "either X or Y")
+    next to it, or when an uncertainty cue ("could", "might", "possibly", ...) introduces a
+    list it is part of.
+
+    >>> toks = tokenize("He could be playing guitar, violin or drums.")
+    >>> hedged(toks, 3, 5) is not None
+    True
+    """
+    s, e = sentence_bounds(tokens, start)
+    lo, hi = max(s, start - 6), min(e, end + 6)
+    for j in range(lo, hi):
+        w = tokens[j].text
+        if w == "or" and (j + 1 >= e or tokens[j + 1].text not in OR_EXCEPTIONS):
+            return "answer offers alternatives ('or')"
+        if w == "either":
+            return "answer offers alternatives ('either')"
+    uncertain = any(tokens[j].text in UNCERTAINTY_CUES for j in range(s, e)) or any(
+        _seq_at(tokens, j, p) for j in range(s, e) for p in UNCERTAINTY_PHRASES
+    )
+    if uncertain:
+        separators = sum(1 for t in tokens[lo:hi] if t.text in {",", "and", "/"})
+        if separators >= 2:
+            return "answer lists several candidates under uncertainty"
+    return None
