@@ -21,3 +21,19 @@ def make_record(output, label, kind, key="lbl", **extra):
     rec = {"question_id": "q", "output": output, "label": {key: label}, "label_type": [key], "verifier_type": [kind]}
     rec.update(extra)
     return rec
+
+
+@pytest.fixture(scope="session")
+def tiny_qwen(tmp_path_factory):
+    """A tiny random-weight Qwen2-VL saved to disk, loaded by path like a user's model."""
+    from vstar_cli.tiny_models import build
+
+    return str(build("qwen2_vl", tmp_path_factory.mktemp("models") / "qwen2_vl"))
+
+
+@pytest.fixture(scope="session")
+def videos(tmp_path_factory):
+    """Six labeled records over mp4/mkv/avi/webm videos."""
+    from tests.fixtures.media import make_dataset
+
+    return make_dataset(tmp_path_factory.mktemp("videos"), 6, (".mp4", ".mkv", ".avi", ".webm"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from vstar_cli import __version__
+from vstar_cli.commands import generate as generate_cmd
 from vstar_cli.commands import verify as verify_cmd
 
 app = typer.Typer(
@@ -30,7 +31,9 @@ def _root(
     """Video-STaR self-training: turn labeled videos into verified video instruction data."""
 
 
+app.command("generate")(generate_cmd.make_command("generate"))
 app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
+app.command("rationalize")(generate_cmd.make_command("rationalize"))
 
 
 def main() -> None:

@@ -182,3 +182,55 @@ class JsonlWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def repair_tail(path: str | Path) -> int:
+    """Cut a torn last line (a write killed midway) off a JSONL file; returns bytes removed."""
+    p = Path(path)
+    if not p.exists() or p.stat().st_size == 0:
+        return 0
+    with p.open("rb+") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        pos = size
+        chunk = 1 << 16
+        tail = b""
+        while pos > 0:
+            step = min(chunk, pos)
+            pos -= step
+            fh.seek(pos)
+            tail = fh.read(step) + tail
+            if b"\n" in tail[:-1] or pos == 0:
+                break
+        keep = size
+        if not tail.endswith(b"\n"):
+            cut = tail.rfind(b"\n")
+            keep = pos + cut + 1 if cut >= 0 else 0
+        else:
+            last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+            try:
+                json.loads(last)
+            except ValueError:
+                keep = size - len(last) - 1
+        if keep < size:
+            fh.truncate(keep)
+        return size - keep
+
+
+def done_pairs(path: str | Path, source: str | None = None) -> set[tuple[str, int]]:
+    """``(question_id, sample_index)`` pairs already answered in an output file (for ``--resume``)."""
+    from vstar_cli.records import get_field
+
+    done: set[tuple[str, int]] = set()
+    p = Path(path)
+    if not p.exists():
+        return done
+    for item in read_records(p):
+        if isinstance(item, ErrorRecord):
+            continue
+        if source is not None and item.get("source", source) != source:
+            continue
+        qid = get_field(item, "question_id")
+        if qid is not None and "output" in item:
+            done.add((str(qid), int(item.get("sample_index", 0))))
+    return done

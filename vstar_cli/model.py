@@ -1,0 +1,192 @@
+"""Loading and running any transformers video LVLM: processor + model, 4/8-bit, PEFT adapters."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from vstar_cli.video import Clip
+
+log = logging.getLogger("vstar.model")
+
+
+@dataclass
+class ModelConfig:
+    """How to load a model (shared by generate, rationalize, eval and finetune)."""
+
+    model: str = field(default="", metadata={"help": "hub id or local directory"})
+    adapter: str | None = field(default=None, metadata={"help": "PEFT adapter directory (output of vstar finetune)"})
+    quantize: str = field(default="none", metadata={"help": "none | 4bit | 8bit (bitsandbytes)"})
+    device: str = field(default="auto", metadata={"help": "auto | cpu | cuda | cuda:N"})
+    dtype: str = field(default="auto", metadata={"help": "auto | float32 | bfloat16 | float16"})
+    trust_remote_code: bool = field(default=False, metadata={"help": "run code shipped with the model"})
+
+    def __post_init__(self) -> None:
+        if self.quantize not in {"none", "4bit", "8bit"}:
+            raise ValueError("quantize must be none, 4bit or 8bit")
+        if self.dtype not in {"auto", "float32", "bfloat16", "float16"}:
+            raise ValueError("dtype must be auto, float32, bfloat16 or float16")
+
+    def describe(self) -> str:
+        """The ``model`` field written into records: model id, plus the adapter if any."""
+        return self.model + (f"+{self.adapter}" if self.adapter else "")
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` -> the local process's GPU when there is one, else ``cpu``."""
+    import os
+
+    import torch
+
+    if device != "auto":
+        return device
+    if torch.cuda.is_available():
+        return f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
+    return "cpu"
+
+
+def resolve_dtype(dtype: str, device: str):
+    """``auto`` -> bf16 on a GPU that supports it, fp16 on older GPUs, fp32 on CPU."""
+    import torch
+
+    if dtype != "auto":
+        return getattr(torch, dtype)
+    if device.startswith("cuda"):
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
+# The vision encoder and projector are small next to the language model and lose the most
+# from quantization, so they stay in the compute dtype (as QLoRA recipes for LVLMs do).
+_VISION_PARTS = [
+    "visual",
+    "vision_tower",
+    "vision_model",
+    "image_tower",
+    "video_tower",
+    "multi_modal_projector",
+    "mm_projector",
+    "merger",
+    "connector",
+]
+# transformers matches these as substrings in older releases and as anchored regexes in newer ones.
+SKIP_QUANTIZE = _VISION_PARTS + [f".*{p}" for p in _VISION_PARTS] + ["lm_head"]
+
+
+def quantization_config(quantize: str, compute_dtype):
+    """bitsandbytes config: nf4 with double quantization for 4-bit, LLM.int8 for 8-bit."""
+    if quantize == "none":
+        return None
+    from transformers import BitsAndBytesConfig
+
+    if quantize == "4bit":
+        return BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=compute_dtype,
+            llm_int8_skip_modules=SKIP_QUANTIZE,
+        )
+    return BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=SKIP_QUANTIZE)
+
+
+def _model_class(name: str, trust_remote_code: bool):
+    """AutoModelForImageTextToText, or the architecture's own class when it is not registered."""
+    import transformers
+    from transformers import AutoConfig, AutoModelForImageTextToText
+
+    cfg = AutoConfig.from_pretrained(name, trust_remote_code=trust_remote_code)
+    try:
+        AutoModelForImageTextToText._model_mapping[type(cfg)]
+        return AutoModelForImageTextToText
+    except KeyError:
+        pass
+    for arch in cfg.architectures or []:
+        cls = getattr(transformers, arch, None)
+        if cls is not None:
+            return cls
+    raise ValueError(f"{name}: {type(cfg).__name__} is not a video/image-text-to-text model known to transformers")
+
+
+def load(cfg: ModelConfig, for_training: bool = False) -> tuple[Any, Any]:
+    """Load ``(processor, model)``; the model is in eval mode unless ``for_training``."""
+    from transformers import AutoProcessor
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    device = resolve_device(cfg.device)
+    dtype = resolve_dtype(cfg.dtype, device)
+    processor = AutoProcessor.from_pretrained(cfg.model, trust_remote_code=cfg.trust_remote_code)
+    if getattr(processor, "video_processor", None) is None:
+        raise ValueError(f"{cfg.model}: its processor has no video processor, so it cannot take videos")
+    tok = getattr(processor, "tokenizer", None)
+    if tok is not None:
+        tok.padding_side = "left"  # batched generation appends to the right
+        if tok.pad_token is None:
+            tok.pad_token = tok.eos_token
+    cls = _model_class(cfg.model, cfg.trust_remote_code)
+    kwargs: dict[str, Any] = {"dtype": dtype, "trust_remote_code": cfg.trust_remote_code}
+    qcfg = quantization_config(cfg.quantize, dtype)
+    if qcfg is not None:
+        kwargs["quantization_config"] = qcfg
+        kwargs["device_map"] = {"": device}
+    model = cls.from_pretrained(cfg.model, **kwargs)
+    if qcfg is None:
+        model = model.to(device)
+    if cfg.adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, cfg.adapter, is_trainable=for_training)
+    if not for_training:
+        model.eval()
+    return processor, model
+
+
+def chat_text(processor, prompt: str, answer: str | None = None) -> str:
+    """The processor's chat template applied to a user turn holding the video and ``prompt``."""
+    messages = [{"role": "user", "content": [{"type": "video"}, {"type": "text", "text": prompt}]}]
+    if answer is not None:
+        messages.append({"role": "assistant", "content": [{"type": "text", "text": answer}]})
+    return processor.apply_chat_template(messages, add_generation_prompt=answer is None, tokenize=False)
+
+
+def processor_inputs(processor, texts: list[str], clips: list[Clip], **extra):
+    """Tokenized batch with videos; passes sampling metadata where the processor takes it."""
+    videos = [c.frames for c in clips]
+    base = dict(text=texts, videos=videos, return_tensors="pt", padding=True, **extra)
+    try:
+        return processor(**base, video_metadata=[c.metadata() for c in clips], do_sample_frames=False)
+    except (TypeError, ValueError):
+        return processor(**base)
+
+
+@dataclass
+class GenParams:
+    """Sampling settings of one generate call."""
+
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+    top_p: float = 1.0
+
+
+def generate(processor, model, prompts: list[str], clips: list[Clip], params: GenParams) -> list[str]:
+    """Answers for a batch of (prompt, clip) pairs; greedy when ``temperature`` is 0."""
+    import torch
+
+    texts = [chat_text(processor, p) for p in prompts]
+    inputs = processor_inputs(processor, texts, clips).to(model.device)
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), None)
+    for key in ("pixel_values_videos", "pixel_values"):
+        if key in inputs and dtype is not None and inputs[key].is_floating_point():
+            inputs[key] = inputs[key].to(dtype)
+    tok = processor.tokenizer
+    kwargs: dict[str, Any] = {"max_new_tokens": params.max_new_tokens, "pad_token_id": tok.pad_token_id}
+    if params.temperature > 0:
+        kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
+    else:
+        kwargs.update(do_sample=False)
+    with torch.inference_mode():
+        out = model.generate(**inputs, **kwargs)
+    new = out[:, inputs["input_ids"].shape[1] :]
+    return [t.strip() for t in processor.batch_decode(new, skip_special_tokens=True)]

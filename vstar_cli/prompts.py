@@ -1,0 +1,89 @@
+"""The paper's prompts, user templates, and gold labels rendered as readable hints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vstar_cli.records import as_list, get_field
+
+GENERATE_TEMPLATE = "Question: {question}\nCan you explain step-by-step how one can arrive at this conclusion?"
+RATIONALIZE_TEMPLATE = (
+    "Question: {question}\nAnswer: {label}.\nCan you explain step-by-step how one can arrive at this conclusion?"
+)
+
+
+def load_template(path: str | Path | None, default: str) -> str:
+    """A template from a file (``{question}``, ``{label}`` and any record field), or the default."""
+    if path is None:
+        return default
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"prompt template not found: {p}")
+    text = p.read_text(encoding="utf-8").strip("\n")
+    if "{question}" not in text:
+        raise ValueError(f"prompt template {p} has no {{question}} placeholder")
+    return text
+
+
+def _pct(x: float) -> str:
+    return f"{round(float(x) * 100)}%"
+
+
+def render_value(value: Any, kind: str, duration: float | None = None) -> str:
+    """One gold value as a human would say it.
+
+    >>> render_value([0.2, 0.45], "temporal_range", 20.0)
+    'from 4.0s to 9.0s (20% to 45% of the video)'
+    >>> render_value(["jumps", "tucks", "enters the water"], "sentence_sequence")
+    'first jumps, then tucks, then enters the water'
+    """
+    if kind == "temporal_range" and isinstance(value, (list, tuple)) and len(value) == 2:
+        rel = f"{_pct(value[0])} to {_pct(value[1])} of the video"
+        if duration:
+            return f"from {value[0] * duration:.1f}s to {value[1] * duration:.1f}s ({rel})"
+        return f"from {rel}"
+    if kind == "timestamp" and isinstance(value, (int, float)):
+        return (
+            f"at {value * duration:.1f}s ({_pct(value)} of the video)" if duration else f"at {_pct(value)} of the video"
+        )
+    if kind == "bbox" and isinstance(value, (list, tuple)):
+        return "[" + ", ".join(f"{float(v):.2f}" for v in value) + "]"
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+        if kind.endswith("sequence") and len(items) > 1:
+            return "first " + ", then ".join(items)
+        return ", ".join(items)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_label(record: dict) -> str:
+    """The record's checked labels as one readable hint ("key: value; ..." when several).
+
+    >>> render_label({"label": {"action_class": "playing guitar"}, "label_type": ["action_class"], "verifier_type": ["simple"]})
+    'playing guitar'
+    """
+    label = record.get("label") or {}
+    types = as_list(record.get("label_type")) or list(label)
+    kinds = as_list(record.get("verifier_type")) or ["simple"] * len(types)
+    duration = record.get("duration")
+    parts = [(t, render_value(label[t], k, duration)) for t, k in zip(types, kinds, strict=False) if t in label]
+    if len(parts) == 1:
+        return parts[0][1]
+    return "; ".join(f"{t.replace('_', ' ')}: {v}" for t, v in parts)
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        raise ValueError(f"prompt template uses {{{key}}}, which the record does not have")
+
+
+def build_prompt(template: str, record: dict, with_label: bool) -> str:
+    """Fill a template from the record (``question``, ``label`` rendered, other fields as is)."""
+    fields = _Fields({k: v for k, v in record.items() if isinstance(v, (str, int, float))})
+    fields["question"] = get_field(record, "question", "")
+    if with_label or "{label}" in template:
+        fields["label"] = render_label(record)
+    return template.format_map(fields)

@@ -1,0 +1,235 @@
+"""The generate and rationalize stages: answer each labeled sample with a video LVLM.
+
+Videos are decoded by a thread pool a few batches ahead of the model, so the accelerator
+does not wait on decoding. A batch that fails is retried in halves (CUDA out-of-memory) or
+item by item (any other error), so one bad sample never takes its batch down with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from vstar_cli import prompts
+from vstar_cli.io import ErrorRecord, Record
+from vstar_cli.model import GenParams, ModelConfig
+from vstar_cli.records import get_field
+from vstar_cli.video import Clip, VideoError, load_clip
+
+log = logging.getLogger("vstar.generate")
+
+
+@dataclass
+class GenerateConfig(ModelConfig):
+    """Options of ``vstar generate`` / ``vstar rationalize`` (model options included)."""
+
+    video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to"})
+    frames: int = field(default=8, metadata={"help": "frames sampled uniformly per video"})
+    fps: float | None = field(default=None, metadata={"help": "sample this many frames per second instead"})
+    batch_size: int = field(default=8, metadata={"help": "videos per generate call"})
+    num_samples: int = field(default=1, metadata={"help": "answers sampled per question"})
+    temperature: float | None = field(
+        default=None, metadata={"help": "0 = greedy; default 0 for one sample, 0.7 for several"}
+    )
+    top_p: float = field(default=0.9, metadata={"help": "nucleus sampling"})
+    max_new_tokens: int = field(default=256, metadata={"help": "answer length limit"})
+    seed: int = field(default=0, metadata={"help": "random seed"})
+    prompt_template: str | None = field(default=None, metadata={"help": "file with the prompt template"})
+    decode_workers: int = field(default=2, metadata={"help": "background video decoding threads"})
+    video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
+    source: str = field(default="generate", metadata={"help": "generate | rationalize"})
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.model:
+            raise ValueError("--model is required")
+        if self.frames < 1 or self.batch_size < 1 or self.num_samples < 1:
+            raise ValueError("frames, batch_size and num_samples must be >= 1")
+        if self.source not in {"generate", "rationalize"}:
+            raise ValueError("source must be generate or rationalize")
+        if self.temperature is None:
+            self.temperature = 0.0 if self.num_samples == 1 else 0.7
+
+    @property
+    def template(self) -> str:
+        default = prompts.RATIONALIZE_TEMPLATE if self.source == "rationalize" else prompts.GENERATE_TEMPLATE
+        return prompts.load_template(self.prompt_template, default)
+
+
+def shard_of(index: int, shard: tuple[int, int]) -> bool:
+    """Whether the ``index``-th input item belongs to shard ``(i, n)`` (round robin, deterministic)."""
+    return index % shard[1] == shard[0]
+
+
+def shard_from_env() -> tuple[int, int] | None:
+    """The shard of this process under ``accelerate launch`` / ``torchrun`` (RANK, WORLD_SIZE)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1:
+        return int(os.environ.get("RANK", "0")), world
+    return None
+
+
+@dataclass
+class _Item:
+    record: Record
+    sample_index: int
+    prompt: str
+    clip: Future
+
+
+def _check(rec: Record, source: str) -> str | None:
+    if not isinstance(get_field(rec, "question"), str) or not get_field(rec, "question").strip():
+        return "missing field 'question'"
+    if not isinstance(get_field(rec, "video_path"), str):
+        return "missing field 'video_path' (or 'video')"
+    if get_field(rec, "question_id") is None:
+        return "missing field 'question_id' (or 'id')"
+    if source == "rationalize" and not isinstance(rec.get("label"), dict):
+        return "missing field 'label' (rationalize shows it as the hint)"
+    return None
+
+
+def _output_record(item: _Item, answer: str, cfg: GenerateConfig) -> Record:
+    out = Record(item.record, lineno=item.record.lineno)
+    if cfg.source == "rationalize":
+        # The old verdict judged the old answer; verify will judge this one.
+        out.pop("verified", None)
+        out.pop("verdict", None)
+    out["output"] = answer
+    out["source"] = cfg.source
+    out["sample_index"] = item.sample_index
+    out["prompt"] = item.prompt
+    out["model"] = cfg.describe()
+    clip: Clip = item.clip.result()
+    if clip.notes:
+        out["video_note"] = "; ".join(clip.notes)
+    return out
+
+
+def _is_oom(exc: BaseException) -> bool:
+    import torch
+
+    return isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower()
+
+
+def _generate_batch(items: list[_Item], runtime, cfg: GenerateConfig) -> Iterator[Record | ErrorRecord]:
+    """Generate for ``items``; on OOM split the batch in halves, on other errors isolate items."""
+    from vstar_cli.model import generate
+
+    processor, model = runtime
+    params = GenParams(cfg.max_new_tokens, cfg.temperature, cfg.top_p)
+    try:
+        answers = generate(processor, model, [i.prompt for i in items], [i.clip.result() for i in items], params)
+    except Exception as exc:  # re-raised below unless a smaller batch can succeed
+        if _is_oom(exc):
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            if len(items) == 1:
+                yield ErrorRecord("out of memory even at batch size 1", items[0].record)
+                return
+            half = len(items) // 2
+            log.warning("out of memory at batch %d: retrying as %d + %d", len(items), half, len(items) - half)
+            yield from _generate_batch(items[:half], runtime, cfg)
+            yield from _generate_batch(items[half:], runtime, cfg)
+            return
+        if len(items) == 1:
+            yield ErrorRecord(
+                f"generation failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}", items[0].record
+            )
+            return
+        for it in items:
+            yield from _generate_batch([it], runtime, cfg)
+        return
+    for it, ans in zip(items, answers, strict=True):
+        yield _output_record(it, ans, cfg)
+
+
+def run(
+    records: Iterable[Record | ErrorRecord],
+    cfg: GenerateConfig,
+    runtime=None,
+    done: frozenset | set = frozenset(),
+    shard: tuple[int, int] = (0, 1),
+    lookahead: int = 2,
+    stats: dict | None = None,
+) -> Iterator[Record | ErrorRecord]:
+    """Answer every (record, sample index) pair not in ``done``; yields answered records and errors.
+
+    ``runtime`` is a loaded ``(processor, model)`` pair; when ``None`` the model in ``cfg`` is
+    loaded on the first batch. ``stats`` (if given) receives counts of skipped pairs.
+    """
+    import torch
+
+    from vstar_cli import model as model_mod
+
+    stats = stats if stats is not None else {}
+    stats.setdefault("skipped", 0)
+    template = cfg.template
+    torch.manual_seed(cfg.seed)
+    pool = ThreadPoolExecutor(max_workers=max(1, cfg.decode_workers), thread_name_prefix="decode")
+    pending: deque[list[_Item]] = deque()
+    batch: list[_Item] = []
+    failed_clips: set[int] = set()
+
+    def decode(rec: Record) -> Clip:
+        path = os.path.join(cfg.video_dir, get_field(rec, "video_path"))
+        return load_clip(path, frames=None if cfg.fps else cfg.frames, fps=cfg.fps, backend=cfg.video_backend)
+
+    def process(items: list[_Item]) -> Iterator[Record | ErrorRecord]:
+        nonlocal runtime
+        good = []
+        for it in items:
+            try:
+                it.clip.result()
+                good.append(it)
+            except VideoError as exc:
+                if id(it.record) not in failed_clips:
+                    failed_clips.add(id(it.record))
+                    yield ErrorRecord(str(exc), it.record)
+        if not good:
+            return
+        if runtime is None:
+            runtime = model_mod.load(cfg)
+        yield from _generate_batch(good, runtime, cfg)
+
+    try:
+        for index, rec in enumerate(records):
+            if not shard_of(index, shard):
+                continue
+            if isinstance(rec, ErrorRecord):
+                yield rec
+                continue
+            why = _check(rec, cfg.source)
+            if why:
+                yield ErrorRecord(why, rec)
+                continue
+            qid = str(get_field(rec, "question_id"))
+            todo = [k for k in range(cfg.num_samples) if (qid, k) not in done]
+            stats["skipped"] += cfg.num_samples - len(todo)
+            if not todo:
+                continue
+            try:
+                prompt = prompts.build_prompt(template, rec, with_label=cfg.source == "rationalize")
+            except ValueError as exc:
+                yield ErrorRecord(str(exc), rec)
+                continue
+            clip = pool.submit(decode, rec)
+            for k in todo:
+                batch.append(_Item(rec, k, prompt, clip))
+                if len(batch) >= cfg.batch_size:
+                    pending.append(batch)
+                    batch = []
+                    if len(pending) > lookahead:
+                        yield from process(pending.popleft())
+        if batch:
+            pending.append(batch)
+        while pending:
+            yield from process(pending.popleft())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,152 @@
+"""Tiny random-weight video LVLMs of real architectures, built locally (no hub download).
+
+Each builder writes a directory with ``save_pretrained`` (config, weights, a tokenizer
+trained here on a small corpus, processor and chat template) that loads back through the
+same code path a user's model takes (:func:`vstar_cli.model.load`). Tests and the demo use
+them; they are also handy to try a pipeline without a GPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+BASE_CORPUS = (
+    "question answer video the a an is are was what which who where when how why step by step "
+    "can you explain arrive at this conclusion person man woman playing guitar riding bike ball "
+    "red blue green yellow circle square triangle moves left right up down appears disappears "
+    "score seconds time start end first then finally yes no same different object action happens "
+    "0 1 2 3 4 5 6 7 8 9 . , ? ! : ; ( ) [ ] - % ' \" \n"
+)
+
+QWEN_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+    "{% for c in message['content'] %}{% if c['type'] == 'video' %}<|vision_start|><|video_pad|><|vision_end|>"
+    "{% elif c['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif c['type'] == 'text' %}{{ c['text'] }}{% endif %}{% endfor %}{% endif %}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+LLAVA_TEMPLATE = (
+    "{% for message in messages %}{{ message['role'].upper() }}: "
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+    "{% for c in message['content'] %}{% if c['type'] == 'video' %}<video>\n"
+    "{% elif c['type'] == 'image' %}<image>\n{% elif c['type'] == 'text' %}{{ c['text'] }}{% endif %}{% endfor %}"
+    "{% endif %}{% if message['role'] == 'assistant' %}</s>{% endif %}\n"
+    "{% endfor %}{% if add_generation_prompt %}ASSISTANT:{% endif %}"
+)
+
+
+def train_tokenizer(corpus: Iterable[str], specials: list[str], vocab_size: int = 600):
+    """A byte-level BPE tokenizer trained on ``corpus``, with ``specials`` as added tokens."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tok.train_from_iterator(list(corpus), trainer=trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=tok)
+
+
+def _corpus(extra: Iterable[str]) -> list[str]:
+    return [BASE_CORPUS] * 4 + list(extra)
+
+
+def build_qwen2_vl(
+    out: str | Path, corpus: Iterable[str] = (), hidden: int = 64, layers: int = 2, seed: int = 0
+) -> Path:
+    """A tiny Qwen2-VL (``Qwen2VLForConditionalGeneration``) with its processor."""
+    import torch
+    from transformers import (
+        Qwen2VLConfig,
+        Qwen2VLForConditionalGeneration,
+        Qwen2VLImageProcessor,
+        Qwen2VLProcessor,
+        Qwen2VLVideoProcessor,
+    )
+
+    out = Path(out)
+    specials = [
+        "<|endoftext|>",
+        "<|im_start|>",
+        "<|im_end|>",
+        "<|vision_start|>",
+        "<|vision_end|>",
+        "<|image_pad|>",
+        "<|video_pad|>",
+    ]
+    tok = train_tokenizer(_corpus(corpus), specials)
+    tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
+    ids = {s: tok.convert_tokens_to_ids(s) for s in specials}
+    heads = 4
+    cfg = Qwen2VLConfig(
+        text_config={
+            "vocab_size": len(tok),
+            "hidden_size": hidden,
+            "intermediate_size": hidden * 2,
+            "num_hidden_layers": layers,
+            "num_attention_heads": heads,
+            "num_key_value_heads": 2,
+            "max_position_embeddings": 4096,
+            "rope_parameters": {
+                "rope_type": "default",
+                "rope_theta": 10000.0,
+                "mrope_section": _mrope_section(hidden // heads),
+            },
+            "bos_token_id": ids["<|endoftext|>"],
+            "eos_token_id": ids["<|im_end|>"],
+            "pad_token_id": ids["<|endoftext|>"],
+        },
+        vision_config={
+            "depth": 1,
+            "embed_dim": 32,
+            "hidden_size": hidden,
+            "num_heads": 2,
+            "mlp_ratio": 2,
+            "patch_size": 14,
+            "spatial_merge_size": 2,
+            "temporal_patch_size": 2,
+        },
+        image_token_id=ids["<|image_pad|>"],
+        video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"],
+        vision_end_token_id=ids["<|vision_end|>"],
+    )
+    torch.manual_seed(seed)
+    model = Qwen2VLForConditionalGeneration(cfg)
+    model.generation_config.eos_token_id = ids["<|im_end|>"]
+    model.generation_config.pad_token_id = ids["<|endoftext|>"]
+    size = {"shortest_edge": 56 * 56, "longest_edge": 56 * 56}
+    proc = Qwen2VLProcessor(
+        image_processor=Qwen2VLImageProcessor(size=size),
+        video_processor=Qwen2VLVideoProcessor(size=size),
+        tokenizer=tok,
+        chat_template=QWEN_TEMPLATE,
+    )
+    model.save_pretrained(out)
+    proc.save_pretrained(out)
+    return out
+
+
+def _mrope_section(head_dim: int) -> list[int]:
+    half = head_dim // 2
+    t = half // 4
+    rest = half - t
+    return [t, rest // 2, rest - rest // 2]
+
+
+BUILDERS = {"qwen2_vl": build_qwen2_vl}
+
+
+def build(arch: str, out: str | Path, corpus: Iterable[str] = (), **kw) -> Path:
+    """Build the tiny model of architecture ``arch`` (one of :data:`BUILDERS`) into ``out``."""
+    if arch not in BUILDERS:
+        raise ValueError(f"unknown tiny architecture {arch!r} (known: {', '.join(BUILDERS)})")
+    return BUILDERS[arch](out, corpus, **kw)

@@ -1,0 +1,161 @@
+"""Frame sampling: decord by default, PyAV as fallback; only the sampled frames are kept.
+
+A video with fewer frames than asked is sampled with repeats and flagged ``padded``; an empty,
+missing or undecodable one raises :class:`VideoError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("vstar.video")
+
+
+class VideoError(Exception):
+    """A video that cannot be used: missing, empty, corrupt or unreadable."""
+
+
+@dataclass
+class Clip:
+    """Sampled frames ``(T, H, W, 3)`` uint8 plus what Qwen2.5/3-VL and SmolVLM2 need to know."""
+
+    frames: np.ndarray
+    indices: list[int]
+    fps: float
+    duration: float
+    total_frames: int
+    backend: str
+    padded: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def metadata(self) -> dict:
+        """The sampling metadata as transformers video processors take it."""
+        return {
+            "total_num_frames": self.total_frames,
+            "fps": self.fps,
+            "duration": self.duration,
+            "frames_indices": list(self.indices),
+        }
+
+
+def sample_indices(
+    total: int, native_fps: float, frames: int | None = 8, fps: float | None = None, max_frames: int = 256
+) -> list[int]:
+    """Frame indices to decode: ``frames`` spread uniformly, or one every ``1/fps`` seconds.
+
+    Each index is the middle of its segment, so a clip's first and last frames (often black
+    or a fade) are avoided. Fewer frames than asked repeat indices.
+
+    >>> sample_indices(100, 25.0, frames=4)
+    [12, 37, 62, 87]
+    >>> sample_indices(2, 25.0, frames=4)
+    [0, 0, 1, 1]
+    >>> sample_indices(100, 25.0, frames=None, fps=2.0)
+    [6, 18, 31, 43, 56, 68, 81, 93]
+    """
+    if total <= 0:
+        return []
+    if fps is not None:
+        n = max(1, min(max_frames, int(math.floor(total / native_fps * fps)) if native_fps > 0 else 1))
+    else:
+        n = max(1, int(frames or 8))
+    return [min(total - 1, int((i + 0.5) * total / n)) for i in range(n)]
+
+
+def _decord(path: str, frames: int | None, fps: float | None) -> Clip:
+    import decord
+
+    try:
+        vr = decord.VideoReader(path, ctx=decord.cpu(0), num_threads=1)
+    except Exception as exc:  # decord raises its own DECORDError or RuntimeError
+        raise VideoError(f"decord cannot open {path}: {str(exc).splitlines()[0][:200]}") from exc
+    total = len(vr)
+    native = float(vr.get_avg_fps() or 0.0)
+    idx = sample_indices(total, native, frames, fps)
+    if not idx:
+        raise VideoError(f"video has no frames: {path}")
+    try:
+        arr = vr.get_batch(idx).asnumpy()
+    except Exception as exc:
+        raise VideoError(f"decord cannot decode {path}: {str(exc).splitlines()[0][:200]}") from exc
+    return Clip(arr, idx, native, total / native if native else 0.0, total, "decord")
+
+
+def _pyav(path: str, frames: int | None, fps: float | None) -> Clip:
+    import av
+
+    try:
+        container = av.open(path)
+    except Exception as exc:  # av.error.* are many types; all mean "cannot open"
+        raise VideoError(f"cannot open video {path}: {str(exc)[:200]}") from exc
+    with container:
+        if not container.streams.video:
+            raise VideoError(f"no video stream in {path}")
+        stream = container.streams.video[0]
+        native = float(stream.average_rate or stream.guessed_rate or 0.0)
+        total = stream.frames
+        if not total:
+            # Count frames without keeping them: a second pass decodes only the sampled ones.
+            try:
+                total = sum(1 for _ in container.decode(stream))
+            except Exception as exc:
+                raise VideoError(f"cannot decode {path}: {str(exc)[:200]}") from exc
+            container.seek(0)
+        idx = sample_indices(total, native, frames, fps)
+        if not idx:
+            raise VideoError(f"video has no frames: {path}")
+        wanted = {}
+        for k, i in enumerate(idx):
+            wanted.setdefault(i, []).append(k)
+        out: list[np.ndarray | None] = [None] * len(idx)
+        last = None
+        try:
+            for n, frame in enumerate(container.decode(stream)):
+                if n in wanted:
+                    arr = frame.to_ndarray(format="rgb24")
+                    for k in wanted[n]:
+                        out[k] = arr
+                    last = arr
+                if n >= idx[-1]:
+                    break
+        except Exception as exc:
+            raise VideoError(f"cannot decode {path}: {str(exc)[:200]}") from exc
+    if last is None:
+        raise VideoError(f"video has no decodable frames: {path}")
+    # A container may announce more frames than it holds: repeat the last decoded frame.
+    filled = [a if a is not None else last for a in out]
+    return Clip(np.stack(filled), idx, native, total / native if native else 0.0, total, "pyav")
+
+
+def load_clip(path: str | Path, frames: int | None = 8, fps: float | None = None, backend: str = "auto") -> Clip:
+    """Sample frames of ``path`` with decord, falling back to PyAV when decord is missing or fails.
+
+    ``backend`` may force ``"decord"`` or ``"pyav"``.
+    """
+    path = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise VideoError(f"video not found: {path}")
+    if p.stat().st_size == 0:
+        raise VideoError(f"video file is empty: {path}")
+    errors = []
+    order = ["decord", "pyav"] if backend == "auto" else [backend]
+    for name in order:
+        try:
+            clip = _decord(path, frames, fps) if name == "decord" else _pyav(path, frames, fps)
+        except ImportError:
+            errors.append(f"{name} is not installed")
+            continue
+        except VideoError as exc:
+            errors.append(str(exc))
+            continue
+        if len(set(clip.indices)) < len(clip.indices):
+            clip.padded = True
+            clip.notes.append(f"video has {clip.total_frames} frames; {len(clip.indices)} sampled with repeats")
+        return clip
+    raise VideoError("; ".join(errors))
