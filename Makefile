@@ -36,6 +36,7 @@ format: install
 
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py
+	HF_HUB_OFFLINE=1 $(PY) bench/generate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out

@@ -135,6 +135,146 @@ def build_qwen2_vl(
     return out
 
 
+def build_llava_onevision(
+    out: str | Path, corpus: Iterable[str] = (), hidden: int = 64, layers: int = 2, seed: int = 0
+) -> Path:
+    """A tiny LLaVA-OneVision (SigLIP vision tower + Qwen2 language model) with its processor."""
+    import torch
+    from transformers import (
+        LlavaOnevisionConfig,
+        LlavaOnevisionForConditionalGeneration,
+        LlavaOnevisionImageProcessor,
+        LlavaOnevisionProcessor,
+        LlavaOnevisionVideoProcessor,
+    )
+
+    out = Path(out)
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>", "<video>"]
+    tok = train_tokenizer(_corpus(corpus), specials)
+    tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
+    ids = {s: tok.convert_tokens_to_ids(s) for s in specials}
+    image, patch = 28, 14
+    cfg = LlavaOnevisionConfig(
+        text_config={
+            "model_type": "qwen2",
+            "vocab_size": len(tok),
+            "hidden_size": hidden,
+            "intermediate_size": hidden * 2,
+            "num_hidden_layers": layers,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "max_position_embeddings": 4096,
+            "eos_token_id": ids["<|im_end|>"],
+            "pad_token_id": ids["<|endoftext|>"],
+        },
+        vision_config={
+            "model_type": "siglip_vision_model",
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "image_size": image,
+            "patch_size": patch,
+        },
+        image_token_index=ids["<image>"],
+        video_token_index=ids["<video>"],
+        vision_feature_select_strategy="full",
+        vision_feature_layer=-1,
+        image_grid_pinpoints=[[image, image]],
+    )
+    torch.manual_seed(seed)
+    model = LlavaOnevisionForConditionalGeneration(cfg)
+    model.generation_config.eos_token_id = ids["<|im_end|>"]
+    model.generation_config.pad_token_id = ids["<|endoftext|>"]
+    size = {"height": image, "width": image}
+    proc = LlavaOnevisionProcessor(
+        image_processor=LlavaOnevisionImageProcessor(size=size, image_grid_pinpoints=[[image, image]]),
+        video_processor=LlavaOnevisionVideoProcessor(size=size),
+        tokenizer=tok,
+        chat_template=QWEN_TEMPLATE.replace("<|vision_start|><|video_pad|><|vision_end|>", "<video>").replace(
+            "<|vision_start|><|image_pad|><|vision_end|>", "<image>"
+        ),
+        num_image_tokens=(image // patch) ** 2,
+        vision_feature_select_strategy="full",
+    )
+    model.save_pretrained(out)
+    proc.save_pretrained(out)
+    return out
+
+
+def build_video_llava(
+    out: str | Path, corpus: Iterable[str] = (), hidden: int = 64, layers: int = 2, seed: int = 0
+) -> Path:
+    """A tiny Video-LLaVA (CLIP vision tower + Llama language model), the paper's architecture."""
+    import torch
+    from transformers import (
+        VideoLlavaConfig,
+        VideoLlavaForConditionalGeneration,
+        VideoLlavaImageProcessor,
+        VideoLlavaProcessor,
+    )
+
+    try:
+        from transformers import VideoLlavaVideoProcessor
+    except ImportError:  # older releases process videos with the image processor
+        VideoLlavaVideoProcessor = None
+
+    out = Path(out)
+    specials = ["<unk>", "<s>", "</s>", "<image>", "<video>"]
+    tok = train_tokenizer(_corpus(corpus), specials)
+    tok.unk_token, tok.bos_token, tok.eos_token, tok.pad_token = "<unk>", "<s>", "</s>", "<unk>"
+    ids = {s: tok.convert_tokens_to_ids(s) for s in specials}
+    image, patch = 28, 14
+    cfg = VideoLlavaConfig(
+        text_config={
+            "model_type": "llama",
+            "vocab_size": len(tok),
+            "hidden_size": hidden,
+            "intermediate_size": hidden * 2,
+            "num_hidden_layers": layers,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "max_position_embeddings": 4096,
+            "bos_token_id": ids["<s>"],
+            "eos_token_id": ids["</s>"],
+            "pad_token_id": ids["<unk>"],
+        },
+        vision_config={
+            "model_type": "clip_vision_model",
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "projection_dim": 32,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "image_size": image,
+            "patch_size": patch,
+        },
+        image_token_index=ids["<image>"],
+        video_token_index=ids["<video>"],
+        vision_feature_select_strategy="default",
+        vision_feature_layer=-1,
+    )
+    torch.manual_seed(seed)
+    model = VideoLlavaForConditionalGeneration(cfg)
+    model.generation_config.eos_token_id = ids["</s>"]
+    model.generation_config.pad_token_id = ids["<unk>"]
+    size = {"shortest_edge": image}
+    crop = {"height": image, "width": image}
+    kw = {"video_processor": VideoLlavaVideoProcessor(size=size, crop_size=crop)} if VideoLlavaVideoProcessor else {}
+    proc = VideoLlavaProcessor(
+        image_processor=VideoLlavaImageProcessor(size=size, crop_size=crop),
+        tokenizer=tok,
+        chat_template=LLAVA_TEMPLATE,
+        patch_size=patch,
+        vision_feature_select_strategy="default",
+        num_additional_image_tokens=1,
+        **kw,
+    )
+    model.save_pretrained(out)
+    proc.save_pretrained(out)
+    return out
+
+
 def _mrope_section(head_dim: int) -> list[int]:
     half = head_dim // 2
     t = half // 4
@@ -142,7 +282,7 @@ def _mrope_section(head_dim: int) -> list[int]:
     return [t, rest // 2, rest - rest // 2]
 
 
-BUILDERS = {"qwen2_vl": build_qwen2_vl}
+BUILDERS = {"qwen2_vl": build_qwen2_vl, "llava_onevision": build_llava_onevision, "video_llava": build_video_llava}
 
 
 def build(arch: str, out: str | Path, corpus: Iterable[str] = (), **kw) -> Path:

@@ -245,3 +245,48 @@ def test_quantized_loading_on_cpu(tiny_qwen, videos, bits):
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["id"] == "q0"
+
+
+def test_accelerate_two_processes_write_part_files(tiny_qwen, videos, tmp_path):
+    """Under `accelerate launch` each process takes its shard and writes its own part file.
+
+    accelerate's `--cpu` launcher starts one process unless MPI is set up, so this uses its
+    torchrun-based launcher, which also runs on a CPU-only machine.
+    """
+    accelerate = os.path.join(os.path.dirname(sys.executable), "accelerate")
+    out = tmp_path / "gen.jsonl"
+    cmd = [
+        accelerate,
+        "launch",
+        "--multi_gpu",
+        "--num_processes",
+        "2",
+        "--num_machines",
+        "1",
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "-m",
+        "vstar_cli",
+        "generate",
+        str(videos),
+        "--model",
+        tiny_qwen,
+        "--video-dir",
+        str(videos.parent),
+        "--max-new-tokens",
+        "4",
+        "--device",
+        "cpu",
+        "-o",
+        str(out),
+        "-q",
+    ]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert res.returncode == 0, res.stderr[-2000:]
+    parts = sorted(tmp_path.glob("gen.part*-of-2.jsonl"))
+    assert [p.name for p in parts] == ["gen.part0-of-2.jsonl", "gen.part1-of-2.jsonl"]
+    ids = [r["id"] for p in parts for r in read(p)]
+    assert sorted(ids) == [f"q{i}" for i in range(6)]
+    assert {r["id"] for r in read(parts[0])} == {"q0", "q2", "q4"}
