@@ -109,14 +109,12 @@ def _model_class(name: str, trust_remote_code: bool):
     raise ValueError(f"{name}: {type(cfg).__name__} is not a video/image-text-to-text model known to transformers")
 
 
-def load(cfg: ModelConfig, for_training: bool = False) -> tuple[Any, Any]:
-    """Load ``(processor, model)``; the model is in eval mode unless ``for_training``."""
+def load_processor(cfg: ModelConfig):
+    """The model's processor, checked for video support, with left padding for batched generation."""
     from transformers import AutoProcessor
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    device = resolve_device(cfg.device)
-    dtype = resolve_dtype(cfg.dtype, device)
     processor = AutoProcessor.from_pretrained(cfg.model, trust_remote_code=cfg.trust_remote_code)
     if getattr(processor, "video_processor", None) is None:
         raise ValueError(f"{cfg.model}: its processor has no video processor, so it cannot take videos")
@@ -125,6 +123,13 @@ def load(cfg: ModelConfig, for_training: bool = False) -> tuple[Any, Any]:
         tok.padding_side = "left"  # batched generation appends to the right
         if tok.pad_token is None:
             tok.pad_token = tok.eos_token
+    return processor
+
+
+def load_model(cfg: ModelConfig, for_training: bool = False):
+    """The model (quantized and with its adapter as configured); in eval mode unless ``for_training``."""
+    device = resolve_device(cfg.device)
+    dtype = resolve_dtype(cfg.dtype, device)
     cls = _model_class(cfg.model, cfg.trust_remote_code)
     kwargs: dict[str, Any] = {"dtype": dtype, "trust_remote_code": cfg.trust_remote_code}
     qcfg = quantization_config(cfg.quantize, dtype)
@@ -140,7 +145,41 @@ def load(cfg: ModelConfig, for_training: bool = False) -> tuple[Any, Any]:
         model = PeftModel.from_pretrained(model, cfg.adapter, is_trainable=for_training)
     if not for_training:
         model.eval()
-    return processor, model
+    return model
+
+
+def load(cfg: ModelConfig, for_training: bool = False) -> tuple[Any, Any]:
+    """Load ``(processor, model)``."""
+    return load_processor(cfg), load_model(cfg, for_training)
+
+
+def decode_short_side(processor) -> int | None:
+    """The shorter side frames need for this processor, so decoders can downscale larger videos.
+
+    Sizes are read from the video processor: fixed ``height``/``width`` or ``shortest_edge`` in
+    pixels, or Qwen-style pixel budgets (``longest_edge`` = max pixels per frame). ``None`` when
+    unknown (frames are kept as decoded).
+    """
+    vp = getattr(processor, "video_processor", None)
+    size = getattr(vp, "size", None)
+    if size is None:
+        return None
+    get = size.get if isinstance(size, dict) else (lambda k, d=None: getattr(size, k, d))
+    sides = []
+    if get("height") and get("width"):
+        sides.append(max(int(get("height")), int(get("width"))))
+    edge, longest = get("shortest_edge"), get("longest_edge")
+    if edge and not longest:
+        sides.append(int(edge))
+    budget = get("max_pixels") or (longest if edge else None)  # Qwen: both are pixel counts
+    if budget:
+        sides.append(int(int(budget) ** 0.5) + 1)
+    crop = getattr(vp, "crop_size", None)
+    if crop is not None:
+        cget = crop.get if isinstance(crop, dict) else (lambda k, d=None: getattr(crop, k, d))
+        if cget("height") and cget("width"):
+            sides.append(max(int(cget("height")), int(cget("width"))))
+    return max(sides) if sides else None
 
 
 def chat_text(processor, prompt: str, answer: str | None = None) -> str:

@@ -67,7 +67,31 @@ def sample_indices(
     return [min(total - 1, int((i + 0.5) * total / n)) for i in range(n)]
 
 
-def _decord(path: str, frames: int | None, fps: float | None) -> Clip:
+def scaled_size(width: int, height: int, short_side: int | None) -> tuple[int, int]:
+    """``(width, height)`` with the shorter side brought down to ``short_side`` (never up).
+
+    >>> scaled_size(320, 240, 60)
+    (80, 60)
+    >>> scaled_size(64, 48, 60)
+    (64, 48)
+    """
+    if not short_side or min(width, height) <= short_side:
+        return width, height
+    scale = short_side / min(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _downscale(arr: np.ndarray, short_side: int | None) -> np.ndarray:
+    h, w = arr.shape[1:3]
+    nw, nh = scaled_size(w, h, short_side)
+    if (nw, nh) == (w, h):
+        return arr
+    from PIL import Image
+
+    return np.stack([np.asarray(Image.fromarray(f).resize((nw, nh), Image.BILINEAR)) for f in arr])
+
+
+def _decord(path: str, frames: int | None, fps: float | None, short_side: int | None = None) -> Clip:
     import decord
 
     try:
@@ -83,10 +107,10 @@ def _decord(path: str, frames: int | None, fps: float | None) -> Clip:
         arr = vr.get_batch(idx).asnumpy()
     except Exception as exc:
         raise VideoError(f"decord cannot decode {path}: {str(exc).splitlines()[0][:200]}") from exc
-    return Clip(arr, idx, native, total / native if native else 0.0, total, "decord")
+    return Clip(_downscale(arr, short_side), idx, native, total / native if native else 0.0, total, "decord")
 
 
-def _pyav(path: str, frames: int | None, fps: float | None) -> Clip:
+def _pyav(path: str, frames: int | None, fps: float | None, short_side: int | None = None) -> Clip:
     import av
 
     try:
@@ -97,6 +121,7 @@ def _pyav(path: str, frames: int | None, fps: float | None) -> Clip:
         if not container.streams.video:
             raise VideoError(f"no video stream in {path}")
         stream = container.streams.video[0]
+        out_w, out_h = scaled_size(stream.codec_context.width, stream.codec_context.height, short_side)
         native = float(stream.average_rate or stream.guessed_rate or 0.0)
         total = stream.frames
         if not total:
@@ -117,7 +142,7 @@ def _pyav(path: str, frames: int | None, fps: float | None) -> Clip:
         try:
             for n, frame in enumerate(container.decode(stream)):
                 if n in wanted:
-                    arr = frame.to_ndarray(format="rgb24")
+                    arr = frame.to_ndarray(format="rgb24", width=out_w, height=out_h)
                     for k in wanted[n]:
                         out[k] = arr
                     last = arr
@@ -132,10 +157,17 @@ def _pyav(path: str, frames: int | None, fps: float | None) -> Clip:
     return Clip(np.stack(filled), idx, native, total / native if native else 0.0, total, "pyav")
 
 
-def load_clip(path: str | Path, frames: int | None = 8, fps: float | None = None, backend: str = "auto") -> Clip:
+def load_clip(
+    path: str | Path,
+    frames: int | None = 8,
+    fps: float | None = None,
+    backend: str = "auto",
+    short_side: int | None = None,
+) -> Clip:
     """Sample frames of ``path`` with decord, falling back to PyAV when decord is missing or fails.
 
-    ``backend`` may force ``"decord"`` or ``"pyav"``.
+    ``backend`` may force ``"decord"`` or ``"pyav"``. ``short_side`` downscales larger frames
+    (keeping the aspect ratio) to what the model's processor will use anyway.
     """
     path = str(path)
     p = Path(path)
@@ -147,7 +179,7 @@ def load_clip(path: str | Path, frames: int | None = 8, fps: float | None = None
     order = ["decord", "pyav"] if backend == "auto" else [backend]
     for name in order:
         try:
-            clip = _decord(path, frames, fps) if name == "decord" else _pyav(path, frames, fps)
+            clip = (_decord if name == "decord" else _pyav)(path, frames, fps, short_side)
         except ImportError:
             errors.append(f"{name} is not installed")
             continue

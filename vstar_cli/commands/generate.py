@@ -137,7 +137,10 @@ def make_command(source: str):
             Optional[str], typer.Option(help="File with the prompt; {question}, {label} and record fields.")
         ] = None,
         decode_workers: Annotated[
-            Optional[int], typer.Option(help="Background decoding threads \\[default: 2].")
+            Optional[int],
+            typer.Option(
+                help="Video decoding processes; 0 decodes inline \\[default: 0 on CPU, else min(4, cores-1)]."
+            ),
         ] = None,
         video_backend: Annotated[Optional[str], typer.Option(help="auto | decord | pyav.")] = None,
         resume: Annotated[

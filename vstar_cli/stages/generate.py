@@ -11,7 +11,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from vstar_cli import prompts
@@ -39,7 +39,10 @@ class GenerateConfig(ModelConfig):
     max_new_tokens: int = field(default=256, metadata={"help": "answer length limit"})
     seed: int = field(default=0, metadata={"help": "random seed"})
     prompt_template: str | None = field(default=None, metadata={"help": "file with the prompt template"})
-    decode_workers: int = field(default=2, metadata={"help": "background video decoding threads"})
+    decode_workers: int | None = field(
+        default=None,
+        metadata={"help": "video decoding processes; 0 decodes inline; default: 0 on CPU, else min(4, cores-1)"},
+    )
     video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
     source: str = field(default="generate", metadata={"help": "generate | rationalize"})
 
@@ -58,6 +61,60 @@ class GenerateConfig(ModelConfig):
     def template(self) -> str:
         default = prompts.RATIONALIZE_TEMPLATE if self.source == "rationalize" else prompts.GENERATE_TEMPLATE
         return prompts.load_template(self.prompt_template, default)
+
+
+class _InlinePool:
+    """Decodes in the calling thread (``--decode-workers 0``), for debugging."""
+
+    def submit(self, fn, *args) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except BaseException as exc:  # handed to the consumer through the future, as a pool would
+            fut.set_exception(exc)
+        return fut
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Nothing to stop."""
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def default_decode_workers(device: str) -> int:
+    """No decode workers when the model runs on the CPU (they would compete for the same cores,
+    measured slower on 2 cores); otherwise up to 4 processes, leaving one core to the main loop."""
+    from vstar_cli.model import resolve_device
+
+    if resolve_device(device) == "cpu":
+        return 0
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def _warm() -> None:
+    import vstar_cli.video  # noqa: F401 - imports numpy and the decoders once per worker
+
+
+def _decode_pool(workers: int):
+    """Worker processes for decoding, kept for the life of the process.
+
+    Decoders hold the GIL, so decoding in threads would stall the generation loop; worker
+    processes decode truly in parallel. The pool is reused by later runs in the same process.
+    """
+    if workers <= 0:
+        return _InlinePool()
+    pool = _POOLS.get(workers)
+    if pool is None:
+        import atexit
+        import multiprocessing as mp
+
+        # forkserver: never fork a process whose torch/OpenMP threads are running.
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("forkserver"))
+        for _ in range(workers):
+            pool.submit(_warm)
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+        _POOLS[workers] = pool
+    return pool
 
 
 def shard_of(index: int, shard: tuple[int, int]) -> bool:
@@ -172,14 +229,21 @@ def run(
     stats.setdefault("skipped", 0)
     template = cfg.template
     torch.manual_seed(cfg.seed)
-    pool = ThreadPoolExecutor(max_workers=max(1, cfg.decode_workers), thread_name_prefix="decode")
+    pool = _decode_pool(default_decode_workers(cfg.device) if cfg.decode_workers is None else cfg.decode_workers)
     pending: deque[list[_Item]] = deque()
     batch: list[_Item] = []
     failed_clips: set[int] = set()
+    started = False
 
-    def decode(rec: Record) -> Clip:
+    if runtime is not None:
+        processor = runtime[0]
+    else:
+        processor = model_mod.load_processor(cfg)
+    short_side = model_mod.decode_short_side(processor)
+
+    def decode(rec: Record) -> Future:
         path = os.path.join(cfg.video_dir, get_field(rec, "video_path"))
-        return load_clip(path, frames=None if cfg.fps else cfg.frames, fps=cfg.fps, backend=cfg.video_backend)
+        return pool.submit(load_clip, path, None if cfg.fps else cfg.frames, cfg.fps, cfg.video_backend, short_side)
 
     def process(items: list[_Item]) -> Iterator[Record | ErrorRecord]:
         nonlocal runtime
@@ -195,7 +259,7 @@ def run(
         if not good:
             return
         if runtime is None:
-            runtime = model_mod.load(cfg)
+            runtime = (processor, model_mod.load_model(cfg))
         yield from _generate_batch(good, runtime, cfg)
 
     try:
@@ -219,10 +283,12 @@ def run(
             except ValueError as exc:
                 yield ErrorRecord(str(exc), rec)
                 continue
-            clip = pool.submit(decode, rec)
+            clip = decode(rec)
             for k in todo:
                 batch.append(_Item(rec, k, prompt, clip))
-                if len(batch) >= cfg.batch_size:
+                # The first batch is small: the model starts while later videos still decode.
+                if len(batch) >= (cfg.batch_size if started else max(1, cfg.batch_size // 4)):
+                    started = True
                     pending.append(batch)
                     batch = []
                     if len(pending) > lookahead:
@@ -232,4 +298,6 @@ def run(
         while pending:
             yield from process(pending.popleft())
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for items in pending:
+            for it in items:
+                it.clip.cancel()
