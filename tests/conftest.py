@@ -37,3 +37,12 @@ def videos(tmp_path_factory):
     from tests.fixtures.media import make_dataset
 
     return make_dataset(tmp_path_factory.mktemp("videos"), 6, (".mp4", ".mkv", ".avi", ".webm"))
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on (for torchrun's rendezvous in multi-process tests)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

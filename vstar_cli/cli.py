@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from vstar_cli import __version__
+from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
+from vstar_cli.commands import merge as merge_cmd
 from vstar_cli.commands import verify as verify_cmd
 
 app = typer.Typer(
@@ -34,6 +36,8 @@ def _root(
 app.command("generate")(generate_cmd.make_command("generate"))
 app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
 app.command("rationalize")(generate_cmd.make_command("rationalize"))
+app.command("merge")(merge_cmd.merge)
+app.command("finetune")(finetune_cmd.finetune)
 
 
 def main() -> None:

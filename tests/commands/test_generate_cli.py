@@ -11,6 +11,7 @@ import time
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import free_port
 from tests.fixtures.media import write_video
 from vstar_cli.cli import app
 
@@ -263,6 +264,8 @@ def test_accelerate_two_processes_write_part_files(tiny_qwen, videos, tmp_path):
         "2",
         "--num_machines",
         "1",
+        "--main_process_port",
+        str(free_port()),
         "--mixed_precision",
         "no",
         "--dynamo_backend",

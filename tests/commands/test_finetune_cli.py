@@ -1,0 +1,208 @@
+"""``vstar finetune`` on tiny models on CPU: LoRA, QLoRA, full; masking; adapters; DDP."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import free_port
+from vstar_cli.cli import app
+from vstar_cli.model import ModelConfig, load_processor
+from vstar_cli.training.data import IGNORE, Collator
+from vstar_cli.video import Clip
+
+runner = CliRunner()
+ANSWERS = ["The white bar moves to the right.", "A bright bar slides right across the frame."]
+
+
+@pytest.fixture(scope="module")
+def sft(videos, tmp_path_factory):
+    """Two dozen training examples (merge's llava format) over the shared test videos."""
+    recs = [json.loads(x) for x in videos.read_text().splitlines()]
+    rows = []
+    for rep in range(2):
+        for r in recs:
+            for k, ans in enumerate(ANSWERS):
+                rows.append(
+                    {
+                        "id": f"{r['id']}:{rep}:{k}",
+                        "video": r["video"],
+                        "conversations": [
+                            {"from": "human", "value": "<video>\n" + r["question"]},
+                            {"from": "gpt", "value": ans},
+                        ],
+                    }
+                )
+    path = videos.parent / "sft.jsonl"  # beside the videos it names
+    path.write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
+    return path
+
+
+def train_args(sft, model, out, *extra):
+    return [
+        "finetune",
+        str(sft),
+        "--model",
+        model,
+        "--video-dir",
+        str(sft.parent),
+        "--out",
+        str(out),
+        "--epochs",
+        "3",
+        "--batch-size",
+        "4",
+        "--grad-accum",
+        "1",
+        "--lr",
+        "2e-3",
+        "--device",
+        "cpu",
+        "-q",
+        *extra,
+    ]
+
+
+def losses(out):
+    return [json.loads(x)["loss"] for x in (out / "loss_log.jsonl").read_text().splitlines()]
+
+
+def test_label_masking_only_assistant_tokens(tiny_qwen):
+    proc = load_processor(ModelConfig(model=tiny_qwen))
+    clip = Clip(np.zeros((8, 48, 64, 3), np.uint8), list(range(8)), 8.0, 2.0, 16, "x")
+    items = [
+        {"clip": clip, "turns": (("What moves?", "The bar moves left."),)},
+        {"clip": clip, "turns": (("Q1?", "A1."), ("Second question?", "Second answer."))},
+    ]
+    batch = Collator(proc)(items)
+    tok = proc.tokenizer
+    video_id = tok.convert_tokens_to_ids("<|video_pad|>")
+    for row, expected in enumerate(["The bar moves left.<|im_end|>\n", "A1.<|im_end|>\nSecond answer.<|im_end|>\n"]):
+        labels, ids = batch["labels"][row], batch["input_ids"][row]
+        assert tok.decode(ids[labels != IGNORE]) == expected
+        assert not (labels == video_id).any()  # no loss on video tokens
+        assert (labels[batch["attention_mask"][row] == 0] == IGNORE).all()  # nor on padding
+    assert "Q1?" not in tok.decode(batch["input_ids"][1][batch["labels"][1] != IGNORE])
+
+
+@pytest.mark.parametrize("method", ["lora", "qlora", "full"])
+def test_methods_train_and_save(method, tiny_qwen, sft, tmp_path):
+    out = tmp_path / method
+    res = runner.invoke(app, train_args(sft, tiny_qwen, out, "--method", method))
+    assert res.exit_code == 0, res.output
+    curve = losses(out)
+    assert len(curve) == 18 and np.mean(curve[-3:]) < np.mean(curve[:3]) - 0.05
+    saved = set(os.listdir(out))
+    assert {"vstar_finetune.yaml", "loss_log.jsonl", "processor_config.json", "train_summary.json"} <= saved
+    assert ("adapter_model.safetensors" in saved) is (method != "full")
+    assert ("model.safetensors" in saved) is (method == "full")
+    assert f"method: {method}" in (out / "vstar_finetune.yaml").read_text()
+
+
+def test_adapter_and_merged_model_generate_the_same(tiny_qwen, sft, videos, tmp_path):
+    out = tmp_path / "lora"
+    res = runner.invoke(app, train_args(sft, tiny_qwen, out, "--merge-adapter"))
+    assert res.exit_code == 0, res.output
+    gen = [
+        "generate",
+        str(videos),
+        "--video-dir",
+        str(videos.parent),
+        "--max-new-tokens",
+        "6",
+        "--device",
+        "cpu",
+        "--shard",
+        "0/3",
+    ]
+    with_adapter = runner.invoke(app, [*gen, "--model", tiny_qwen, "--adapter", str(out)])
+    merged = runner.invoke(app, [*gen, "--model", str(out / "merged")])
+    base = runner.invoke(app, [*gen, "--model", tiny_qwen])
+    assert with_adapter.exit_code == merged.exit_code == 0
+    a = [json.loads(x) for x in with_adapter.stdout.splitlines()]
+    m = [json.loads(x) for x in merged.stdout.splitlines()]
+    b = [json.loads(x) for x in base.stdout.splitlines()]
+    assert [x["output"] for x in a] == [x["output"] for x in m]
+    assert [x["output"] for x in a] != [x["output"] for x in b]
+    assert a[0]["model"] == f"{tiny_qwen}+{out}"
+
+
+def test_resume_from_checkpoint(tiny_qwen, sft, tmp_path):
+    out = tmp_path / "resume"
+    res = runner.invoke(app, train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2"))
+    assert res.exit_code == 0, res.output
+    assert (out / "checkpoints" / "checkpoint-4").is_dir()
+    res = runner.invoke(
+        app,
+        train_args(sft, tiny_qwen, out, "--max-steps", "6", "--save-steps", "2", "--resume-from-checkpoint", "last"),
+    )
+    assert res.exit_code == 0, res.output
+    steps = [json.loads(x)["step"] for x in (out / "loss_log.jsonl").read_text().splitlines()]
+    assert steps[-1] == 6 and 5 in steps and steps.count(1) == 1  # continued, not restarted
+
+
+def test_clear_errors_before_training(tiny_qwen, sft, tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    res = runner.invoke(app, ["finetune", str(empty), "--model", tiny_qwen, "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "no usable training examples" in res.stderr
+    res = runner.invoke(
+        app, ["finetune", str(tmp_path / "nope.jsonl"), "--model", tiny_qwen, "--out", str(tmp_path / "x")]
+    )
+    assert res.exit_code == 2 and "not found" in res.stderr
+    res = runner.invoke(
+        app, ["finetune", str(sft), "--model", tiny_qwen, "--out", str(tmp_path / "x"), "--video-dir", str(tmp_path)]
+    )
+    assert res.exit_code == 2 and "no usable" in res.stderr  # every video missing
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from vstar_cli.tiny_models import train_tokenizer
+
+    lm = tmp_path / "lm"
+    tok = train_tokenizer(["a b c"] * 4, ["<|endoftext|>"], vocab_size=300)
+    tok.save_pretrained(lm)
+    GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=32, n_head=2, vocab_size=len(tok))).save_pretrained(lm)
+    res = runner.invoke(app, train_args(sft, str(lm), tmp_path / "y"))
+    assert res.exit_code == 2 and "cannot train" in res.stderr
+    assert not (tmp_path / "y" / "loss_log.jsonl").exists()
+
+
+def test_dry_run_estimates_memory(tiny_qwen):
+    res = runner.invoke(app, ["finetune", "unused.jsonl", "--model", tiny_qwen, "--method", "qlora", "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert float(res.stdout.strip().splitlines()[-1]) > 0
+    assert "activations" in res.stderr and "tokens per example" in res.stderr
+
+
+def test_accelerate_two_process_finetune(tiny_qwen, sft, tmp_path):
+    """DDP over two CPU processes through `accelerate launch` (its torchrun launcher)."""
+    accelerate = os.path.join(os.path.dirname(sys.executable), "accelerate")
+    out = tmp_path / "ddp"
+    cmd = [
+        accelerate,
+        "launch",
+        "--multi_gpu",
+        "--num_processes",
+        "2",
+        "--num_machines",
+        "1",
+        "--main_process_port",
+        str(free_port()),
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "-m",
+        "vstar_cli",
+        *train_args(sft, tiny_qwen, out, "--epochs", "1"),
+    ]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert res.returncode == 0, res.stderr[-3000:]
+    summary = json.loads((out / "train_summary.json").read_text())
+    # 24 examples, 4 per process per step, 2 processes: 3 steps (one process would take 6)
+    assert summary["steps"] == 3
+    assert (out / "adapter_model.safetensors").exists()

@@ -1,0 +1,227 @@
+"""``vstar finetune``: train a video LVLM on a merge output (LoRA, QLoRA or full)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from vstar_cli import config
+from vstar_cli.commands._common import ErrorSink, console, setup_logging, usage_error
+from vstar_cli.io import InputError
+
+
+def _progress(total_hint: int):
+    """A rich progress bar on stderr, advanced from the Trainer's log callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("finetune"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+    task = bar.add_task("train", total=total_hint, loss="-")
+
+    def update(step: int, max_steps: int, loss: float) -> None:
+        bar.update(task, completed=step, total=max_steps or total_hint, loss=f"{loss:.4f}")
+
+    return bar, update
+
+
+def finetune(
+    train_file: Annotated[
+        str, typer.Argument(help="Training set from vstar merge (llava, sharegpt or messages format).")
+    ],
+    model: Annotated[
+        Optional[str], typer.Option("--model", "-m", help="Pretrained checkpoint to train from (hub id or directory).")
+    ] = None,
+    out: Annotated[
+        Optional[str], typer.Option("--out", help="Output directory (adapter or weights, processor, config, loss log).")
+    ] = None,
+    method: Annotated[Optional[str], typer.Option(help="lora | qlora | full \\[default: lora].")] = None,
+    video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
+    frames: Annotated[
+        Optional[int], typer.Option(help="Frames per video, as generate samples them \\[default: 8].")
+    ] = None,
+    fps: Annotated[Optional[float], typer.Option(help="Sample frames at this rate instead.")] = None,
+    epochs: Annotated[
+        Optional[float], typer.Option(help="Passes over the data \\[default: 1, as in the paper].")
+    ] = None,
+    learning_rate: Annotated[
+        Optional[float], typer.Option("--lr", help="\\[default: 2e-4 (Q)LoRA, 2e-5 full].")
+    ] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Examples per device per step \\[default: 1].")] = None,
+    grad_accum: Annotated[Optional[int], typer.Option(help="Gradient accumulation steps \\[default: 8].")] = None,
+    warmup_ratio: Annotated[Optional[float], typer.Option(help="\\[default: 0.03].")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="\\[default: 0].")] = None,
+    lora_r: Annotated[Optional[int], typer.Option(help="\\[default: 64].")] = None,
+    lora_alpha: Annotated[Optional[int], typer.Option(help="\\[default: 16].")] = None,
+    lora_dropout: Annotated[Optional[float], typer.Option(help="\\[default: 0.05].")] = None,
+    lora_targets: Annotated[
+        Optional[str],
+        typer.Option(help="Comma-separated layer names \\[default: every linear layer of the language model]."),
+    ] = None,
+    train_projector: Annotated[
+        Optional[bool], typer.Option("--train-projector", help="Also train the vision-language projector.")
+    ] = None,
+    gradient_checkpointing: Annotated[
+        Optional[bool], typer.Option("--gradient-checkpointing/--no-gradient-checkpointing", help="\\[default: on].")
+    ] = None,
+    max_steps: Annotated[Optional[int], typer.Option(help="Stop after N optimizer steps.")] = None,
+    save_steps: Annotated[Optional[int], typer.Option(help="Checkpoint every N steps \\[default: 500].")] = None,
+    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
+    dtype: Annotated[Optional[str], typer.Option(help="auto | float32 | bfloat16 | float16.")] = None,
+    trust_remote_code: Annotated[Optional[bool], typer.Option("--trust-remote-code")] = None,
+    resume_from_checkpoint: Annotated[
+        Optional[str], typer.Option(help="A checkpoint directory, or 'last' for the newest in OUT/checkpoints.")
+    ] = None,
+    merge_adapter: Annotated[
+        bool, typer.Option("--merge-adapter", help="Also write OUT/merged: base + adapter as one model.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the estimated peak GPU memory and exit.")] = False,
+    errors: Annotated[
+        Optional[Path], typer.Option("--errors", help="Write training lines that are not usable here.")
+    ] = None,
+    config_file: Annotated[
+        Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+) -> None:
+    """Finetune from the pretrained checkpoint on verified data (the paper: every cycle, one epoch).
+
+    Loss is computed on the assistant's tokens only. Under [italic]accelerate launch[/] it runs
+    distributed (DDP, DeepSpeed, FSDP) unchanged. Example:
+
+        vstar finetune sft.jsonl --model BASE --method qlora --video-dir videos --out ckpt
+    """
+    from vstar_cli.stages.finetune import FinetuneConfig, steps_per_epoch, train
+    from vstar_cli.training.data import load_examples
+
+    setup_logging(quiet)
+    try:
+        cfg = config.resolve(
+            FinetuneConfig,
+            config_file,
+            model=model,
+            out=out or ("dry-run" if dry_run else None),
+            method=method,
+            video_dir=video_dir,
+            frames=frames,
+            fps=fps,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            grad_accum=grad_accum,
+            warmup_ratio=warmup_ratio,
+            seed=seed,
+            lora_r=lora_r,
+            lora_alpha=lora_alpha,
+            lora_dropout=lora_dropout,
+            lora_targets=[t.strip() for t in lora_targets.split(",")] if lora_targets else None,
+            train_projector=train_projector,
+            gradient_checkpointing=gradient_checkpointing,
+            max_steps=max_steps,
+            save_steps=save_steps,
+            device=device,
+            dtype=dtype,
+            trust_remote_code=trust_remote_code,
+        )
+    except config.ConfigError as exc:
+        raise usage_error(str(exc)) from None
+    if dry_run:
+        _dry_run(cfg)
+        return
+    if not Path(train_file).is_file():
+        raise usage_error(f"training file not found: {train_file}")
+    try:
+        examples, bad = load_examples(train_file)
+    except InputError as exc:
+        raise usage_error(str(exc)) from None
+    sink = ErrorSink(errors)
+    for err in bad:
+        sink.add(err)
+    missing = [ex for ex in examples if not _video_ok(os.path.join(cfg.video_dir, ex.video))]
+    for ex in missing:
+        from vstar_cli.io import ErrorRecord
+
+        sink.add(ErrorRecord(f"video missing or empty: {os.path.join(cfg.video_dir, ex.video)}", {"video": ex.video}))
+    examples = [ex for ex in examples if ex not in set(missing)]
+    sink.close()
+    if not examples:
+        raise usage_error(f"{train_file}: no usable training examples ({sink.count} lines rejected)")
+    try:
+        from vstar_cli.model import load_processor
+
+        load_processor(cfg)
+    except (OSError, ValueError) as exc:
+        raise usage_error(f"cannot train {cfg.model}: {str(exc).splitlines()[0]}") from None
+    resume = resume_from_checkpoint
+    if resume == "last":
+        resume = True
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    total = steps_per_epoch(len(examples), cfg, world) * max(1, int(cfg.epochs + 0.999))
+    if cfg.max_steps > 0:
+        total = cfg.max_steps
+    if not quiet:
+        console.print(f"finetune: {len(examples)} examples, method {cfg.method}, from {cfg.model} -> {cfg.out}")
+    bar, update = _progress(total)
+    if quiet:
+        summary = train(cfg, examples, resume)
+    else:
+        with bar:
+            summary = train(cfg, examples, resume, progress=update)
+    if merge_adapter and cfg.method != "full" and int(os.environ.get("RANK", "0")) == 0:
+        from vstar_cli.stages.finetune import merge_adapter as do_merge
+
+        dest = do_merge(cfg)
+        if not quiet:
+            console.print(f"merged model written to {dest}")
+    if not quiet:
+        console.print(
+            f"finetune: {summary['steps']} steps, loss {summary['first_loss']:.4f} -> {summary['last_loss']:.4f} "
+            f"({summary['seconds']:.0f}s); wrote {cfg.out}"
+        )
+    if sink.count:
+        raise typer.Exit(1)
+
+
+def _video_ok(path: str) -> bool:
+    try:
+        return os.path.getsize(path) > 0
+    except OSError:
+        return False
+
+
+def _dry_run(cfg) -> None:
+    from rich.table import Table
+
+    from vstar_cli.model import load_processor
+    from vstar_cli.stages.finetune import count_params, estimate_memory, video_tokens
+
+    try:
+        params, lora, hidden, layers, vocab = count_params(cfg)
+        processor = load_processor(cfg)
+    except (OSError, ValueError) as exc:
+        raise usage_error(f"cannot read {cfg.model}: {str(exc).splitlines()[0]}") from None
+    tokens = video_tokens(processor, cfg.frames, 360, 640)
+    est = estimate_memory(cfg, tokens, params, 0 if cfg.method == "full" else lora, hidden, layers, vocab)
+    table = Table(
+        title=f"estimated peak GPU memory: {cfg.method}, {cfg.frames} frames (640x360), batch {cfg.batch_size}"
+    )
+    table.add_column("component")
+    table.add_column("GiB", justify="right")
+    for k, v in est.items():
+        table.add_row(k, f"{v:.2f}")
+    console.print(table)
+    console.print(
+        f"parameters: language {params['language'] / 1e9:.2f}B (+{params['embeddings'] / 1e9:.2f}B embeddings), "
+        f"vision {params['vision'] / 1e6:.0f}M, projector {params['projector'] / 1e6:.0f}M; LoRA {lora / 1e6:.1f}M; "
+        f"{tokens} tokens per example"
+    )
+    typer.echo(f"{est['total']:.2f}")

@@ -1,0 +1,332 @@
+"""The finetune stage: LoRA, QLoRA or full finetuning on a merge output, with the transformers Trainer.
+
+Built on ``transformers.Trainer``, so ``accelerate launch`` (DDP, DeepSpeed, FSDP) works
+without changing the command. The paper trains from the pretrained checkpoint every cycle,
+for one epoch: ``--model`` is that checkpoint and ``--epochs`` defaults to 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vstar_cli.model import ModelConfig
+
+log = logging.getLogger("vstar.finetune")
+
+
+@dataclass
+class FinetuneConfig(ModelConfig):
+    """Options of ``vstar finetune`` (model options included)."""
+
+    out: str = field(default="", metadata={"help": "output directory"})
+    method: str = field(default="lora", metadata={"help": "lora | qlora | full"})
+    video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to"})
+    frames: int = field(default=8, metadata={"help": "frames per video, as generate samples them"})
+    fps: float | None = field(default=None, metadata={"help": "sample at this rate instead of --frames"})
+    epochs: float = field(default=1.0, metadata={"help": "passes over the data (the paper: 1)"})
+    learning_rate: float | None = field(default=None, metadata={"help": "default 2e-4 for (Q)LoRA, 2e-5 for full"})
+    batch_size: int = field(default=1, metadata={"help": "examples per device per step"})
+    grad_accum: int = field(default=8, metadata={"help": "gradient accumulation steps"})
+    warmup_ratio: float = field(default=0.03, metadata={"help": "share of steps with a rising learning rate"})
+    weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay"})
+    lr_scheduler: str = field(default="cosine", metadata={"help": "transformers scheduler name"})
+    seed: int = field(default=0, metadata={"help": "random seed"})
+    lora_r: int = field(default=64, metadata={"help": "LoRA rank"})
+    lora_alpha: int = field(default=16, metadata={"help": "LoRA alpha"})
+    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
+    lora_targets: list[str] | None = field(
+        default=None,
+        metadata={"help": "leaf names of layers to adapt (default: every linear layer of the language model)"},
+    )
+    train_projector: bool = field(default=False, metadata={"help": "also train the vision-language projector"})
+    gradient_checkpointing: bool = field(default=True, metadata={"help": "trade compute for memory"})
+    save_steps: int = field(default=500, metadata={"help": "checkpoint every N optimizer steps"})
+    logging_steps: int = field(default=1, metadata={"help": "log the loss every N steps"})
+    dataloader_workers: int | None = field(
+        default=None, metadata={"help": "video decoding workers (default 0 on CPU, 2 on GPU)"}
+    )
+    max_steps: int = field(default=-1, metadata={"help": "stop after N steps (overrides epochs when > 0)"})
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.model:
+            raise ValueError("--model is required (the pretrained checkpoint to train from)")
+        if not self.out:
+            raise ValueError("--out is required")
+        if self.method not in {"lora", "qlora", "full"}:
+            raise ValueError("method must be lora, qlora or full")
+        if self.method == "qlora":
+            self.quantize = "4bit"
+        elif self.quantize != "none":
+            raise ValueError("--quantize applies to --method qlora only (it quantizes to 4-bit)")
+        if self.adapter:
+            raise ValueError("finetune trains from the pretrained checkpoint: --adapter is not used here")
+        if self.learning_rate is None:
+            self.learning_rate = 2e-5 if self.method == "full" else 2e-4
+        if self.batch_size < 1 or self.grad_accum < 1 or self.frames < 1:
+            raise ValueError("batch_size, grad_accum and frames must be >= 1")
+
+
+def prepare_model(model, cfg: FinetuneConfig):
+    """Apply the method: k-bit preparation and LoRA, or full training of the language model."""
+    from vstar_cli.training.lora import projector_names, target_regex
+
+    if cfg.method == "full":
+        return model
+    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+
+    if cfg.method == "qlora":
+        model = prepare_model_for_kbit_training(
+            model,
+            use_gradient_checkpointing=cfg.gradient_checkpointing,
+            gradient_checkpointing_kwargs={"use_reentrant": False},
+        )
+    lcfg = LoraConfig(
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        bias="none",
+        target_modules=target_regex(model, cfg.lora_targets),
+        task_type="CAUSAL_LM",
+        modules_to_save=projector_names(model) if cfg.train_projector else None,
+    )
+    return get_peft_model(model, lcfg)
+
+
+def _freeze_vision(model) -> None:
+    """Full finetuning trains the language model (and projector); the vision tower stays frozen."""
+    from vstar_cli.training.lora import VISION_PARTS
+
+    for name, p in model.named_parameters():
+        if any(part in name.split(".") for part in VISION_PARTS):
+            p.requires_grad_(False)
+
+
+class LossLog:
+    """A TrainerCallback writing every logged loss to ``loss_log.jsonl`` and progress to stderr."""
+
+    def __init__(self, path: Path, progress=None) -> None:
+        from transformers import TrainerCallback
+
+        outer = self
+
+        class _CB(TrainerCallback):
+            def on_log(self, args, state, control, logs=None, **kw):
+                if logs and "loss" in logs:
+                    row = {
+                        "step": state.global_step,
+                        "epoch": round(state.epoch or 0, 4),
+                        "loss": logs["loss"],
+                        "learning_rate": logs.get("learning_rate"),
+                        "time": round(time.time() - outer.t0, 2),
+                    }
+                    outer.rows.append(row)
+                    with outer.path.open("a", encoding="utf-8") as fh:
+                        fh.write(json.dumps(row) + "\n")
+                    if outer.progress is not None:
+                        outer.progress(state.global_step, state.max_steps, logs["loss"])
+
+        self.path, self.progress, self.rows, self.t0 = path, progress, [], time.time()
+        self.callback = _CB()
+
+
+def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=None) -> dict:
+    """Train and save to ``cfg.out``; returns a summary (steps, first/last loss, seconds)."""
+    import torch
+    from transformers import Trainer, TrainingArguments
+
+    from vstar_cli import config as config_mod
+    from vstar_cli.model import decode_short_side, load_model, load_processor, resolve_device
+    from vstar_cli.training.data import Collator, VideoChatDataset
+
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    processor = load_processor(cfg)
+    device = resolve_device(cfg.device)
+    on_gpu = device.startswith("cuda")
+    model = load_model(cfg, for_training=True)
+    if cfg.method == "full":
+        _freeze_vision(model)
+    model = prepare_model(model, cfg)
+    if hasattr(model, "config"):
+        model.config.use_cache = False
+    dataset = VideoChatDataset(examples, cfg.video_dir, cfg.frames, cfg.fps, short_side=decode_short_side(processor))
+    bf16 = on_gpu and torch.cuda.is_bf16_supported()
+    args = TrainingArguments(
+        output_dir=str(out / "checkpoints"),
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.batch_size,
+        gradient_accumulation_steps=cfg.grad_accum,
+        learning_rate=cfg.learning_rate,
+        warmup_steps=cfg.warmup_ratio,
+        weight_decay=cfg.weight_decay,
+        lr_scheduler_type=cfg.lr_scheduler,
+        logging_steps=cfg.logging_steps,
+        logging_first_step=True,
+        save_strategy="steps",
+        save_steps=cfg.save_steps,
+        save_total_limit=2,
+        seed=cfg.seed,
+        bf16=bf16,
+        fp16=on_gpu and not bf16,
+        use_cpu=not on_gpu,
+        gradient_checkpointing=cfg.gradient_checkpointing,
+        gradient_checkpointing_kwargs={"use_reentrant": False},
+        remove_unused_columns=False,
+        dataloader_num_workers=cfg.dataloader_workers if cfg.dataloader_workers is not None else (2 if on_gpu else 0),
+        report_to=[],
+        disable_tqdm=True,
+    )
+    (out / "loss_log.jsonl").write_text("", encoding="utf-8") if resume_from_checkpoint is None else None
+    loss_log = LossLog(out / "loss_log.jsonl", progress)
+    trainer = Trainer(
+        model=model, args=args, train_dataset=dataset, data_collator=Collator(processor), callbacks=[loss_log.callback]
+    )
+    # stdout carries records only: the loss goes to loss_log.jsonl and the progress bar.
+    from transformers.trainer_callback import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)
+    t0 = time.time()
+    result = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    seconds = time.time() - t0
+    if trainer.is_world_process_zero():
+        trainer.save_model(str(out))
+        processor.save_pretrained(str(out))
+        config_mod.write(cfg, out / "vstar_finetune.yaml")
+    losses = [r["loss"] for r in loss_log.rows]
+    summary = {
+        "steps": result.global_step,
+        "train_loss": result.training_loss,
+        "first_loss": losses[0] if losses else None,
+        "last_loss": losses[-1] if losses else None,
+        "seconds": round(seconds, 1),
+        "examples": len(examples),
+        "peak_gpu_memory_gb": round(torch.cuda.max_memory_allocated() / 2**30, 2) if on_gpu else None,
+    }
+    if trainer.is_world_process_zero():
+        (out / "train_summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def merge_adapter(cfg: FinetuneConfig, dest: Path | None = None) -> Path:
+    """Fold the trained adapter into the base weights: a standalone model directory ``OUT/merged``."""
+    from peft import PeftModel
+
+    from vstar_cli.model import load_model, load_processor
+
+    dest = dest or Path(cfg.out) / "merged"
+    base_cfg = ModelConfig(
+        model=cfg.model,
+        quantize="none",
+        device="cpu",
+        dtype=cfg.dtype if cfg.dtype != "auto" else "float32",
+        trust_remote_code=cfg.trust_remote_code,
+    )
+    base = load_model(base_cfg, for_training=True)  # never 4-bit: merged weights must be real weights
+    merged = PeftModel.from_pretrained(base, cfg.out).merge_and_unload()
+    merged.save_pretrained(str(dest))
+    load_processor(ModelConfig(model=cfg.out)).save_pretrained(str(dest))
+    return dest
+
+
+def estimate_memory(
+    cfg: FinetuneConfig, tokens: int, params: dict[str, int], lora_params: int, hidden: int, layers: int, vocab: int
+) -> dict[str, float]:
+    """Rough peak GPU memory (GiB) of one training step, by component.
+
+    Weights: 16 B/param trained fully (fp32 master, grads, AdamW), bf16 base for LoRA, ~0.55 B/param
+    for nf4 (with double quantization) under QLoRA, whose vision tower and projector stay bf16.
+    Activations with gradient checkpointing: one bf16 hidden state per layer boundary plus one
+    layer recomputed (~34 values per token and hidden unit), fp32 logits and their gradient.
+    """
+    gib = 2**30
+    lang, vision = params["language"], params["vision"] + params["projector"]
+    if cfg.method == "full":
+        weights = 16 * lang + 2 * vision
+        adapters = 0.0
+    elif cfg.method == "lora":
+        weights = 2 * (lang + vision)
+        adapters = 16 * lora_params
+    else:
+        weights = 0.55 * lang + 2 * vision + 2 * params["embeddings"]
+        adapters = 16 * lora_params
+    b = cfg.batch_size
+    per_layer = tokens * hidden * 2
+    acts = b * (layers * per_layer + 34 * per_layer) if cfg.gradient_checkpointing else b * layers * 34 * per_layer
+    logits = b * tokens * vocab * 4 * 2
+    overhead = 0.8 * gib  # CUDA context and allocator slack
+    total = weights + adapters + acts + logits + overhead
+    return {
+        k: round(v / gib, 2)
+        for k, v in {
+            "weights": weights,
+            "adapters_and_optimizer": adapters,
+            "activations": acts,
+            "logits": logits,
+            "overhead": overhead,
+            "total": total,
+        }.items()
+    }
+
+
+def count_params(cfg: FinetuneConfig) -> tuple[dict[str, int], int, int, int, int]:
+    """Parameter counts (language / vision / projector / embeddings) and LoRA size, without weights."""
+    from accelerate import init_empty_weights
+    from transformers import AutoConfig
+
+    from vstar_cli.model import _model_class
+    from vstar_cli.training.lora import PROJECTOR_PARTS, VISION_PARTS, language_linear_names
+
+    mcfg = AutoConfig.from_pretrained(cfg.model, trust_remote_code=cfg.trust_remote_code)
+    cls = _model_class(cfg.model, cfg.trust_remote_code)
+    with init_empty_weights():
+        model = cls._from_config(mcfg) if hasattr(cls, "_from_config") else cls.from_config(mcfg)
+    counts = {"language": 0, "vision": 0, "projector": 0, "embeddings": 0}
+    for name, p in model.named_parameters():
+        parts = name.split(".")
+        if any(x in parts for x in VISION_PARTS):
+            counts["vision"] += p.numel()
+        elif any(x in parts for x in PROJECTOR_PARTS):
+            counts["projector"] += p.numel()
+        else:
+            counts["language"] += p.numel()
+            if "embed_tokens" in parts or "lm_head" in parts:
+                counts["embeddings"] += p.numel()
+    counts["language"] -= counts["embeddings"]
+    targets = set(cfg.lora_targets or language_linear_names(model))
+    lora = 0
+    for name, m in model.named_modules():
+        parts = name.split(".")
+        if (
+            parts[-1] in targets
+            and hasattr(m, "in_features")
+            and not any(x in parts for x in VISION_PARTS + PROJECTOR_PARTS)
+        ):
+            lora += cfg.lora_r * (m.in_features + m.out_features)
+    text = mcfg.get_text_config() if hasattr(mcfg, "get_text_config") else mcfg
+    return counts, lora, int(text.hidden_size), int(text.num_hidden_layers), int(text.vocab_size)
+
+
+def video_tokens(processor, frames: int, height: int, width: int) -> int:
+    """Tokens the processor makes of one video of ``frames`` x ``height`` x ``width`` plus a short prompt."""
+    import numpy as np
+
+    from vstar_cli.model import chat_text, processor_inputs
+    from vstar_cli.video import Clip
+
+    clip = Clip(
+        np.zeros((frames, height, width, 3), np.uint8), list(range(frames)), 30.0, frames / 30.0, frames, "dummy"
+    )
+    batch = processor_inputs(processor, [chat_text(processor, "Question: what happens?", "x " * 200)], [clip])
+    return int(batch["input_ids"].shape[1])
+
+
+def steps_per_epoch(n_examples: int, cfg: FinetuneConfig, world: int = 1) -> int:
+    """Optimizer steps in one epoch."""
+    return max(1, math.ceil(n_examples / (cfg.batch_size * world) / cfg.grad_accum))
