@@ -46,3 +46,62 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def parrot_qwen(tiny_qwen, videos, tmp_path_factory):
+    """The tiny Qwen2-VL fully finetuned to answer every question the same way.
+
+    Its answers contain the fixture videos' label ("right"), so verification passes and a
+    whole cycle has data to train on.
+    """
+    import json
+
+    from typer.testing import CliRunner
+
+    from vstar_cli.cli import app
+
+    recs = [json.loads(x) for x in videos.read_text().splitlines()]
+    rows = [
+        {
+            "id": f"{r['id']}:{k}",
+            "video": r["video"],
+            "conversations": [
+                {"from": "human", "value": "<video>\n" + q},
+                {"from": "gpt", "value": "The white bar moves to the right."},
+            ],
+        }
+        for r in recs
+        for k, q in enumerate([r["question"], "Describe the video.", "What happens?"])
+    ]
+    sft = videos.parent / "parrot_sft.jsonl"
+    sft.write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
+    out = tmp_path_factory.mktemp("models") / "parrot"
+    res = CliRunner().invoke(
+        app,
+        [
+            "finetune",
+            str(sft),
+            "--model",
+            tiny_qwen,
+            "--method",
+            "full",
+            "--video-dir",
+            str(videos.parent),
+            "--out",
+            str(out),
+            "--epochs",
+            "12",
+            "--batch-size",
+            "6",
+            "--grad-accum",
+            "1",
+            "--lr",
+            "5e-3",
+            "--device",
+            "cpu",
+            "-q",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    return str(out)

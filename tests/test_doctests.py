@@ -15,6 +15,13 @@ MODULES = [
     "vstar_cli.verify.numeric",
     "vstar_cli.verify.semantic",
     "vstar_cli.verify.verdict",
+    "vstar_cli.video",
+    "vstar_cli.prompts",
+    "vstar_cli.stages.merge",
+    "vstar_cli.stages.evaluate",
+    "vstar_cli.prepare.phrasing",
+    "vstar_cli.prepare.safe_pickle",
+    "vstar_cli.commands.generate",
 ]
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import typer
 
 from vstar_cli import __version__
+from vstar_cli.commands import evaluate as eval_cmd
 from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
 from vstar_cli.commands import merge as merge_cmd
+from vstar_cli.commands import prepare as prepare_cmd
+from vstar_cli.commands import report as report_cmd
 from vstar_cli.commands import verify as verify_cmd
 
 app = typer.Typer(
@@ -38,6 +41,9 @@ app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
 app.command("rationalize")(generate_cmd.make_command("rationalize"))
 app.command("merge")(merge_cmd.merge)
 app.command("finetune")(finetune_cmd.finetune)
+app.command("eval")(eval_cmd.evaluate)
+app.add_typer(prepare_cmd.app, name="prepare")
+app.command("report")(report_cmd.report)
 
 
 def main() -> None:

@@ -83,7 +83,11 @@ class _Fields(dict):
 def build_prompt(template: str, record: dict, with_label: bool) -> str:
     """Fill a template from the record (``question``, ``label`` rendered, other fields as is)."""
     fields = _Fields({k: v for k, v in record.items() if isinstance(v, (str, int, float))})
-    fields["question"] = get_field(record, "question", "")
+    question = get_field(record, "question", "")
+    choices = record.get("choices")
+    if isinstance(choices, list) and choices and not all(str(c) in question for c in choices):
+        question = question + "\n" + "\n".join(str(c) for c in choices)
+    fields["question"] = question
     if with_label or "{label}" in template:
         fields["label"] = render_label(record)
     return template.format_map(fields)

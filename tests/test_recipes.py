@@ -1,0 +1,143 @@
+"""Recipes: every one dry-runs (`make -n`), and the cycle runs end to end on a tiny model."""
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RECIPES = sorted((ROOT / "recipes").glob("*.mk"))
+ENV = dict(os.environ, HF_HUB_OFFLINE="1", VSTAR=str(Path(sys.executable).parent / "vstar"))
+
+
+def make(*args, cwd):
+    return subprocess.run(["make", *args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=900)
+
+
+def test_every_recipe_starts_with_its_command():
+    for r in RECIPES:
+        first = r.read_text().splitlines()[:3]
+        assert first[0].startswith("# ") and any(f"make -f recipes/{r.name}" in x or "make " in x for x in first), (
+            r.name
+        )
+
+
+@pytest.fixture
+def fixture_data(tmp_path):
+    """Annotation files of each dataset in its real layout (tiny), plus labeled records."""
+    (tmp_path / "k700" / "annotations").mkdir(parents=True)
+    for split in ("train", "validate"):
+        (tmp_path / "k700" / "annotations" / f"{split}.csv").write_text(
+            "label,youtube_id,time_start,time_end,split\nplaying guitar,abc,0,10,train\n"
+        )
+    fd = tmp_path / "fd"
+    (fd / "Annotations").mkdir(parents=True)
+    (fd / "train_test_split").mkdir()
+    anns = {
+        ("comp", 0): {
+            "dive_score": 70.0,
+            "difficulty": 3.0,
+            "sub-action_types": {0: "Forward", 1: "Entry"},
+            "frames_labels": np.array([0, 0, 1, 1]),
+        }
+    }
+    (fd / "Annotations" / "FineDiving_fine-grained_annotation.pkl").write_bytes(pickle.dumps(anns))
+    for s in ("train", "test"):
+        (fd / "train_test_split" / f"{s}_split.pkl").write_bytes(pickle.dumps([("comp", 0)]))
+    star = tmp_path / "star"
+    star.mkdir()
+    for s in ("train", "val"):
+        (star / f"STAR_{s}.json").write_text("[]")
+    (tmp_path / "d.jsonl").write_text("{}\n")
+    (tmp_path / "t.jsonl").write_text("{}\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("recipe", [r.name for r in RECIPES])
+def test_make_dry_run(recipe, fixture_data):
+    args = {
+        "cycle.mk": ["DATA=d.jsonl", "TEST=t.jsonl"],
+        "kinetics700.mk": [f"K700={fixture_data / 'k700'}"],
+        "finediving.mk": [f"FD={fixture_data / 'fd'}"],
+        "star.mk": [f"STAR={fixture_data / 'star'}"],
+    }.get(recipe, [])
+    res = make(
+        "-n", "-f", str(ROOT / "recipes" / recipe), "BASE=some/model", "CYCLES=3", "RUN=run", *args, cwd=fixture_data
+    )
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    for step in ("generate", "verify", "rationalize", "merge", "finetune", "eval", "report"):
+        assert f" {step} " in out or f"{step} " in out, step
+    assert out.count(" finetune ") == 3 and out.count("--model some/model") >= 3  # always from BASE
+    assert "--adapter run/cycle2/ckpt" in out  # cycle 3 generates with cycle 2's model
+
+
+def test_ablation_and_accelerate_flags(fixture_data):
+    res = make(
+        "-n",
+        "-f",
+        str(ROOT / "recipes" / "cycle.mk"),
+        "BASE=b",
+        "DATA=d.jsonl",
+        "TEST=t.jsonl",
+        "RUN=run",
+        "CYCLES=1",
+        "RATIONALIZE=0",
+        "ACCELERATE=accelerate launch --num_processes 4",
+        "QUANTIZE=4bit",
+        cwd=fixture_data,
+    )
+    assert res.returncode == 0, res.stderr
+    assert " rationalize " not in res.stdout and ": > run/cycle1/rat.jsonl" in res.stdout
+    assert "accelerate launch --num_processes 4 -m vstar_cli generate" in res.stdout
+    assert "--method qlora" in res.stdout and "--quantize 4bit" in res.stdout
+
+
+def test_cycle_end_to_end_on_a_tiny_model(parrot_qwen, videos, tmp_path):
+    """One real cycle through the recipe: every file appears, the report is written, a rerun does nothing."""
+    run = tmp_path / "run"
+    args = [
+        "-f",
+        str(ROOT / "recipes" / "cycle.mk"),
+        f"BASE={parrot_qwen}",
+        f"DATA={videos}",
+        f"TEST={videos}",
+        f"VIDEO_DIR={videos.parent}",
+        f"RUN={run}",
+        "CYCLES=1",
+        "DEVICE=cpu",
+        "SAMPLES=2",
+        "GEN_ARGS=--max-new-tokens 16 --batch-size 4",
+        "EVAL_ARGS=--max-new-tokens 16 -q",
+        "FT_ARGS=--epochs 1 --grad-accum 1 --batch-size 2 -q",
+    ]
+    res = make(*args, cwd=tmp_path)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    c1 = run / "cycle1"
+    for f in (
+        "gen.jsonl",
+        "ver.jsonl",
+        "rej.jsonl",
+        "rat.jsonl",
+        "ratver.jsonl",
+        "sft.jsonl",
+        "ckpt/train_summary.json",
+        "metrics.json",
+    ):
+        assert (c1 / f).exists(), f
+    assert len((c1 / "gen.jsonl").read_text().splitlines()) == 12
+    assert (run / "report.md").exists() and (run / "report.png").stat().st_size > 1000
+    report = json.loads((run / "report.json").read_text())
+    assert report["cycles"][0]["generated"] == 12 and report["base"]["overall"]["n"] == 6
+    assert report["cycles"][0]["kept_generate"] > 0 and report["cycles"][0]["train"]["steps"] > 0
+    again = make(*args, "-q", cwd=tmp_path)
+    assert again.returncode == 0  # everything up to date
+    shutil.rmtree(c1 / "ckpt")
+    res = make(*args, "-n", cwd=tmp_path)
+    assert " generate " not in res.stdout and " finetune " in res.stdout  # restarts where it stopped

@@ -1,0 +1,203 @@
+"""``vstar eval``: greedy answers on held-out labeled data, verified and scored; and ``eval compare``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from vstar_cli import config
+from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
+
+
+def _table(metrics: dict, title: str):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for c in ("scope", "name", "accuracy", "95% CI", "n"):
+        t.add_column(c, justify="right" if c in {"accuracy", "n"} else "left", no_wrap=True)
+
+    def row(scope, name, m):
+        acc = "-" if m.get("accuracy") is None else f"{m['accuracy']:.3f}"
+        ci = m.get("ci95") or []
+        t.add_row(
+            scope, name, acc, f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and ci[0] == ci[0] else "-", str(m.get("n", ""))
+        )
+
+    row("overall", "", metrics["overall"])
+    for k, m in metrics["per_label_type"].items():
+        row("label type", k, m)
+    for k, m in metrics["per_verifier"].items():
+        row("verifier", k, m)
+    if "multiple_choice" in metrics:
+        row("multiple choice", f"answered {metrics['multiple_choice']['answered']}", metrics["multiple_choice"])
+    for k, f in metrics.get("float", {}).items():
+        t.add_row("float", k, f"rho {f['spearman']}", f"rel-L2 {f['relative_l2']}", str(f["n"]))
+    return t
+
+
+def _print(table) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, width=max(console.width, 110), highlight=False).print(table)
+
+
+def compare(paths: list[str]) -> None:
+    """Print metrics files side by side, with each file's difference to the first."""
+    from rich.table import Table
+
+    from vstar_cli.stages.evaluate import flatten
+
+    docs = []
+    for p in paths:
+        try:
+            docs.append(flatten(json.loads(Path(p).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            raise usage_error(f"cannot read metrics {p}: {exc}") from None
+    keys = list(dict.fromkeys(k for d in docs for k in d))
+    t = Table(title="vstar eval compare", title_justify="left")
+    t.add_column("metric", no_wrap=True)
+    for i, p in enumerate(paths):
+        t.add_column(Path(p).name if i == 0 else f"{Path(p).name} (Δ)", justify="right", no_wrap=True)
+    for k in keys:
+        base = docs[0].get(k)
+        cells = []
+        for i, d in enumerate(docs):
+            v = d.get(k)
+            if v is None:
+                cells.append("-")
+            elif i == 0 or base is None:
+                cells.append(f"{v:.4g}")
+            else:
+                diff = v - base
+                color = "green" if diff > 0 else "red" if diff < 0 else "white"
+                cells.append(f"{v:.4g} ([{color}]{diff:+.4g}[/])")
+        t.add_row(k, *cells)
+    _print(t)
+
+
+def evaluate(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Labeled test records (JSONL or JSON array), or: compare A.json B.json ...")
+    ],
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Metrics JSON; '-' for stdout.")] = "-",
+    model: Annotated[
+        Optional[str], typer.Option("--model", "-m", help="Model to answer with (hub id or directory).")
+    ] = None,
+    adapter: Annotated[Optional[str], typer.Option(help="PEFT adapter directory.")] = None,
+    quantize: Annotated[Optional[str], typer.Option(help="none | 4bit | 8bit.")] = None,
+    answers: Annotated[
+        Optional[Path], typer.Option(help="Score these already generated answers instead (no model).")
+    ] = None,
+    details: Annotated[Optional[Path], typer.Option(help="Per-record results (JSONL).")] = None,
+    video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
+    frames: Annotated[Optional[int], typer.Option(help="Frames per video \\[default: 8].")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Videos per generate call \\[default: 8].")] = None,
+    max_new_tokens: Annotated[Optional[int], typer.Option(help="Answer length limit \\[default: 256].")] = None,
+    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
+    prompt_template: Annotated[Optional[str], typer.Option(help="File with the prompt template.")] = None,
+    verify_config: Annotated[
+        Optional[Path], typer.Option(help="YAML of vstar verify options (tolerances, embedder).")
+    ] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    errors: Annotated[
+        Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+) -> None:
+    """Score a model on held-out labeled data with the verifier that builds the training data.
+
+    Writes accuracy overall, per label type and per verifier kind (95% bootstrap intervals),
+    multiple-choice accuracy, and Spearman's rho and relative L2 for [italic]float[/] labels. Examples:
+
+        vstar eval test.jsonl --model BASE --adapter ckpt --video-dir videos -o metrics.json
+        vstar eval test.jsonl --answers answers.jsonl -o metrics.json
+        vstar eval compare base.json cycle1.json cycle2.json
+    """
+    setup_logging(quiet)
+    if inputs and inputs[0] == "compare":
+        if len(inputs) < 3:
+            raise usage_error("eval compare needs at least two metrics files")
+        compare(inputs[1:])
+        return
+    if len(inputs) != 1:
+        raise usage_error("give one test file (or: vstar eval compare A.json B.json ...)")
+    test = inputs[0]
+    if test != "-" and not Path(test).is_file():
+        raise usage_error(f"test file not found: {test}")
+    if answers is None and not model:
+        raise usage_error("give --model to generate answers, or --answers FILE to score existing ones")
+    from vstar_cli.stages import evaluate as ev
+    from vstar_cli.stages.generate import GenerateConfig
+    from vstar_cli.stages.generate import run as generate_run
+    from vstar_cli.stages.verify import VerifyConfig
+    from vstar_cli.stages.verify import run as verify_run
+
+    try:
+        vcfg = config.resolve(VerifyConfig, verify_config)
+        gcfg = None
+        if answers is None:
+            gcfg = config.resolve(
+                GenerateConfig,
+                None,
+                model=model,
+                adapter=adapter,
+                quantize=quantize,
+                video_dir=video_dir,
+                frames=frames,
+                batch_size=batch_size,
+                max_new_tokens=max_new_tokens,
+                device=device,
+                prompt_template=prompt_template,
+                num_samples=1,
+                temperature=0.0,
+            )
+            gcfg.template  # noqa: B018 - validates the template file early
+    except (config.ConfigError, ValueError) as exc:
+        raise usage_error(str(exc)) from None
+    if answers is not None and not answers.is_file():
+        raise usage_error(f"answers file not found: {answers}")
+
+    timer = Timer()
+    sink = ErrorSink(errors)
+    scored: list[dict] = []
+    try:
+        source = read_records(answers) if answers is not None else generate_run(read_records(test), gcfg)
+        with JsonlWriter(details) as det:
+            for item in verify_run(source, vcfg):
+                if isinstance(item, ErrorRecord):
+                    sink.add(item)
+                    continue
+                scored.append(
+                    {k: item.get(k) for k in ("label", "label_type", "verifier_type", "verified", "verdict", "choices")}
+                )
+                det.write(item)
+    except InputError as exc:
+        raise usage_error(str(exc)) from None
+    finally:
+        sink.close()
+    metrics = ev.compute(scored, errors=sink.count, n_boot=bootstrap, seed=seed)
+    metrics["config"] = {
+        "test": test,
+        "answers": str(answers) if answers else None,
+        "model": model,
+        "adapter": adapter,
+        "quantize": quantize or "none",
+        "generate": config.to_dict(gcfg) if gcfg else None,
+        "verify": config.to_dict(vcfg),
+        "seconds": round(timer.seconds, 1),
+    }
+    text = json.dumps(metrics, indent=2) + "\n"
+    if output in (None, "-"):
+        typer.echo(text, nl=False)
+    else:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    if not quiet:
+        _print(_table(metrics, f"vstar eval: {test}"))
+    if sink.count:
+        raise typer.Exit(1)

@@ -1,0 +1,165 @@
+"""``vstar prepare``: public annotation formats -> labeled records of the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from vstar_cli.commands._common import Timer, console, setup_logging, usage_error
+from vstar_cli.io import JsonlWriter
+
+app = typer.Typer(
+    help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+)
+
+Out = Annotated[str, typer.Option("-o", "--output", help="Labeled records (JSONL); '-' for stdout.")]
+Seed = Annotated[int, typer.Option(help="Seed of the phrasing draw.")]
+Bank = Annotated[Optional[Path], typer.Option("--questions", help="Question bank from vstar questions (JSONL).")]
+BankMode = Annotated[str, typer.Option("--questions-mode", help="both | bank | templates: where phrasings come from.")]
+Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")]
+
+
+def _phraser(seed: int, bank: Path | None, mode: str):
+    from vstar_cli.prepare.phrasing import Phraser, load_bank
+
+    if bank is not None and not bank.is_file():
+        raise usage_error(f"question bank not found: {bank}")
+    try:
+        return Phraser(seed, load_bank(bank) if bank else None, "templates" if bank is None else mode)
+    except (ValueError, KeyError) as exc:
+        raise usage_error(str(exc)) from None
+
+
+def _write(name: str, make: Callable[[], Iterator[dict]], output: str, quiet: bool, inputs: list[Path]) -> None:
+    setup_logging(quiet)
+    for p in inputs:
+        if p is not None and not Path(p).exists():
+            raise usage_error(f"{name}: input not found: {p}")
+    timer = Timer()
+    n = 0
+    try:
+        with JsonlWriter(output) as out:
+            for rec in make():
+                out.write(rec)
+                n += 1
+    except (ValueError, KeyError, OSError) as exc:
+        raise usage_error(f"{name}: {exc}") from None
+    if not quiet:
+        console.print(f"prepare {name}: {n} records ({timer.seconds:.1f}s)")
+
+
+@app.command("kinetics700")
+def kinetics700_cmd(
+    csv_file: Annotated[
+        Path, typer.Argument(help="Kinetics-700 annotation CSV (label, youtube_id, time_start, time_end, split).")
+    ],
+    output: Out = "-",
+    split: Annotated[Optional[str], typer.Option(help="Keep rows of this split only (train, val).")] = None,
+    video_pattern: Annotated[
+        str, typer.Option(help="Video path from CSV fields.")
+    ] = "{youtube_id}_{time_start:06d}_{time_end:06d}.mp4",
+    seed: Seed = 0,
+    questions: Bank = None,
+    questions_mode: BankMode = "both",
+    quiet: Quiet = False,
+) -> None:
+    """Action recognition questions ([italic]simple[/] labels) from the Kinetics-700 CSV."""
+    from vstar_cli.prepare.datasets import kinetics700
+
+    ph = _phraser(seed, questions, questions_mode)
+    _write("kinetics700", lambda: kinetics700(csv_file, ph, split, video_pattern), output, quiet, [csv_file])
+
+
+@app.command("finediving")
+def finediving_cmd(
+    annotations: Annotated[Path, typer.Argument(help="FineDiving_fine-grained_annotation.pkl")],
+    split: Annotated[Optional[Path], typer.Option(help="train_split.pkl or test_split.pkl (keys to keep).")] = None,
+    output: Out = "-",
+    video_pattern: Annotated[
+        str, typer.Option(help="Video path from {competition} and {index}.")
+    ] = "{competition}_{index}.mp4",
+    fps: Annotated[float, typer.Option(help="Frame rate of the annotated frames (for durations).")] = 25.0,
+    seed: Seed = 0,
+    questions: Bank = None,
+    questions_mode: BankMode = "both",
+    quiet: Quiet = False,
+) -> None:
+    """Sub-action sequence, before/after, difficulty and score questions from FineDiving (pickles read safely)."""
+    from vstar_cli.prepare.datasets import finediving
+
+    ph = _phraser(seed, questions, questions_mode)
+    _write(
+        "finediving",
+        lambda: finediving(annotations, ph, split, video_pattern, fps),
+        output,
+        quiet,
+        [annotations, split],
+    )
+
+
+@app.command("star")
+def star_cmd(
+    star_json: Annotated[Path, typer.Argument(help="STAR_train.json / STAR_val.json")],
+    output: Out = "-",
+    classes_dir: Annotated[Optional[Path], typer.Option(help="STAR's classes/ folder (code -> name).")] = None,
+    video_dir: Annotated[
+        Optional[Path], typer.Option(help="Charades videos, for temporal and spatial questions.")
+    ] = None,
+    video_pattern: Annotated[str, typer.Option(help="Video path from {video_id}.")] = "{video_id}.mp4",
+    seed: Seed = 0,
+    questions: Bank = None,
+    questions_mode: BankMode = "both",
+    quiet: Quiet = False,
+) -> None:
+    """QA, reversed QA, temporal ranges and object identity/comparison from the STAR benchmark."""
+    from vstar_cli.prepare.datasets import star
+
+    ph = _phraser(seed, questions, questions_mode)
+    stats: dict = {}
+
+    def make():
+        yield from star(star_json, ph, classes_dir, video_dir, video_pattern, stats)
+        if stats.get("skipped_no_video") and not quiet:
+            console.print(
+                f"star: {stats['skipped_no_video']} questions without a readable video: temporal and "
+                "spatial questions skipped for them (pass --video-dir)"
+            )
+
+    _write("star", make, output, quiet, [star_json, classes_dir, video_dir])
+
+
+@app.command("ssv2")
+def ssv2_cmd(
+    labels_json: Annotated[
+        Path, typer.Argument(help="something-something-v2-train.json (id, label, template, placeholders).")
+    ],
+    output: Out = "-",
+    video_pattern: Annotated[str, typer.Option(help="Video path from {id}.")] = "{id}.webm",
+    seed: Seed = 0,
+    questions: Bank = None,
+    questions_mode: BankMode = "both",
+    quiet: Quiet = False,
+) -> None:
+    """Object ([italic]simple[/]) and relationship ([italic]sentence[/]) questions from Something-Something v2."""
+    from vstar_cli.prepare.datasets import ssv2
+
+    ph = _phraser(seed, questions, questions_mode)
+    _write("ssv2", lambda: ssv2(labels_json, ph, video_pattern), output, quiet, [labels_json])
+
+
+@app.command("tempcompass")
+def tempcompass_cmd(
+    questions_json: Annotated[Path, typer.Argument(help="TempCompass questions/multi-choice.json or yes_no.json.")],
+    output: Out = "-",
+    video_pattern: Annotated[str, typer.Option(help="Video path from {video_id}.")] = "{video_id}.mp4",
+    quiet: Quiet = False,
+) -> None:
+    """Evaluation records with [italic]choices[/] (multi-choice) or yes/no labels from TempCompass."""
+    from vstar_cli.prepare.datasets import tempcompass
+
+    _write("tempcompass", lambda: tempcompass(questions_json, video_pattern), output, quiet, [questions_json])
