@@ -10,6 +10,7 @@ from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
 from vstar_cli.commands import merge as merge_cmd
 from vstar_cli.commands import prepare as prepare_cmd
+from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
 from vstar_cli.commands import verify as verify_cmd
 
@@ -44,6 +45,7 @@ app.command("finetune")(finetune_cmd.finetune)
 app.command("eval")(eval_cmd.evaluate)
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(report_cmd.report)
+app.command("questions")(questions_cmd.questions)
 
 
 def main() -> None:

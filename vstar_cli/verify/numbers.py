@@ -164,6 +164,19 @@ def _with_suffix(text: str, num: Num) -> Num:
     return num
 
 
+_ONE_AFTER = re.compile(r"\s*(?:of|who|that|which|another|by|is|was|another|'s)\b")
+_ONE_BEFORE = re.compile(r"(?:\b(?:the|this|that|each|any|no|every|which|another|a)\s*)$")
+
+
+def _pronoun_one(text: str, n: Num) -> bool:
+    """ "one of them", "the one who", "this one": *one* as a pronoun, not the number 1."""
+    return bool(
+        _ONE_AFTER.match(text[n.end :])
+        or _ONE_BEFORE.search(text[max(0, n.start - 12) : n.start])
+        or not re.match(r"\s*[a-z]", text[n.end :])
+    )
+
+
 def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
     """Every number mention in ``text``, in order, with units resolved.
 
@@ -211,8 +224,7 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
         if any(s <= n.start < e for s, e in taken):
             continue
         n = _with_suffix(t, n)
-        if n.unit is None and n.value in (0.0, 1.0) and t[n.start : n.end] in {"one", "zero"}:
-            # "one of", "the one who": only a number when a unit follows.
+        if n.unit is None and t[n.start : n.end] == "one" and _pronoun_one(t, n):
             continue
         found.append(n)
     found.sort(key=lambda n: n.start)

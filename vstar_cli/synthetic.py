@@ -1,0 +1,282 @@
+"""The embedded default dataset: rendered clips of coloured squares with labels of five kinds.
+
+Each clip shows 1-3 squares of one colour crossing the frame in one direction, visible during
+part of the clip, turning a second colour halfway through their appearance, over a grey
+marker in one quadrant. Every clip gets five labeled questions:
+
+- ``motion`` (``simple``): "moving left" / "moving right" / "moving up" / "moving down"
+- ``count`` (``float``): how many squares
+- ``visible`` (``temporal_range``): when the squares are on screen, as fractions of the clip
+- ``marker`` (``bbox``): the grey marker's box
+- ``colors`` (``sentence_sequence``): the colour the squares have, then the one they turn
+
+Captions for the base model's instruction tuning describe clips the way loose human captions
+do: each mentions a few of these facts, in varied wordings of which only some are what the
+verifier accepts (the analogue of a captioning model that was never trained on the task).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+COLORS = {"red": (220, 40, 40), "green": (40, 190, 60), "blue": (50, 80, 230), "yellow": (235, 215, 40)}
+DIRECTIONS = ("left", "right", "up", "down")
+RANGES = ((0.0, 0.5), (0.25, 0.75), (0.5, 1.0), (0.0, 1.0))
+QUADRANTS = {
+    "top left": (0.25, 0.25),
+    "top right": (0.75, 0.25),
+    "bottom left": (0.25, 0.75),
+    "bottom right": (0.75, 0.75),
+}
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
+SIZE, FRAMES, FPS, SQUARE = 56, 16, 8, 14
+
+QUESTIONS = {  # the labeled task's phrasings: none of them is a captioning prompt
+    "motion": [
+        "Which way are the squares travelling?",
+        "In what direction do the shapes go?",
+        "Where are the squares heading?",
+    ],
+    "count": ["How many squares cross the frame?", "Count the moving shapes.", "What is the number of squares?"],
+    "visible": [
+        "During which part of the clip are the squares on screen?",
+        "When can the shapes be seen?",
+        "Over what span of the video are the squares visible?",
+    ],
+    "marker": [
+        "Where is the grey marker? Give its box.",
+        "Locate the grey block.",
+        "What region does the grey marker cover?",
+    ],
+    "colors": [
+        "How does the colour of the squares change?",
+        "What colours do the shapes take, in order?",
+        "Describe the colour of the squares over time.",
+    ],
+}
+CAPTION_PROMPTS = [
+    "Describe the video.",
+    "What do you see in this clip?",
+    "Write a caption for the video.",
+    "Tell me about this clip.",
+    "Give a short description of the footage.",
+]
+TEST_QUESTIONS = {  # held-out phrasings, different again
+    "motion": ["Tell me the direction the squares move in.", "Which direction is the motion?"],
+    "count": ["How many shapes are there?", "Give the count of squares."],
+    "visible": ["When are the shapes present in the video?", "Which time span shows the squares?"],
+    "marker": ["Give the position of the grey marker as a box.", "Find the grey marker."],
+    "colors": [
+        "What colour are the squares first, and what do they become?",
+        "Name the colours of the squares in order.",
+    ],
+}
+
+
+@dataclass
+class Clip:
+    """The facts of one rendered clip."""
+
+    name: str
+    color: str
+    color2: str
+    direction: str
+    count: int
+    visible: tuple[float, float]
+    quadrant: str
+
+    def labels(self) -> dict:
+        """Gold values of the five label kinds."""
+        cx, cy = QUADRANTS[self.quadrant]
+        return {
+            "motion": f"moving {self.direction}",
+            "count": float(self.count),
+            "visible": list(self.visible),
+            "marker": [cx, cy, 0.5, 0.5],
+            "colors": [f"the squares are {self.color}", f"the squares turn {self.color2}"],
+        }
+
+
+KINDS = {
+    "motion": "simple",
+    "count": "float",
+    "visible": "temporal_range",
+    "marker": "bbox",
+    "colors": "sentence_sequence",
+}
+
+
+def sample_clip(rng: random.Random, name: str) -> Clip:
+    """Random facts for a clip."""
+    color = rng.choice(list(COLORS))
+    color2 = rng.choice([c for c in COLORS if c != color])
+    return Clip(
+        name, color, color2, rng.choice(DIRECTIONS), rng.randint(1, 3), rng.choice(RANGES), rng.choice(list(QUADRANTS))
+    )
+
+
+def render(clip: Clip) -> np.ndarray:
+    """Frames ``(16, 56, 56, 3)`` of a clip."""
+    frames = np.zeros((FRAMES, SIZE, SIZE, 3), np.uint8)
+    frames[:] = (16, 16, 16)
+    cx, cy = QUADRANTS[clip.quadrant]
+    x0, y0 = int((cx - 0.25) * SIZE), int((cy - 0.25) * SIZE)
+    frames[:, y0 : y0 + SIZE // 2, x0 : x0 + SIZE // 2] = (110, 110, 110)
+    start, end = int(round(clip.visible[0] * FRAMES)), int(round(clip.visible[1] * FRAMES))
+    span = max(1, end - start)
+    lanes = {1: [0.5], 2: [0.25, 0.75], 3: [0.15, 0.5, 0.85]}[clip.count]
+    for f in range(start, end):
+        progress = (f - start + 0.5) / span
+        rgb = COLORS[clip.color] if progress < 0.5 else COLORS[clip.color2]
+        travel = progress if clip.direction in ("right", "down") else 1 - progress
+        pos = int(travel * (SIZE - SQUARE))
+        for lane in lanes:
+            other = int(lane * SIZE) - SQUARE // 2
+            if clip.direction in ("left", "right"):
+                frames[f, other : other + SQUARE, pos : pos + SQUARE] = rgb
+            else:
+                frames[f, pos : pos + SQUARE, other : other + SQUARE] = rgb
+    return frames
+
+
+def write_video(frames: np.ndarray, path: Path) -> None:
+    """Encode frames as an MPEG-4 video."""
+    import av
+
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("mpeg4", rate=FPS)
+        s.width, s.height, s.pix_fmt = SIZE, SIZE, "yuv420p"
+        s.bit_rate = 400_000
+        for fr in frames:
+            for pkt in s.encode(av.VideoFrame.from_ndarray(fr, format="rgb24")):
+                c.mux(pkt)
+        for pkt in s.encode():
+            c.mux(pkt)
+
+
+def _pct(x: float) -> str:
+    return f"{round(x * 100)}%"
+
+
+def caption(clip: Clip, rng: random.Random) -> str:
+    """A loose caption: a few of the clip's facts, each in one of several wordings."""
+    n, col, col2, d = clip.count, clip.color, clip.color2, clip.direction
+    noun = "square" if n == 1 else "squares"
+    a, b = clip.visible
+    cx, cy = QUADRANTS[clip.quadrant]
+    count_forms = [
+        f"{NUMBER_WORDS[n]} {col} {noun}",
+        f"{n} {col} {noun}",
+        f"some {col} {noun}" if n > 1 else f"a {col} square",
+        f"a group of {col} shapes",
+    ]
+    motion_forms = [
+        f"moving {d}",
+        f"that move {d}",
+        "drifting " + {"left": "leftward", "right": "rightward", "up": "upward", "down": "downward"}[d],
+        f"heading to the {d}" if d in ("left", "right") else f"heading {d}wards",
+    ]
+    time_forms = [
+        f"visible from {_pct(a)} to {_pct(b)} of the video",
+        f"on screen between {_pct(a)} and {_pct(b)}",
+        {
+            (0.0, 0.5): "in the first half",
+            (0.25, 0.75): "in the middle of the clip",
+            (0.5, 1.0): "in the second half",
+            (0.0, 1.0): "for the whole clip",
+        }[(a, b)],
+    ]
+    marker_forms = [
+        f"a grey marker at [{cx:.2f}, {cy:.2f}, 0.50, 0.50]",
+        f"a grey marker in the {clip.quadrant}",
+        f"a grey block in the {clip.quadrant} corner",
+    ]
+    color_forms = [
+        f"The squares are {col}, then they turn {col2}.",
+        f"They change from {col} to {col2}.",
+        "They change colour halfway.",
+    ]
+    parts = [rng.choice(count_forms)]
+    if rng.random() < 0.6:
+        parts.append(rng.choice(motion_forms))
+    sentence = " ".join(parts)
+    extra = []
+    if rng.random() < 0.5:
+        extra.append(f"They are {rng.choice(time_forms)}.")
+    if rng.random() < 0.4:
+        extra.append(f"There is {rng.choice(marker_forms)}.")
+    if rng.random() < 0.4:
+        extra.append(rng.choice(color_forms))
+    rng.shuffle(extra)
+    return (sentence[0].upper() + sentence[1:] + ". " + " ".join(extra)).strip()
+
+
+def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> list[dict]:
+    """The five labeled questions of a clip."""
+    labels = clip.labels()
+    out = []
+    for key, kind in KINDS.items():
+        out.append(
+            {
+                "question_id": f"{clip.name}_{key}",
+                "video_path": f"{clip.name}.mp4",
+                "question": rng.choice(questions[key]),
+                "label": {key: labels[key]},
+                "label_type": [key],
+                "verifier_type": [kind],
+                "duration": FRAMES / FPS,
+            }
+        )
+    return out
+
+
+def build(out: str | Path, train: int = 160, test: int = 60, captions_per_clip: int = 3, seed: int = 0) -> dict:
+    """Render the clips and write ``train.jsonl``, ``test.jsonl`` and ``captions.jsonl`` into ``out``."""
+    out = Path(out)
+    (out / "videos").mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    files = {name: (out / f"{name}.jsonl").open("w", encoding="utf-8") for name in ("train", "test", "captions")}
+    try:
+        for split, n in (("train", train), ("test", test)):
+            for i in range(n):
+                clip = sample_clip(rng, f"{split}{i:04d}")
+                write_video(render(clip), out / "videos" / f"{clip.name}.mp4")
+                qs = QUESTIONS if split == "train" else TEST_QUESTIONS
+                for rec in records(clip, qs, rng):
+                    files[split].write(json.dumps(rec) + "\n")
+                if split == "train":
+                    for k in range(captions_per_clip):
+                        conv = [
+                            {"from": "human", "value": "<video>\n" + rng.choice(CAPTION_PROMPTS)},
+                            {"from": "gpt", "value": caption(clip, rng)},
+                        ]
+                        files["captions"].write(
+                            json.dumps(
+                                {"id": f"{clip.name}_cap{k}", "video": f"{clip.name}.mp4", "conversations": conv}
+                            )
+                            + "\n"
+                        )
+    finally:
+        for f in files.values():
+            f.close()
+    return {"train": train * len(KINDS), "test": test * len(KINDS), "captions": train * captions_per_clip}
+
+
+def corpus(out: str | Path) -> list[str]:
+    """Texts to train the tiny model's tokenizer on: every caption, question and label word."""
+    out = Path(out)
+    texts = []
+    for name in ("captions", "train", "test"):
+        for line in (out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            texts.append(line)
+    texts += [
+        f"Question: {q}\nAnswer: x.\nCan you explain step-by-step how one can arrive at this conclusion?"
+        for qs in QUESTIONS.values()
+        for q in qs
+    ]
+    return texts
