@@ -1,4 +1,5 @@
 # vstar: one entry point for installing, testing, linting and benchmarking.
+#   make demo     the whole method end to end on synthetic clips and a tiny model (CPU, minutes)
 #   make test     install into .venv (first run only) and run the default test suite
 #   make bench    throughput and memory benchmarks (bench/*.py)
 SHELL := /bin/bash
@@ -9,7 +10,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-.PHONY: install test test-all lint format bench clean
+.PHONY: install test test-all lint format bench demo clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +34,9 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix vstar_cli tests bench
 	$(VENV)/bin/ruff format vstar_cli tests bench
+
+demo: install
+	HF_HUB_OFFLINE=1 $(MAKE) -f recipes/demo.mk VSTAR=$(CURDIR)/$(VENV)/bin/vstar
 
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py

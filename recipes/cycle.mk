@@ -24,6 +24,7 @@ GEN_ARGS ?=
 FT_ARGS ?=
 EVAL_ARGS ?=
 VERIFY_ARGS ?=
+MERGE_ARGS ?=
 VSTAR ?= $(shell command -v vstar 2>/dev/null || echo .venv/bin/vstar)
 # Under accelerate the stages run as a module in each process.
 LAUNCH := $(if $(strip $(ACCELERATE)),$(ACCELERATE) -m vstar_cli,$(VSTAR))
@@ -72,7 +73,7 @@ $(RUN)/cycle$(1)/ratver.jsonl: $(RUN)/cycle$(1)/rat.jsonl
 	$(VSTAR) verify $$< $(VERIFY_ARGS) -o $$@
 
 $(RUN)/cycle$(1)/sft.jsonl: $(RUN)/cycle$(1)/ver.jsonl $(RUN)/cycle$(1)/ratver.jsonl
-	$(VSTAR) merge $$^ -o $$@
+	$(VSTAR) merge $$^ $(MERGE_ARGS) -o $$@
 
 $(RUN)/cycle$(1)/ckpt/train_summary.json: $(RUN)/cycle$(1)/sft.jsonl
 	$(LAUNCH) finetune $$< --model $(BASE) --method $(METHOD) --video-dir $(VIDEO_DIR) --frames $(FRAMES) --device $(DEVICE) $(FT_ARGS) --out $(RUN)/cycle$(1)/ckpt $$(if $$(wildcard $(RUN)/cycle$(1)/ckpt/checkpoints/checkpoint-*),--resume-from-checkpoint last)

@@ -164,3 +164,37 @@ def write(run_dir: str | Path) -> tuple[Path, Path]:
     md.write_text(markdown(data, png.name), encoding="utf-8")
     (run / "report.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return md, png
+
+
+def summarize(run_dir: str | Path, ablation: str | Path | None = None, started_at: float | None = None):
+    """The demo's summary: base accuracy, accuracy per cycle (with and without rationalization), seconds.
+
+    Returns ``(summary dict, rich table)``.
+    """
+    import time
+
+    from rich.table import Table
+
+    main = collect(run_dir)
+    abl = collect(ablation) if ablation else None
+    acc = [_acc(c["metrics"]) for c in main["cycles"]]
+    data = {
+        "base_accuracy": _acc(main["base"]),
+        "cycle_accuracy": acc,
+        "no_rationalization_accuracy": [_acc(c["metrics"]) for c in abl["cycles"]] if abl else None,
+        "kept_generate": [c["kept_generate"] for c in main["cycles"]],
+        "kept_rationalize": [c["kept_rationalize"] for c in main["cycles"]],
+        "per_label_type": {str(c["cycle"]): {k: v["accuracy"] for k, v in (c["metrics"] or {}).get("per_label_type", {}).items()}
+                           for c in main["cycles"]},
+        "base_per_label_type": {k: v["accuracy"] for k, v in (main["base"] or {}).get("per_label_type", {}).items()},
+        "seconds": round(time.time() - started_at, 1) if started_at else None,
+    }
+    table = Table(title="Video-STaR demo: held-out accuracy", title_justify="left")
+    for col in ("cycle", "accuracy", "kept from generation", "kept from rationalization", "no rationalization"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_row("base", f"{data['base_accuracy']:.3f}" if data["base_accuracy"] is not None else "-", "", "", "")
+    for i, c in enumerate(main["cycles"]):
+        ab = data["no_rationalization_accuracy"][i] if abl and i < len(data["no_rationalization_accuracy"]) else None
+        table.add_row(str(c["cycle"]), "-" if acc[i] is None else f"{acc[i]:.3f}", str(c["kept_generate"]),
+                      str(c["kept_rationalize"]), "-" if ab is None else f"{ab:.3f}")
+    return data, table

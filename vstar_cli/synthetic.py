@@ -1,18 +1,19 @@
 """The embedded default dataset: rendered clips of coloured squares with labels of five kinds.
 
-Each clip shows 1-3 squares of one colour crossing the frame in one direction, visible during
-part of the clip, turning a second colour halfway through their appearance, over a grey
-marker in one quadrant. Every clip gets five labeled questions:
+Each clip shows 1-3 squares of one colour crossing the frame in one direction while visible
+during part of the clip, a grey marker in one quadrant that disappears at some point, and a
+white flash. Every clip gets five labeled questions:
 
 - ``motion`` (``simple``): "moving left" / "moving right" / "moving up" / "moving down"
 - ``count`` (``float``): how many squares
 - ``visible`` (``temporal_range``): when the squares are on screen, as fractions of the clip
 - ``marker`` (``bbox``): the grey marker's box
-- ``colors`` (``sentence_sequence``): the colour the squares have, then the one they turn
+- ``events`` (``sentence_sequence``): the flash and the marker's disappearance, in order
 
-Captions for the base model's instruction tuning describe clips the way loose human captions
-do: each mentions a few of these facts, in varied wordings of which only some are what the
-verifier accepts (the analogue of a captioning model that was never trained on the task).
+Captions for the base model's instruction tuning state every fact, mostly in wordings the
+verifier does not accept ("drifting leftward", "a pair of squares", "in the middle of the
+clip", "in the top left"), sometimes in ones it does: the analogue of a captioning model that
+describes well but was never trained to answer the task's questions in checkable terms.
 """
 
 from __future__ import annotations
@@ -27,54 +28,28 @@ import numpy as np
 COLORS = {"red": (220, 40, 40), "green": (40, 190, 60), "blue": (50, 80, 230), "yellow": (235, 215, 40)}
 DIRECTIONS = ("left", "right", "up", "down")
 RANGES = ((0.0, 0.5), (0.25, 0.75), (0.5, 1.0), (0.0, 1.0))
-QUADRANTS = {
-    "top left": (0.25, 0.25),
-    "top right": (0.75, 0.25),
-    "bottom left": (0.25, 0.75),
-    "bottom right": (0.75, 0.75),
-}
+QUADRANTS = {"top left": (0.25, 0.25), "top right": (0.75, 0.25), "bottom left": (0.25, 0.75), "bottom right": (0.75, 0.75)}
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
-SIZE, FRAMES, FPS, SQUARE = 56, 16, 8, 14
+SIZE, FRAMES, FPS, SQUARE = 56, 16, 8, 12
+FLASH, VANISH = "the screen flashes white", "the grey marker disappears"
 
 QUESTIONS = {  # the labeled task's phrasings: none of them is a captioning prompt
-    "motion": [
-        "Which way are the squares travelling?",
-        "In what direction do the shapes go?",
-        "Where are the squares heading?",
-    ],
+    "motion": ["Which way are the squares travelling?", "In what direction do the shapes go?", "Where are the squares heading?"],
     "count": ["How many squares cross the frame?", "Count the moving shapes.", "What is the number of squares?"],
-    "visible": [
-        "During which part of the clip are the squares on screen?",
-        "When can the shapes be seen?",
-        "Over what span of the video are the squares visible?",
-    ],
-    "marker": [
-        "Where is the grey marker? Give its box.",
-        "Locate the grey block.",
-        "What region does the grey marker cover?",
-    ],
-    "colors": [
-        "How does the colour of the squares change?",
-        "What colours do the shapes take, in order?",
-        "Describe the colour of the squares over time.",
-    ],
+    "visible": ["During which part of the clip are the squares on screen?", "When can the shapes be seen?",
+                "Over what span of the video are the squares visible?"],
+    "marker": ["Where is the grey marker? Give its box.", "Locate the grey block.", "What region does the grey marker cover?"],
+    "events": ["What happens in the clip, in order?", "Which events take place, and in what order?",
+               "Describe the sequence of events."],
 }
-CAPTION_PROMPTS = [
-    "Describe the video.",
-    "What do you see in this clip?",
-    "Write a caption for the video.",
-    "Tell me about this clip.",
-    "Give a short description of the footage.",
-]
+CAPTION_PROMPTS = ["Describe the video.", "What do you see in this clip?", "Write a caption for the video.",
+                   "Tell me about this clip.", "Give a short description of the footage."]
 TEST_QUESTIONS = {  # held-out phrasings, different again
     "motion": ["Tell me the direction the squares move in.", "Which direction is the motion?"],
     "count": ["How many shapes are there?", "Give the count of squares."],
     "visible": ["When are the shapes present in the video?", "Which time span shows the squares?"],
     "marker": ["Give the position of the grey marker as a box.", "Find the grey marker."],
-    "colors": [
-        "What colour are the squares first, and what do they become?",
-        "Name the colours of the squares in order.",
-    ],
+    "events": ["List the events of the video in the order they occur.", "What takes place, from first to last?"],
 }
 
 
@@ -84,11 +59,11 @@ class Clip:
 
     name: str
     color: str
-    color2: str
     direction: str
     count: int
     visible: tuple[float, float]
     quadrant: str
+    flash_first: bool
 
     def labels(self) -> dict:
         """Gold values of the five label kinds."""
@@ -98,26 +73,17 @@ class Clip:
             "count": float(self.count),
             "visible": list(self.visible),
             "marker": [cx, cy, 0.5, 0.5],
-            "colors": [f"the squares are {self.color}", f"the squares turn {self.color2}"],
+            "events": [FLASH, VANISH] if self.flash_first else [VANISH, FLASH],
         }
 
 
-KINDS = {
-    "motion": "simple",
-    "count": "float",
-    "visible": "temporal_range",
-    "marker": "bbox",
-    "colors": "sentence_sequence",
-}
+KINDS = {"motion": "simple", "count": "float", "visible": "temporal_range", "marker": "bbox", "events": "sentence_sequence"}
 
 
 def sample_clip(rng: random.Random, name: str) -> Clip:
     """Random facts for a clip."""
-    color = rng.choice(list(COLORS))
-    color2 = rng.choice([c for c in COLORS if c != color])
-    return Clip(
-        name, color, color2, rng.choice(DIRECTIONS), rng.randint(1, 3), rng.choice(RANGES), rng.choice(list(QUADRANTS))
-    )
+    return Clip(name, rng.choice(list(COLORS)), rng.choice(DIRECTIONS), rng.randint(1, 3), rng.choice(RANGES),
+                rng.choice(list(QUADRANTS)), rng.random() < 0.5)
 
 
 def render(clip: Clip) -> np.ndarray:
@@ -126,21 +92,23 @@ def render(clip: Clip) -> np.ndarray:
     frames[:] = (16, 16, 16)
     cx, cy = QUADRANTS[clip.quadrant]
     x0, y0 = int((cx - 0.25) * SIZE), int((cy - 0.25) * SIZE)
-    frames[:, y0 : y0 + SIZE // 2, x0 : x0 + SIZE // 2] = (110, 110, 110)
+    flash_at, vanish_at = (4, 12) if clip.flash_first else (12, 4)
+    frames[:vanish_at, y0 : y0 + SIZE // 2, x0 : x0 + SIZE // 2] = (110, 110, 110)
     start, end = int(round(clip.visible[0] * FRAMES)), int(round(clip.visible[1] * FRAMES))
     span = max(1, end - start)
     lanes = {1: [0.5], 2: [0.25, 0.75], 3: [0.15, 0.5, 0.85]}[clip.count]
+    rgb = COLORS[clip.color]
     for f in range(start, end):
         progress = (f - start + 0.5) / span
-        rgb = COLORS[clip.color] if progress < 0.5 else COLORS[clip.color2]
         travel = progress if clip.direction in ("right", "down") else 1 - progress
         pos = int(travel * (SIZE - SQUARE))
         for lane in lanes:
-            other = int(lane * SIZE) - SQUARE // 2
+            other = min(SIZE - SQUARE, max(0, int(lane * SIZE) - SQUARE // 2))
             if clip.direction in ("left", "right"):
                 frames[f, other : other + SQUARE, pos : pos + SQUARE] = rgb
             else:
                 frames[f, pos : pos + SQUARE, other : other + SQUARE] = rgb
+    frames[flash_at : flash_at + 2] = np.maximum(frames[flash_at : flash_at + 2], 200)
     return frames
 
 
@@ -163,57 +131,29 @@ def _pct(x: float) -> str:
     return f"{round(x * 100)}%"
 
 
-def caption(clip: Clip, rng: random.Random) -> str:
-    """A loose caption: a few of the clip's facts, each in one of several wordings."""
-    n, col, col2, d = clip.count, clip.color, clip.color2, clip.direction
+def caption(clip: Clip, rng: random.Random, checkable: float = 0.5) -> str:
+    """A caption stating every fact; each in a checkable wording with probability ``checkable``."""
+    n, col, d = clip.count, clip.color, clip.direction
     noun = "square" if n == 1 else "squares"
     a, b = clip.visible
     cx, cy = QUADRANTS[clip.quadrant]
-    count_forms = [
-        f"{NUMBER_WORDS[n]} {col} {noun}",
-        f"{n} {col} {noun}",
-        f"some {col} {noun}" if n > 1 else f"a {col} square",
-        f"a group of {col} shapes",
-    ]
-    motion_forms = [
-        f"moving {d}",
-        f"that move {d}",
-        "drifting " + {"left": "leftward", "right": "rightward", "up": "upward", "down": "downward"}[d],
-        f"heading to the {d}" if d in ("left", "right") else f"heading {d}wards",
-    ]
-    time_forms = [
-        f"visible from {_pct(a)} to {_pct(b)} of the video",
-        f"on screen between {_pct(a)} and {_pct(b)}",
-        {
-            (0.0, 0.5): "in the first half",
-            (0.25, 0.75): "in the middle of the clip",
-            (0.5, 1.0): "in the second half",
-            (0.0, 1.0): "for the whole clip",
-        }[(a, b)],
-    ]
-    marker_forms = [
-        f"a grey marker at [{cx:.2f}, {cy:.2f}, 0.50, 0.50]",
-        f"a grey marker in the {clip.quadrant}",
-        f"a grey block in the {clip.quadrant} corner",
-    ]
-    color_forms = [
-        f"The squares are {col}, then they turn {col2}.",
-        f"They change from {col} to {col2}.",
-        "They change colour halfway.",
-    ]
-    parts = [rng.choice(count_forms)]
-    if rng.random() < 0.6:
-        parts.append(rng.choice(motion_forms))
-    sentence = " ".join(parts)
-    extra = []
-    if rng.random() < 0.5:
-        extra.append(f"They are {rng.choice(time_forms)}.")
-    if rng.random() < 0.4:
-        extra.append(f"There is {rng.choice(marker_forms)}.")
-    if rng.random() < 0.4:
-        extra.append(rng.choice(color_forms))
-    rng.shuffle(extra)
-    return (sentence[0].upper() + sentence[1:] + ". " + " ".join(extra)).strip()
+
+    def pick(good: list[str], loose: list[str]) -> str:
+        return rng.choice(good) if rng.random() < checkable else rng.choice(loose)
+
+    count = pick([f"{NUMBER_WORDS[n]} {col} {noun}", f"{n} {col} {noun}"],
+                 [{1: f"a single {col} square", 2: f"a pair of {col} squares", 3: f"a trio of {col} squares"}[n]])
+    motion = pick([f"moving {d}"], ["drifting " + {"left": "leftward", "right": "rightward", "up": "upward", "down": "downward"}[d]])
+    visible = pick([f"visible from {_pct(a)} to {_pct(b)} of the video"],
+                   [{(0.0, 0.5): "seen in the first half", (0.25, 0.75): "seen in the middle of the clip",
+                     (0.5, 1.0): "seen in the second half", (0.0, 1.0): "seen for the whole clip"}[(a, b)]])
+    marker = pick([f"A grey marker sits at [{cx:.2f}, {cy:.2f}, 0.50, 0.50]."], [f"A grey marker sits in the {clip.quadrant}."])
+    first, second = ("a white flash", "the marker vanishing") if clip.flash_first else ("the marker vanishing", "a white flash")
+    events = pick([("The screen flashes white, then the grey marker disappears." if clip.flash_first
+                    else "The grey marker disappears, then the screen flashes white.")],
+                  [f"There is {first} before {second}."])
+    text = f"{count[0].upper()}{count[1:]} {motion}, {visible}. {marker} {events}"
+    return text
 
 
 def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> list[dict]:

@@ -60,7 +60,13 @@ def _corpus(extra: Iterable[str]) -> list[str]:
 
 
 def build_qwen2_vl(
-    out: str | Path, corpus: Iterable[str] = (), hidden: int = 64, layers: int = 2, seed: int = 0
+    out: str | Path,
+    corpus: Iterable[str] = (),
+    hidden: int = 64,
+    layers: int = 2,
+    seed: int = 0,
+    vision_dim: int = 32,
+    vision_depth: int = 1,
 ) -> Path:
     """A tiny Qwen2-VL (``Qwen2VLForConditionalGeneration``) with its processor."""
     import torch
@@ -105,8 +111,8 @@ def build_qwen2_vl(
             "pad_token_id": ids["<|endoftext|>"],
         },
         vision_config={
-            "depth": 1,
-            "embed_dim": 32,
+            "depth": vision_depth,
+            "embed_dim": vision_dim,
             "hidden_size": hidden,
             "num_heads": 2,
             "mlp_ratio": 2,

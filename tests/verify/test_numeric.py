@@ -95,3 +95,8 @@ def test_bbox():
     assert box_iou([0.5, 0.5, 0.2, 0.2], [0.5, 0.5, 0.2, 0.2]) == pytest.approx(1.0)
     # the last box counts: an early wrong guess corrected later passes
     assert verify_bbox("Maybe (0.1, 0.1, 0.1, 0.1)? No: (0.5, 0.5, 0.2, 0.2).", [0.5, 0.5, 0.2, 0.2], {}).ok
+
+
+def test_float_ignores_time_fractions():
+    assert verify_float("Three squares. They change colour halfway.", 3.0, {}).ok
+    assert verify_float("Half of 1/2 is a quarter; the answer is 0.25", 0.25, {}).ok

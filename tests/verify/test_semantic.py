@@ -97,3 +97,9 @@ def test_llm_with_judge(ctx):
     assert verify_llm("jumps from the board, tucks, then enters the water", DIVE, {}, judged).ok
     assert not verify_llm("it tucks", DIVE, {}, judged).ok
     assert judged.judge.calls[0][1] == " -> ".join(DIVE)
+
+
+def test_before_splits_steps_in_order(ctx):
+    gold = ["the screen flashes white", "the grey marker disappears"]
+    assert verify_sentence_sequence("There is a white flash before the grey marker disappears.", gold, {}, ctx).ok
+    assert not verify_sentence_sequence("The grey marker disappears before the screen flashes white.", gold, {}, ctx).ok

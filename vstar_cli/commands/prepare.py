@@ -163,3 +163,61 @@ def tempcompass_cmd(
     from vstar_cli.prepare.datasets import tempcompass
 
     _write("tempcompass", lambda: tempcompass(questions_json, video_pattern), output, quiet, [questions_json])
+
+
+@app.command("synthetic")
+def synthetic_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Directory for videos/, train.jsonl, test.jsonl, captions.jsonl.")],
+    train: Annotated[int, typer.Option(help="Training clips (five questions each).")] = 160,
+    test: Annotated[int, typer.Option(help="Held-out clips (five questions each).")] = 60,
+    captions_per_clip: Annotated[int, typer.Option(help="Captions per training clip (base model's instruction data).")] = 3,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Rendered clips of moving squares with labels of five kinds: the embedded default dataset.
+
+    Labels: motion ([italic]simple[/]), count ([italic]float[/]), visible span ([italic]temporal_range[/]),
+    marker ([italic]bbox[/]) and event order ([italic]sentence_sequence[/]); held-out questions are phrased
+    differently from training ones, and captions differently from both.
+    """
+    from vstar_cli.synthetic import build
+
+    setup_logging(quiet)
+    timer = Timer()
+    counts = build(out, train=train, test=test, captions_per_clip=captions_per_clip, seed=seed)
+    if not quiet:
+        console.print(f"prepare synthetic: {counts['train']} train and {counts['test']} test questions, "
+                      f"{counts['captions']} captions in {out} ({timer.seconds:.1f}s)")
+
+
+@app.command("tiny-model")
+def tiny_model_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Model directory to write (save_pretrained).")],
+    data: Annotated[Optional[Path], typer.Option(help="A `prepare synthetic` directory: the tokenizer is trained on its text.")] = None,
+    arch: Annotated[str, typer.Option(help="qwen2_vl | llava_onevision | video_llava.")] = "qwen2_vl",
+    hidden: Annotated[int, typer.Option(help="Language model width.")] = 128,
+    layers: Annotated[int, typer.Option(help="Language model layers.")] = 2,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """A tiny random-weight video LVLM of a real architecture, with a tokenizer trained here."""
+    import json
+
+    from vstar_cli.tiny_models import BUILDERS, build
+
+    setup_logging(quiet)
+    if arch not in BUILDERS:
+        raise usage_error(f"unknown architecture {arch!r} (known: {', '.join(BUILDERS)})")
+    texts: list[str] = []
+    if data is not None:
+        for name in ("captions", "train", "test"):
+            path = data / f"{name}.jsonl"
+            if not path.exists():
+                raise usage_error(f"{path} not found (run vstar prepare synthetic first)")
+            for line in path.read_text(encoding="utf-8").splitlines():
+                r = json.loads(line)
+                texts += [c["value"] for c in r.get("conversations", [])] or [r.get("question", ""), json.dumps(r.get("label"))]
+    extra = {"vision_dim": 64, "vision_depth": 2} if arch == "qwen2_vl" else {}
+    path = build(arch, out, corpus=texts, hidden=hidden, layers=layers, seed=seed, **extra)
+    if not quiet:
+        console.print(f"prepare tiny-model: {arch} ({hidden} wide, {layers} layers) written to {path}")

@@ -26,7 +26,7 @@ MAX_UNITS = 64
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT_RE = re.compile(
     r"\s*;\s*|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
-    r"|,?\s+followed\s+by\s+|,\s*(?:next|finally|lastly|subsequently),?\s+|,\s+and\s+|,\s+(?=[a-z]+(?:s|ed|ing)\b)|\s+and\s+(?=(?:then\s+)?[a-z]+(?:es|ed|ing|ks|ps|ts|ns|ws)\b)",
+    r"|,?\s+followed\s+by\s+|,\s*(?:next|finally|lastly|subsequently),?\s+|,\s+and\s+|,\s+(?=[a-z]+(?:s|ed|ing)\b)|,?\s+before\s+(?!that\b|this\b|it\b)|\s+and\s+(?=(?:then\s+)?[a-z]+(?:es|ed|ing|ks|ps|ts|ns|ws)\b)",
     re.I,
 )
 _AFTER_RE = re.compile(r"^(.{3,}?)\s+after\s+(?!that\b|which\b|this\b)(.{3,})$", re.I)
