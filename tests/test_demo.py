@@ -39,19 +39,32 @@ def test_rendering_shows_the_facts():
     xs = [np.mean(np.nonzero(red[f])[1]) for f in (1, 6)]
     assert xs[1] > xs[0]  # moving right
     assert (frames[5] >= 200).all()  # the flash (frames 4-5)
-    grey = (frames[..., 0] == 110)
+    grey = frames[..., 0] == 110
     assert grey[0, 5, 5] and not grey[14, 5, 5]  # marker top left, gone later
 
 
 def test_reduced_demo_improves_held_out_accuracy(tmp_path):
     demo = tmp_path / "demo"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    res = subprocess.run(["make", "-f", str(ROOT / "recipes" / "demo.mk"), f"DEMO={demo}", "CYCLES=1", "TRAIN_CLIPS=80",
-                          "TEST_CLIPS=30", f"VSTAR={Path(sys.executable).parent / 'vstar'}"],
-                         cwd=ROOT, capture_output=True, text=True, env=env, timeout=1500)
+    res = subprocess.run(
+        [
+            "make",
+            "-f",
+            str(ROOT / "recipes" / "demo.mk"),
+            f"DEMO={demo}",
+            "CYCLES=1",
+            "TRAIN_CLIPS=80",
+            "TEST_CLIPS=30",
+            f"VSTAR={Path(sys.executable).parent / 'vstar'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1500,
+    )
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     summary = json.loads((demo / "summary.json").read_text())
     assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds"}
     assert summary["cycle_accuracy"][0] > summary["base_accuracy"]
     assert (demo / "vstar" / "report.md").exists() and (demo / "vstar" / "report.png").exists()
-

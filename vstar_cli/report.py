@@ -184,8 +184,10 @@ def summarize(run_dir: str | Path, ablation: str | Path | None = None, started_a
         "no_rationalization_accuracy": [_acc(c["metrics"]) for c in abl["cycles"]] if abl else None,
         "kept_generate": [c["kept_generate"] for c in main["cycles"]],
         "kept_rationalize": [c["kept_rationalize"] for c in main["cycles"]],
-        "per_label_type": {str(c["cycle"]): {k: v["accuracy"] for k, v in (c["metrics"] or {}).get("per_label_type", {}).items()}
-                           for c in main["cycles"]},
+        "per_label_type": {
+            str(c["cycle"]): {k: v["accuracy"] for k, v in (c["metrics"] or {}).get("per_label_type", {}).items()}
+            for c in main["cycles"]
+        },
         "base_per_label_type": {k: v["accuracy"] for k, v in (main["base"] or {}).get("per_label_type", {}).items()},
         "seconds": round(time.time() - started_at, 1) if started_at else None,
     }
@@ -195,6 +197,11 @@ def summarize(run_dir: str | Path, ablation: str | Path | None = None, started_a
     table.add_row("base", f"{data['base_accuracy']:.3f}" if data["base_accuracy"] is not None else "-", "", "", "")
     for i, c in enumerate(main["cycles"]):
         ab = data["no_rationalization_accuracy"][i] if abl and i < len(data["no_rationalization_accuracy"]) else None
-        table.add_row(str(c["cycle"]), "-" if acc[i] is None else f"{acc[i]:.3f}", str(c["kept_generate"]),
-                      str(c["kept_rationalize"]), "-" if ab is None else f"{ab:.3f}")
+        table.add_row(
+            str(c["cycle"]),
+            "-" if acc[i] is None else f"{acc[i]:.3f}",
+            str(c["kept_generate"]),
+            str(c["kept_rationalize"]),
+            "-" if ab is None else f"{ab:.3f}",
+        )
     return data, table

@@ -10,10 +10,10 @@ white flash. Every clip gets five labeled questions:
 - ``marker`` (``bbox``): the grey marker's box
 - ``events`` (``sentence_sequence``): the flash and the marker's disappearance, in order
 
-Captions for the base model's instruction tuning state every fact, mostly in wordings the
-verifier does not accept ("drifting leftward", "a pair of squares", "in the middle of the
-clip", "in the top left"), sometimes in ones it does: the analogue of a captioning model that
-describes well but was never trained to answer the task's questions in checkable terms.
+Captions for the base model's instruction tuning state every fact, half the time in wordings
+the verifier does not accept ("drifting leftward", "a pair of squares", "in the middle of the
+clip", "in the top left"): the analogue of a captioning model that describes well but was
+never trained to answer the task's questions, or to answer them in checkable terms.
 """
 
 from __future__ import annotations
@@ -28,22 +28,46 @@ import numpy as np
 COLORS = {"red": (220, 40, 40), "green": (40, 190, 60), "blue": (50, 80, 230), "yellow": (235, 215, 40)}
 DIRECTIONS = ("left", "right", "up", "down")
 RANGES = ((0.0, 0.5), (0.25, 0.75), (0.5, 1.0), (0.0, 1.0))
-QUADRANTS = {"top left": (0.25, 0.25), "top right": (0.75, 0.25), "bottom left": (0.25, 0.75), "bottom right": (0.75, 0.75)}
+QUADRANTS = {
+    "top left": (0.25, 0.25),
+    "top right": (0.75, 0.25),
+    "bottom left": (0.25, 0.75),
+    "bottom right": (0.75, 0.75),
+}
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 SIZE, FRAMES, FPS, SQUARE = 56, 16, 8, 12
 FLASH, VANISH = "the screen flashes white", "the grey marker disappears"
 
 QUESTIONS = {  # the labeled task's phrasings: none of them is a captioning prompt
-    "motion": ["Which way are the squares travelling?", "In what direction do the shapes go?", "Where are the squares heading?"],
+    "motion": [
+        "Which way are the squares travelling?",
+        "In what direction do the shapes go?",
+        "Where are the squares heading?",
+    ],
     "count": ["How many squares cross the frame?", "Count the moving shapes.", "What is the number of squares?"],
-    "visible": ["During which part of the clip are the squares on screen?", "When can the shapes be seen?",
-                "Over what span of the video are the squares visible?"],
-    "marker": ["Where is the grey marker? Give its box.", "Locate the grey block.", "What region does the grey marker cover?"],
-    "events": ["What happens in the clip, in order?", "Which events take place, and in what order?",
-               "Describe the sequence of events."],
+    "visible": [
+        "During which part of the clip are the squares on screen?",
+        "When can the shapes be seen?",
+        "Over what span of the video are the squares visible?",
+    ],
+    "marker": [
+        "Where is the grey marker? Give its box.",
+        "Locate the grey block.",
+        "What region does the grey marker cover?",
+    ],
+    "events": [
+        "What happens in the clip, in order?",
+        "Which events take place, and in what order?",
+        "Describe the sequence of events.",
+    ],
 }
-CAPTION_PROMPTS = ["Describe the video.", "What do you see in this clip?", "Write a caption for the video.",
-                   "Tell me about this clip.", "Give a short description of the footage."]
+CAPTION_PROMPTS = [
+    "Describe the video.",
+    "What do you see in this clip?",
+    "Write a caption for the video.",
+    "Tell me about this clip.",
+    "Give a short description of the footage.",
+]
 TEST_QUESTIONS = {  # held-out phrasings, different again
     "motion": ["Tell me the direction the squares move in.", "Which direction is the motion?"],
     "count": ["How many shapes are there?", "Give the count of squares."],
@@ -77,13 +101,26 @@ class Clip:
         }
 
 
-KINDS = {"motion": "simple", "count": "float", "visible": "temporal_range", "marker": "bbox", "events": "sentence_sequence"}
+KINDS = {
+    "motion": "simple",
+    "count": "float",
+    "visible": "temporal_range",
+    "marker": "bbox",
+    "events": "sentence_sequence",
+}
 
 
 def sample_clip(rng: random.Random, name: str) -> Clip:
     """Random facts for a clip."""
-    return Clip(name, rng.choice(list(COLORS)), rng.choice(DIRECTIONS), rng.randint(1, 3), rng.choice(RANGES),
-                rng.choice(list(QUADRANTS)), rng.random() < 0.5)
+    return Clip(
+        name,
+        rng.choice(list(COLORS)),
+        rng.choice(DIRECTIONS),
+        rng.randint(1, 3),
+        rng.choice(RANGES),
+        rng.choice(list(QUADRANTS)),
+        rng.random() < 0.5,
+    )
 
 
 def render(clip: Clip) -> np.ndarray:
@@ -141,17 +178,41 @@ def caption(clip: Clip, rng: random.Random, checkable: float = 0.5) -> str:
     def pick(good: list[str], loose: list[str]) -> str:
         return rng.choice(good) if rng.random() < checkable else rng.choice(loose)
 
-    count = pick([f"{NUMBER_WORDS[n]} {col} {noun}", f"{n} {col} {noun}"],
-                 [{1: f"a single {col} square", 2: f"a pair of {col} squares", 3: f"a trio of {col} squares"}[n]])
-    motion = pick([f"moving {d}"], ["drifting " + {"left": "leftward", "right": "rightward", "up": "upward", "down": "downward"}[d]])
-    visible = pick([f"visible from {_pct(a)} to {_pct(b)} of the video"],
-                   [{(0.0, 0.5): "seen in the first half", (0.25, 0.75): "seen in the middle of the clip",
-                     (0.5, 1.0): "seen in the second half", (0.0, 1.0): "seen for the whole clip"}[(a, b)]])
-    marker = pick([f"A grey marker sits at [{cx:.2f}, {cy:.2f}, 0.50, 0.50]."], [f"A grey marker sits in the {clip.quadrant}."])
-    first, second = ("a white flash", "the marker vanishing") if clip.flash_first else ("the marker vanishing", "a white flash")
-    events = pick([("The screen flashes white, then the grey marker disappears." if clip.flash_first
-                    else "The grey marker disappears, then the screen flashes white.")],
-                  [f"There is {first} before {second}."])
+    count = pick(
+        [f"{NUMBER_WORDS[n]} {col} {noun}", f"{n} {col} {noun}"],
+        [{1: f"a single {col} square", 2: f"a pair of {col} squares", 3: f"a trio of {col} squares"}[n]],
+    )
+    motion = pick(
+        [f"moving {d}"],
+        ["drifting " + {"left": "leftward", "right": "rightward", "up": "upward", "down": "downward"}[d]],
+    )
+    visible = pick(
+        [f"visible from {_pct(a)} to {_pct(b)} of the video"],
+        [
+            {
+                (0.0, 0.5): "seen in the first half",
+                (0.25, 0.75): "seen in the middle of the clip",
+                (0.5, 1.0): "seen in the second half",
+                (0.0, 1.0): "seen for the whole clip",
+            }[(a, b)]
+        ],
+    )
+    marker = pick(
+        [f"A grey marker sits at [{cx:.2f}, {cy:.2f}, 0.50, 0.50]."], [f"A grey marker sits in the {clip.quadrant}."]
+    )
+    first, second = (
+        ("a white flash", "the marker vanishing") if clip.flash_first else ("the marker vanishing", "a white flash")
+    )
+    events = pick(
+        [
+            (
+                "The screen flashes white, then the grey marker disappears."
+                if clip.flash_first
+                else "The grey marker disappears, then the screen flashes white."
+            )
+        ],
+        [f"There is {first} before {second}."],
+    )
     text = f"{count[0].upper()}{count[1:]} {motion}, {visible}. {marker} {events}"
     return text
 

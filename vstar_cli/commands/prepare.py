@@ -170,7 +170,9 @@ def synthetic_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory for videos/, train.jsonl, test.jsonl, captions.jsonl.")],
     train: Annotated[int, typer.Option(help="Training clips (five questions each).")] = 160,
     test: Annotated[int, typer.Option(help="Held-out clips (five questions each).")] = 60,
-    captions_per_clip: Annotated[int, typer.Option(help="Captions per training clip (base model's instruction data).")] = 3,
+    captions_per_clip: Annotated[
+        int, typer.Option(help="Captions per training clip (base model's instruction data).")
+    ] = 3,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -186,14 +188,18 @@ def synthetic_cmd(
     timer = Timer()
     counts = build(out, train=train, test=test, captions_per_clip=captions_per_clip, seed=seed)
     if not quiet:
-        console.print(f"prepare synthetic: {counts['train']} train and {counts['test']} test questions, "
-                      f"{counts['captions']} captions in {out} ({timer.seconds:.1f}s)")
+        console.print(
+            f"prepare synthetic: {counts['train']} train and {counts['test']} test questions, "
+            f"{counts['captions']} captions in {out} ({timer.seconds:.1f}s)"
+        )
 
 
 @app.command("tiny-model")
 def tiny_model_cmd(
     out: Annotated[Path, typer.Option("--out", help="Model directory to write (save_pretrained).")],
-    data: Annotated[Optional[Path], typer.Option(help="A `prepare synthetic` directory: the tokenizer is trained on its text.")] = None,
+    data: Annotated[
+        Optional[Path], typer.Option(help="A `prepare synthetic` directory: the tokenizer is trained on its text.")
+    ] = None,
     arch: Annotated[str, typer.Option(help="qwen2_vl | llava_onevision | video_llava.")] = "qwen2_vl",
     hidden: Annotated[int, typer.Option(help="Language model width.")] = 128,
     layers: Annotated[int, typer.Option(help="Language model layers.")] = 2,
@@ -216,7 +222,10 @@ def tiny_model_cmd(
                 raise usage_error(f"{path} not found (run vstar prepare synthetic first)")
             for line in path.read_text(encoding="utf-8").splitlines():
                 r = json.loads(line)
-                texts += [c["value"] for c in r.get("conversations", [])] or [r.get("question", ""), json.dumps(r.get("label"))]
+                texts += [c["value"] for c in r.get("conversations", [])] or [
+                    r.get("question", ""),
+                    json.dumps(r.get("label")),
+                ]
     extra = {"vision_dim": 64, "vision_depth": 2} if arch == "qwen2_vl" else {}
     path = build(arch, out, corpus=texts, hidden=hidden, layers=layers, seed=seed, **extra)
     if not quiet:

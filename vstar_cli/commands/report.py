@@ -13,9 +13,15 @@ from vstar_cli.commands._common import console, usage_error
 
 def report(
     run_dir: Annotated[Path, typer.Argument(help="Run directory made by recipes/cycle.mk (base/, cycle1/, ...).")],
-    ablation: Annotated[Optional[Path], typer.Option(help="A second run without rationalization, to set beside.")] = None,
-    summary: Annotated[Optional[Path], typer.Option(help="Also write a summary JSON (accuracies by cycle, seconds).")] = None,
-    started_at: Annotated[Optional[float], typer.Option(help="Unix time the run started (for the summary's seconds).")] = None,
+    ablation: Annotated[
+        Optional[Path], typer.Option(help="A second run without rationalization, to set beside.")
+    ] = None,
+    summary: Annotated[
+        Optional[Path], typer.Option(help="Also write a summary JSON (accuracies by cycle, seconds).")
+    ] = None,
+    started_at: Annotated[
+        Optional[float], typer.Option(help="Unix time the run started (for the summary's seconds).")
+    ] = None,
 ) -> None:
     """Per cycle: answers kept from generation vs rationalization, yields per label type, eval metrics.
 

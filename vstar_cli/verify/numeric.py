@@ -36,7 +36,9 @@ def verify_float(answer: str, label: Any, record: dict, cfg: Any = None) -> Verd
         return Verdict(False, None, f"gold {label!r} is not a number")
     text = normalize(answer)
     # "halfway", "a quarter": positions in time, not amounts (a written fraction such as 1/2 stays).
-    nums = [n for n in find_numbers(text, normalized=True) if not (n.unit == "fraction" and text[n.start : n.end].isalpha())]
+    nums = [
+        n for n in find_numbers(text, normalized=True) if not (n.unit == "fraction" and text[n.start : n.end].isalpha())
+    ]
     a = asserted(text, nums)
     if a.num is None:
         return Verdict(False, None, a.reason)
