@@ -84,6 +84,12 @@ endef
 
 $(foreach c,$(CYCLE_IDS),$(eval $(call CYCLE,$(c),$(shell echo $$(($(c)-1))))))
 
+# Dataset recipes that make DATA and TEST themselves set OWN_DATA_RULES before including this.
+ifndef OWN_DATA_RULES
+$(DATA) $(TEST):
+	@test -f $@ || { echo "error: $@ not found (set DATA and TEST to labeled records)" >&2; exit 1; }
+endif
+
 cycles: $(foreach c,$(CYCLE_IDS),$(RUN)/cycle$(c)/metrics.json)
 
 clean-run:

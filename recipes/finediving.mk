@@ -19,4 +19,5 @@ $(TEST): $(FD)/Annotations/FineDiving_fine-grained_annotation.pkl $(FD)/train_te
 	@mkdir -p $(@D)
 	$(VSTAR) prepare finediving $< --split $(word 2,$^) --seed 1 -o $@
 
+OWN_DATA_RULES := 1
 include $(dir $(lastword $(MAKEFILE_LIST)))cycle.mk

@@ -22,4 +22,5 @@ $(TEST): $(K700)/annotations/validate.csv
 	@mkdir -p $(@D)
 	$(VSTAR) prepare kinetics700 $< --seed 1 | $(call take,$(TEST_LIMIT)) > $@
 
+OWN_DATA_RULES := 1
 include $(dir $(lastword $(MAKEFILE_LIST)))cycle.mk

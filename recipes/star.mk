@@ -18,4 +18,5 @@ $(TEST): $(STAR)/STAR_val.json
 	@mkdir -p $(@D)
 	$(VSTAR) prepare star $< --classes-dir $(STAR)/classes --video-dir $(CHARADES) --seed 1 -o $@
 
+OWN_DATA_RULES := 1
 include $(dir $(lastword $(MAKEFILE_LIST)))cycle.mk

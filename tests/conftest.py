@@ -105,3 +105,32 @@ def parrot_qwen(tiny_qwen, videos, tmp_path_factory):
     )
     assert res.exit_code == 0, res.output
     return str(out)
+
+
+def accelerate_launch(processes: int) -> list[str]:
+    """`accelerate launch` of ``processes`` CPU processes running ``python -m vstar_cli``.
+
+    accelerate's `--cpu` launcher starts one process unless MPI is set up; its torchrun-based
+    launcher (`--multi_gpu`) runs several on a CPU-only machine too.
+    """
+    import os
+    import sys
+
+    accelerate = os.path.join(os.path.dirname(sys.executable), "accelerate")
+    return [
+        accelerate,
+        "launch",
+        "--multi_gpu",
+        "--num_processes",
+        str(processes),
+        "--num_machines",
+        "1",
+        "--main_process_port",
+        str(free_port()),
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "-m",
+        "vstar_cli",
+    ]

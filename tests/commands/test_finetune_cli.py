@@ -3,13 +3,12 @@
 import json
 import os
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import free_port
+from tests.conftest import accelerate_launch
 from vstar_cli.cli import app
 from vstar_cli.model import ModelConfig, load_processor
 from vstar_cli.training.data import IGNORE, Collator
@@ -180,24 +179,9 @@ def test_dry_run_estimates_memory(tiny_qwen):
 
 def test_accelerate_two_process_finetune(tiny_qwen, sft, tmp_path):
     """DDP over two CPU processes through `accelerate launch` (its torchrun launcher)."""
-    accelerate = os.path.join(os.path.dirname(sys.executable), "accelerate")
     out = tmp_path / "ddp"
     cmd = [
-        accelerate,
-        "launch",
-        "--multi_gpu",
-        "--num_processes",
-        "2",
-        "--num_machines",
-        "1",
-        "--main_process_port",
-        str(free_port()),
-        "--mixed_precision",
-        "no",
-        "--dynamo_backend",
-        "no",
-        "-m",
-        "vstar_cli",
+        *accelerate_launch(2),
         *train_args(sft, tiny_qwen, out, "--epochs", "1"),
     ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=dict(os.environ, HF_HUB_OFFLINE="1"))

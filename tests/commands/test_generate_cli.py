@@ -11,7 +11,7 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import free_port
+from tests.conftest import accelerate_launch
 from tests.fixtures.media import write_video
 from vstar_cli.cli import app
 
@@ -254,24 +254,9 @@ def test_accelerate_two_processes_write_part_files(tiny_qwen, videos, tmp_path):
     accelerate's `--cpu` launcher starts one process unless MPI is set up, so this uses its
     torchrun-based launcher, which also runs on a CPU-only machine.
     """
-    accelerate = os.path.join(os.path.dirname(sys.executable), "accelerate")
     out = tmp_path / "gen.jsonl"
     cmd = [
-        accelerate,
-        "launch",
-        "--multi_gpu",
-        "--num_processes",
-        "2",
-        "--num_machines",
-        "1",
-        "--main_process_port",
-        str(free_port()),
-        "--mixed_precision",
-        "no",
-        "--dynamo_backend",
-        "no",
-        "-m",
-        "vstar_cli",
+        *accelerate_launch(2),
         "generate",
         str(videos),
         "--model",
