@@ -20,7 +20,7 @@ ABLATION := $(DEMO)/no-rationalization
 CYCLE_VARS := BASE=$(BASE) DATA=$(DATA_DIR)/train.jsonl TEST=$(DATA_DIR)/test.jsonl VIDEO_DIR=$(DATA_DIR)/videos \
 	METHOD=full DEVICE=cpu CYCLES=$(CYCLES) SAMPLES=4 VSTAR=$(VSTAR) \
 	GEN_ARGS="--temperature 1.0 --max-new-tokens 64 --batch-size 32 --seed $(SEED)" \
-	FT_ARGS="--epochs 4 --batch-size 16 --grad-accum 1 --lr 7e-4 --seed $(SEED) -q" \
+	FT_ARGS="--epochs 3 --batch-size 16 --grad-accum 1 --lr 1e-3 --seed $(SEED) -q" \
 	EVAL_ARGS="--max-new-tokens 64 --batch-size 32 -q"
 
 .DEFAULT_GOAL := demo
