@@ -147,12 +147,27 @@ def test_demo_dry_run(tmp_path):
     res = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    for step in ("prepare synthetic", "prepare tiny-model", "finetune run/data/captions.jsonl", " generate ", " rationalize ",
-                 "RATIONALIZE=0", "report run/vstar --ablation run/no-rationalization --summary run/summary.json"):
+    for step in (
+        "prepare synthetic",
+        "prepare tiny-model",
+        "finetune run/data/captions.jsonl",
+        " generate ",
+        " rationalize ",
+        "RATIONALIZE=0",
+        "report run/vstar --ablation run/no-rationalization --summary run/summary.json",
+    ):
         assert step in out, step
     assert out.count(" finetune ") == 1 + 3 + 3  # the base, then every cycle of both runs
 
 
 def test_missing_data_is_a_clear_error(tmp_path):
-    res = make("-f", str(ROOT / "recipes" / "cycle.mk"), "BASE=b", "DATA=nope.jsonl", "TEST=nope.jsonl", "RUN=run", cwd=tmp_path)
+    res = make(
+        "-f",
+        str(ROOT / "recipes" / "cycle.mk"),
+        "BASE=b",
+        "DATA=nope.jsonl",
+        "TEST=nope.jsonl",
+        "RUN=run",
+        cwd=tmp_path,
+    )
     assert res.returncode != 0 and "nope.jsonl not found" in res.stderr

@@ -266,18 +266,3 @@ def build(out: str | Path, train: int = 160, test: int = 60, captions_per_clip: 
         for f in files.values():
             f.close()
     return {"train": train * len(KINDS), "test": test * len(KINDS), "captions": train * captions_per_clip}
-
-
-def corpus(out: str | Path) -> list[str]:
-    """Texts to train the tiny model's tokenizer on: every caption, question and label word."""
-    out = Path(out)
-    texts = []
-    for name in ("captions", "train", "test"):
-        for line in (out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            texts.append(line)
-    texts += [
-        f"Question: {q}\nAnswer: x.\nCan you explain step-by-step how one can arrive at this conclusion?"
-        for qs in QUESTIONS.values()
-        for q in qs
-    ]
-    return texts

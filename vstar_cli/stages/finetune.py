@@ -183,7 +183,8 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
         report_to=[],
         disable_tqdm=True,
     )
-    (out / "loss_log.jsonl").write_text("", encoding="utf-8") if resume_from_checkpoint is None else None
+    if resume_from_checkpoint is None:
+        (out / "loss_log.jsonl").write_text("", encoding="utf-8")  # a resumed run appends to its log
     loss_log = LossLog(out / "loss_log.jsonl", progress)
     trainer = Trainer(
         model=model, args=args, train_dataset=dataset, data_collator=Collator(processor), callbacks=[loss_log.callback]
