@@ -51,20 +51,9 @@ def build_7b_dir(out: Path, with_weights: bool) -> Path:
         Qwen2VLVideoProcessor,
     )
 
-    from vstar_cli.tiny_models import QWEN_TEMPLATE, train_tokenizer
+    from vstar_cli.tiny_models import QWEN_TEMPLATE, qwen_tokenizer
 
-    specials = [
-        "<|endoftext|>",
-        "<|im_start|>",
-        "<|im_end|>",
-        "<|vision_start|>",
-        "<|vision_end|>",
-        "<|image_pad|>",
-        "<|video_pad|>",
-    ]
-    tok = train_tokenizer(["a video of a person doing things"] * 8, specials)
-    tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
-    ids = {s: tok.convert_tokens_to_ids(s) for s in specials}
+    tok, ids = qwen_tokenizer(["a video of a person doing things"] * 8)
     text = dict(
         QWEN2_VL_7B["text_config"], vocab_size=152064, eos_token_id=ids["<|im_end|>"], pad_token_id=ids["<|endoftext|>"]
     )

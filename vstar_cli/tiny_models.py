@@ -59,6 +59,33 @@ def _corpus(extra: Iterable[str]) -> list[str]:
     return [BASE_CORPUS] * 4 + list(extra)
 
 
+QWEN_SPECIALS = [
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|vision_start|>",
+    "<|vision_end|>",
+    "<|image_pad|>",
+    "<|video_pad|>",
+]
+
+
+def qwen_tokenizer(corpus: Iterable[str]):
+    """A Qwen2-VL-style tokenizer trained on ``corpus``, and the ids of its special tokens."""
+    tok = train_tokenizer(corpus, QWEN_SPECIALS)
+    tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
+    return tok, {s: tok.convert_tokens_to_ids(s) for s in QWEN_SPECIALS}
+
+
+def _save(model, processor, out: Path, eos_id: int, pad_id: int) -> Path:
+    """Set the generation stop/pad tokens and write model and processor with ``save_pretrained``."""
+    model.generation_config.eos_token_id = eos_id
+    model.generation_config.pad_token_id = pad_id
+    model.save_pretrained(out)
+    processor.save_pretrained(out)
+    return out
+
+
 def build_qwen2_vl(
     out: str | Path,
     corpus: Iterable[str] = (),
@@ -79,18 +106,7 @@ def build_qwen2_vl(
     )
 
     out = Path(out)
-    specials = [
-        "<|endoftext|>",
-        "<|im_start|>",
-        "<|im_end|>",
-        "<|vision_start|>",
-        "<|vision_end|>",
-        "<|image_pad|>",
-        "<|video_pad|>",
-    ]
-    tok = train_tokenizer(_corpus(corpus), specials)
-    tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
-    ids = {s: tok.convert_tokens_to_ids(s) for s in specials}
+    tok, ids = qwen_tokenizer(_corpus(corpus))
     heads = 4
     cfg = Qwen2VLConfig(
         text_config={
@@ -127,8 +143,6 @@ def build_qwen2_vl(
     )
     torch.manual_seed(seed)
     model = Qwen2VLForConditionalGeneration(cfg)
-    model.generation_config.eos_token_id = ids["<|im_end|>"]
-    model.generation_config.pad_token_id = ids["<|endoftext|>"]
     size = {"shortest_edge": 56 * 56, "longest_edge": 56 * 56}
     proc = Qwen2VLProcessor(
         image_processor=Qwen2VLImageProcessor(size=size),
@@ -136,9 +150,7 @@ def build_qwen2_vl(
         tokenizer=tok,
         chat_template=QWEN_TEMPLATE,
     )
-    model.save_pretrained(out)
-    proc.save_pretrained(out)
-    return out
+    return _save(model, proc, out, ids["<|im_end|>"], ids["<|endoftext|>"])
 
 
 def build_llava_onevision(
@@ -190,8 +202,6 @@ def build_llava_onevision(
     )
     torch.manual_seed(seed)
     model = LlavaOnevisionForConditionalGeneration(cfg)
-    model.generation_config.eos_token_id = ids["<|im_end|>"]
-    model.generation_config.pad_token_id = ids["<|endoftext|>"]
     size = {"height": image, "width": image}
     proc = LlavaOnevisionProcessor(
         image_processor=LlavaOnevisionImageProcessor(size=size, image_grid_pinpoints=[[image, image]]),
@@ -203,9 +213,7 @@ def build_llava_onevision(
         num_image_tokens=(image // patch) ** 2,
         vision_feature_select_strategy="full",
     )
-    model.save_pretrained(out)
-    proc.save_pretrained(out)
-    return out
+    return _save(model, proc, out, ids["<|im_end|>"], ids["<|endoftext|>"])
 
 
 def build_video_llava(
@@ -262,8 +270,6 @@ def build_video_llava(
     )
     torch.manual_seed(seed)
     model = VideoLlavaForConditionalGeneration(cfg)
-    model.generation_config.eos_token_id = ids["</s>"]
-    model.generation_config.pad_token_id = ids["<unk>"]
     size = {"shortest_edge": image}
     crop = {"height": image, "width": image}
     kw = {"video_processor": VideoLlavaVideoProcessor(size=size, crop_size=crop)} if VideoLlavaVideoProcessor else {}
@@ -276,9 +282,7 @@ def build_video_llava(
         num_additional_image_tokens=1,
         **kw,
     )
-    model.save_pretrained(out)
-    proc.save_pretrained(out)
-    return out
+    return _save(model, proc, out, ids["</s>"], ids["<unk>"])
 
 
 def _mrope_section(head_dim: int) -> list[int]:
