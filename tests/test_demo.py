@@ -14,21 +14,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_synthetic_clips_and_labels(tmp_path):
-    counts = synthetic.build(tmp_path, train=4, test=2, captions_per_clip=2, seed=3)
-    assert counts == {"train": 20, "test": 10, "captions": 8}
+    counts = synthetic.build(tmp_path, train=4, test=2, captions_per_clip=2, seed=3, caption_clips=3)
+    assert counts == {"train": 20, "test": 10, "captions": 6}
     train = [json.loads(x) for x in (tmp_path / "train.jsonl").read_text().splitlines()]
     kinds = {r["verifier_type"][0] for r in train}
     assert kinds == {"simple", "float", "temporal_range", "bbox", "sentence_sequence"}
     test_q = {json.loads(x)["question"] for x in (tmp_path / "test.jsonl").read_text().splitlines()}
     train_q = {r["question"] for r in train}
     assert not test_q & train_q  # held-out phrasings differ
+    captions = [json.loads(x) for x in (tmp_path / "captions.jsonl").read_text().splitlines()]
+    assert {c["video"] for c in captions} == {f"caption{i:04d}.mp4" for i in range(3)}  # clips of their own
+    assert all((tmp_path / "videos" / c["video"]).exists() for c in captions)
     from vstar_cli.video import load_clip
 
     clip = load_clip(tmp_path / "videos" / "train0000.mp4", frames=8)
     assert clip.frames.shape == (8, 56, 56, 3)
     again = tmp_path / "again"
-    synthetic.build(again, train=4, test=2, captions_per_clip=2, seed=3)
-    assert (again / "train.jsonl").read_text() == (tmp_path / "train.jsonl").read_text()  # seeded
+    synthetic.build(again, train=4, test=2, captions_per_clip=2, seed=3, caption_clips=3)
+    for name in ("train.jsonl", "captions.jsonl", "videos/caption0002.mp4"):
+        assert (again / name).read_bytes() == (tmp_path / name).read_bytes()  # seeded
 
 
 def test_rendering_shows_the_facts():
@@ -66,5 +70,5 @@ def test_reduced_demo_improves_held_out_accuracy(tmp_path):
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     summary = json.loads((demo / "summary.json").read_text())
     assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds"}
-    assert summary["cycle_accuracy"][0] > summary["base_accuracy"]
+    assert summary["cycle_accuracy"][0] > summary["base_accuracy"], summary
     assert (demo / "vstar" / "report.md").exists() and (demo / "vstar" / "report.png").exists()

@@ -10,7 +10,8 @@ white flash. Every clip gets five labeled questions:
 - ``marker`` (``bbox``): the grey marker's box
 - ``events`` (``sentence_sequence``): the flash and the marker's disappearance, in order
 
-Captions for the base model's instruction tuning state every fact, half the time in wordings
+Captions for the base model's instruction tuning (of clips rendered for them alone, so the base
+model has never seen a labeled clip) state every fact, half the time in wordings
 the verifier does not accept ("drifting leftward", "a pair of squares", "in the middle of the
 clip", "in the top left"): the analogue of a captioning model that describes well but was
 never trained to answer the task's questions, or to answer them in checkable terms.
@@ -236,21 +237,36 @@ def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> 
     return out
 
 
-def build(out: str | Path, train: int = 160, test: int = 60, captions_per_clip: int = 3, seed: int = 0) -> dict:
-    """Render the clips and write ``train.jsonl``, ``test.jsonl`` and ``captions.jsonl`` into ``out``."""
+def build(
+    out: str | Path,
+    train: int = 160,
+    test: int = 60,
+    captions_per_clip: int = 2,
+    seed: int = 0,
+    caption_clips: int = 600,
+) -> dict:
+    """Render the clips and write ``train.jsonl``, ``test.jsonl`` and ``captions.jsonl`` into ``out``.
+
+    The captions (the base model's instruction data, the analogue of Video-LLaVA's pretraining
+    data) describe ``caption_clips`` clips of their own, rendered apart from the labeled splits;
+    with ``caption_clips=0`` they describe the training clips instead.
+    """
     out = Path(out)
     (out / "videos").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     files = {name: (out / f"{name}.jsonl").open("w", encoding="utf-8") for name in ("train", "test", "captions")}
+    splits = [("train", train), ("test", test)] + ([("caption", caption_clips)] if caption_clips else [])
+    described = "caption" if caption_clips else "train"
     try:
-        for split, n in (("train", train), ("test", test)):
+        for split, n in splits:
             for i in range(n):
                 clip = sample_clip(rng, f"{split}{i:04d}")
                 write_video(render(clip), out / "videos" / f"{clip.name}.mp4")
-                qs = QUESTIONS if split == "train" else TEST_QUESTIONS
-                for rec in records(clip, qs, rng):
-                    files[split].write(json.dumps(rec) + "\n")
-                if split == "train":
+                if split != "caption":
+                    qs = QUESTIONS if split == "train" else TEST_QUESTIONS
+                    for rec in records(clip, qs, rng):
+                        files[split].write(json.dumps(rec) + "\n")
+                if split == described:
                     for k in range(captions_per_clip):
                         conv = [
                             {"from": "human", "value": "<video>\n" + rng.choice(CAPTION_PROMPTS)},
@@ -265,4 +281,8 @@ def build(out: str | Path, train: int = 160, test: int = 60, captions_per_clip: 
     finally:
         for f in files.values():
             f.close()
-    return {"train": train * len(KINDS), "test": test * len(KINDS), "captions": train * captions_per_clip}
+    return {
+        "train": train * len(KINDS),
+        "test": test * len(KINDS),
+        "captions": (caption_clips or train) * captions_per_clip,
+    }

@@ -170,9 +170,11 @@ def synthetic_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory for videos/, train.jsonl, test.jsonl, captions.jsonl.")],
     train: Annotated[int, typer.Option(help="Training clips (five questions each).")] = 160,
     test: Annotated[int, typer.Option(help="Held-out clips (five questions each).")] = 60,
-    captions_per_clip: Annotated[
-        int, typer.Option(help="Captions per training clip (base model's instruction data).")
-    ] = 3,
+    caption_clips: Annotated[
+        int,
+        typer.Option(help="Clips rendered for the base model's captions only (0: caption the training clips)."),
+    ] = 600,
+    captions_per_clip: Annotated[int, typer.Option(help="Captions per captioned clip.")] = 2,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -186,7 +188,9 @@ def synthetic_cmd(
 
     setup_logging(quiet)
     timer = Timer()
-    counts = build(out, train=train, test=test, captions_per_clip=captions_per_clip, seed=seed)
+    counts = build(
+        out, train=train, test=test, captions_per_clip=captions_per_clip, seed=seed, caption_clips=caption_clips
+    )
     if not quiet:
         console.print(
             f"prepare synthetic: {counts['train']} train and {counts['test']} test questions, "
@@ -203,6 +207,8 @@ def tiny_model_cmd(
     arch: Annotated[str, typer.Option(help="qwen2_vl | llava_onevision | video_llava.")] = "qwen2_vl",
     hidden: Annotated[int, typer.Option(help="Language model width.")] = 128,
     layers: Annotated[int, typer.Option(help="Language model layers.")] = 2,
+    vision_dim: Annotated[int, typer.Option(help="Vision tower width (qwen2_vl).")] = 64,
+    vision_depth: Annotated[int, typer.Option(help="Vision tower blocks (qwen2_vl).")] = 2,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -226,7 +232,7 @@ def tiny_model_cmd(
                     r.get("question", ""),
                     json.dumps(r.get("label")),
                 ]
-    extra = {"vision_dim": 64, "vision_depth": 2} if arch == "qwen2_vl" else {}
+    extra = {"vision_dim": vision_dim, "vision_depth": vision_depth} if arch == "qwen2_vl" else {}
     path = build(arch, out, corpus=texts, hidden=hidden, layers=layers, seed=seed, **extra)
     if not quiet:
         console.print(f"prepare tiny-model: {arch} ({hidden} wide, {layers} layers) written to {path}")
