@@ -157,7 +157,9 @@ def test_demo_dry_run(tmp_path):
         "report run/vstar --ablation run/no-rationalization --summary run/summary.json",
     ):
         assert step in out, step
-    assert out.count(" finetune ") == 1 + 3 + 3  # the base, then every cycle of both runs
+    assert out.count(" finetune ") == 1 + 3 + 1  # the base, 3 cycles, the ablation's first cycle
+    full = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "ABLATION_CYCLES=3", cwd=tmp_path)
+    assert full.stdout.count(" finetune ") == 1 + 3 + 3  # the ablation for every cycle
 
 
 def test_missing_data_is_a_clear_error(tmp_path):
