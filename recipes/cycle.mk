@@ -76,7 +76,7 @@ $(RUN)/cycle$(1)/sft.jsonl: $(RUN)/cycle$(1)/ver.jsonl $(RUN)/cycle$(1)/ratver.j
 	$(VSTAR) merge $$^ $(MERGE_ARGS) -o $$@
 
 $(RUN)/cycle$(1)/ckpt/train_summary.json: $(RUN)/cycle$(1)/sft.jsonl
-	$(LAUNCH) finetune $$< --model $(BASE) --method $(METHOD) --video-dir $(VIDEO_DIR) --frames $(FRAMES) --device $(DEVICE) $(FT_ARGS) --out $(RUN)/cycle$(1)/ckpt $$(if $$(wildcard $(RUN)/cycle$(1)/ckpt/checkpoints/checkpoint-*),--resume-from-checkpoint last)
+	$(LAUNCH) finetune $$< --model $(BASE) --method $(METHOD) --video-dir $(VIDEO_DIR) --frames $(FRAMES) --device $(DEVICE) $(FT_ARGS) --out $(RUN)/cycle$(1)/ckpt --resume-from-checkpoint auto
 
 $(RUN)/cycle$(1)/metrics.json: $(RUN)/cycle$(1)/ckpt/train_summary.json $(TEST)
 	$(VSTAR) eval $(TEST) $(call trained,$(1)) $(QUANT) --video-dir $(TEST_VIDEO_DIR) --frames $(FRAMES) --device $(DEVICE) $(EVAL_ARGS) --details $$(@D)/details.jsonl -o $$@

@@ -52,15 +52,20 @@ $(BASE)/train_summary.json: $(TINY)/config.json
 	$(VSTAR) finetune $(DATA_DIR)/captions.jsonl --model $(TINY) --method full --video-dir $(DATA_DIR)/videos --out $(BASE) \
 		$(BASE_ARGS) --seed $(SEED) --device cpu -q
 
-$(MAIN)/report.md: $(BASE)/train_summary.json
+# A run is done when its last cycle is evaluated: a larger CYCLES or ABLATION_CYCLES goes on from there.
+MAIN_DONE := $(MAIN)/cycle$(CYCLES)/metrics.json
+ABLATION_DONE := $(ABLATION)/cycle$(ABLATION_CYCLES)/metrics.json
+SHARED := base/metrics.json cycle1/gen.jsonl cycle1/ver.jsonl cycle1/rej.jsonl
+
+$(MAIN_DONE): $(BASE)/train_summary.json
 	$(MAKE) -f $(dir $(lastword $(MAKEFILE_LIST)))cycle.mk $(CYCLE_VARS) CYCLES=$(CYCLES) RUN=$(MAIN)
 
-# The ablation shares the base evaluation and the first generation (same model, same seed).
-$(ABLATION)/report.md: $(MAIN)/report.md
+# The ablation shares the base evaluation and the first generation (same model, same seed);
+# they are copied only when they differ, so a finished ablation is not redone.
+$(ABLATION_DONE): $(MAIN_DONE)
 	mkdir -p $(ABLATION)/base $(ABLATION)/cycle1
-	cp $(MAIN)/base/metrics.json $(ABLATION)/base/metrics.json
-	cp $(MAIN)/cycle1/gen.jsonl $(MAIN)/cycle1/ver.jsonl $(MAIN)/cycle1/rej.jsonl $(ABLATION)/cycle1/
+	for f in $(SHARED); do cmp -s $(MAIN)/$$f $(ABLATION)/$$f || cp $(MAIN)/$$f $(ABLATION)/$$f || exit 1; done
 	$(MAKE) -f $(dir $(lastword $(MAKEFILE_LIST)))cycle.mk $(CYCLE_VARS) CYCLES=$(ABLATION_CYCLES) RUN=$(ABLATION) RATIONALIZE=0
 
-$(DEMO)/summary.json: $(MAIN)/report.md $(ABLATION)/report.md
+$(DEMO)/summary.json: $(MAIN_DONE) $(ABLATION_DONE)
 	$(VSTAR) report $(MAIN) --ablation $(ABLATION) --summary $@ --started-at $$(cat $(DEMO)/.started)

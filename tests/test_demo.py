@@ -50,25 +50,21 @@ def test_rendering_shows_the_facts():
 def test_reduced_demo_improves_held_out_accuracy(tmp_path):
     demo = tmp_path / "demo"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    res = subprocess.run(
-        [
-            "make",
-            "-f",
-            str(ROOT / "recipes" / "demo.mk"),
-            f"DEMO={demo}",
-            "CYCLES=1",
-            "TRAIN_CLIPS=80",
-            "TEST_CLIPS=30",
-            f"VSTAR={Path(sys.executable).parent / 'vstar'}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1500,
-    )
+    args = [
+        "make",
+        "-f",
+        str(ROOT / "recipes" / "demo.mk"),
+        f"DEMO={demo}",
+        "CYCLES=1",
+        "TRAIN_CLIPS=80",
+        "TEST_CLIPS=30",
+        f"VSTAR={Path(sys.executable).parent / 'vstar'}",
+    ]
+    res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=1500)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     summary = json.loads((demo / "summary.json").read_text())
     assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds"}
     assert summary["cycle_accuracy"][0] > summary["base_accuracy"], summary
     assert (demo / "vstar" / "report.md").exists() and (demo / "vstar" / "report.png").exists()
+    again = subprocess.run([*args, "-q"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stdout  # a second `make demo` has nothing to do

@@ -3,9 +3,11 @@
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from tests.conftest import accelerate_launch
@@ -134,7 +136,7 @@ def test_resume_from_checkpoint(tiny_qwen, sft, tmp_path):
     out = tmp_path / "resume"
     res = runner.invoke(app, train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2"))
     assert res.exit_code == 0, res.output
-    assert (out / "checkpoints" / "checkpoint-4").is_dir()
+    assert len(list((out / "checkpoints").glob("run-*/checkpoint-4"))) == 1
     res = runner.invoke(
         app,
         train_args(sft, tiny_qwen, out, "--max-steps", "6", "--save-steps", "2", "--resume-from-checkpoint", "last"),
@@ -142,6 +144,39 @@ def test_resume_from_checkpoint(tiny_qwen, sft, tmp_path):
     assert res.exit_code == 0, res.output
     steps = [json.loads(x)["step"] for x in (out / "loss_log.jsonl").read_text().splitlines()]
     assert steps[-1] == 6 and 5 in steps and steps.count(1) == 1  # continued, not restarted
+    other = sft.parent / "resume_other.jsonl"  # different training data: its checkpoints are not this run's
+    other.write_text("".join(sft.read_text().splitlines(keepends=True)[::-1]))
+    res = runner.invoke(app, train_args(other, tiny_qwen, out, "--max-steps", "2", "--resume-from-checkpoint", "last"))
+    assert res.exit_code == 2 and "other training data or settings" in res.stderr
+    res = runner.invoke(app, train_args(other, tiny_qwen, out, "--max-steps", "2", "--resume-from-checkpoint", "auto"))
+    assert res.exit_code == 0, res.output
+    steps = [json.loads(x)["step"] for x in (out / "loss_log.jsonl").read_text().splitlines()]
+    assert steps[0] == 1 and steps[-1] == 2  # started afresh
+
+
+def test_resume_restores_full_model_weights(tiny_qwen, sft, tmp_path):
+    """A resumed full finetune continues from the checkpoint's weights, not the starting model's."""
+    from safetensors.torch import load_file
+
+    constant = tmp_path / "constant.yaml"  # the same learning rate at every step, however many are planned
+    constant.write_text("lr_scheduler: constant\nwarmup_ratio: 0\n")
+    full = ("--method", "full", "--lr", "1e-3", "--save-steps", "2", "--config", str(constant))
+    straight, resumed = tmp_path / "straight", tmp_path / "resumed"
+    res = runner.invoke(app, train_args(sft, tiny_qwen, straight, *full, "--max-steps", "6"))
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, train_args(sft, tiny_qwen, resumed, *full, "--max-steps", "4"))
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(
+        app, train_args(sft, tiny_qwen, resumed, *full, "--max-steps", "6", "--resume-from-checkpoint", "last")
+    )
+    assert res.exit_code == 0, res.output
+    a, b = load_file(straight / "model.safetensors"), load_file(resumed / "model.safetensors")
+    start = load_file(Path(tiny_qwen) / "model.safetensors")
+    assert a.keys() == b.keys()
+    changed = [k for k in a if not torch.equal(a[k], start[k])]
+    assert changed  # training moved the weights
+    for k in a:  # 4 steps + 2 resumed steps == 6 steps in one go
+        assert torch.allclose(a[k], b[k], atol=1e-5), k
 
 
 def test_clear_errors_before_training(tiny_qwen, sft, tmp_path):

@@ -79,7 +79,11 @@ def finetune(
     dtype: Annotated[Optional[str], typer.Option(help="auto | float32 | bfloat16 | float16.")] = None,
     trust_remote_code: Annotated[Optional[bool], typer.Option("--trust-remote-code")] = None,
     resume_from_checkpoint: Annotated[
-        Optional[str], typer.Option(help="A checkpoint directory, or 'last' for the newest in OUT/checkpoints.")
+        Optional[str],
+        typer.Option(
+            help="A checkpoint directory; 'last': the newest of this run (same data and settings) "
+            "in OUT/checkpoints; 'auto': that one if there is one, else start afresh.",
+        ),
     ] = None,
     merge_adapter: Annotated[
         bool, typer.Option("--merge-adapter", help="Also write OUT/merged: base + adapter as one model.")
@@ -100,7 +104,7 @@ def finetune(
 
         vstar finetune sft.jsonl --model BASE --method qlora --video-dir videos --out ckpt
     """
-    from vstar_cli.stages.finetune import FinetuneConfig, steps_per_epoch, train
+    from vstar_cli.stages.finetune import FinetuneConfig, resolve_resume, run_fingerprint, steps_per_epoch, train
     from vstar_cli.training.data import load_examples
 
     setup_logging(quiet)
@@ -161,9 +165,11 @@ def finetune(
         load_processor(cfg)
     except (OSError, ValueError) as exc:
         raise usage_error(f"cannot train {cfg.model}: {str(exc).splitlines()[0]}") from None
-    resume = resume_from_checkpoint
-    if resume == "last":
-        resume = True
+    fingerprint = run_fingerprint(cfg, train_file)
+    try:
+        resume = resolve_resume(cfg.out, fingerprint, resume_from_checkpoint)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
     world = int(os.environ.get("WORLD_SIZE", "1"))
     total = steps_per_epoch(len(examples), cfg, world) * max(1, int(cfg.epochs + 0.999))
     if cfg.max_steps > 0:
@@ -172,10 +178,10 @@ def finetune(
         console.print(f"finetune: {len(examples)} examples, method {cfg.method}, from {cfg.model} -> {cfg.out}")
     bar, update = _progress(total)
     if quiet:
-        summary = train(cfg, examples, resume)
+        summary = train(cfg, examples, resume, fingerprint=fingerprint)
     else:
         with bar:
-            summary = train(cfg, examples, resume, progress=update)
+            summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
     if merge_adapter and cfg.method != "full" and int(os.environ.get("RANK", "0")) == 0:
         from vstar_cli.stages.finetune import merge_adapter as do_merge
 

@@ -135,10 +135,83 @@ class LossLog:
         self.callback = _CB()
 
 
-def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=None) -> dict:
+# What decides a training trajectory: a checkpoint is resumed only by a run that agrees on all of
+# them (the number of epochs or steps may grow, so an interrupted or short run can be extended).
+TRAJECTORY = (
+    "model", "adapter", "method", "quantize", "video_dir", "frames", "fps", "learning_rate", "batch_size",
+    "grad_accum", "warmup_ratio", "weight_decay", "lr_scheduler", "seed", "lora_r", "lora_alpha",
+    "lora_dropout", "lora_targets", "train_projector",
+)  # fmt: skip
+
+
+def run_fingerprint(cfg: FinetuneConfig, train_file: str | Path) -> str:
+    """A short hash of the training data and the settings in ``TRAJECTORY``."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(train_file, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    settings = {k: getattr(cfg, k, None) for k in TRAJECTORY}
+    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:12]
+
+
+def checkpoint_dir(out: str | Path, fingerprint: str) -> Path:
+    """Where this run's Trainer checkpoints go: ``OUT/checkpoints/run-FINGERPRINT``."""
+    return Path(out) / "checkpoints" / f"run-{fingerprint}"
+
+
+def resolve_resume(out: str | Path, fingerprint: str, mode: str | None):
+    """The Trainer's ``resume_from_checkpoint`` for ``--resume-from-checkpoint MODE``.
+
+    ``last`` needs a checkpoint of this run (same data and settings) and raises ``ValueError``
+    otherwise; ``auto`` resumes from one when there is one and starts afresh when not; any
+    other value is a checkpoint directory, passed through.
+    """
+    if mode is None:
+        return None
+    if mode not in ("last", "auto"):
+        return mode
+    mine = sorted(checkpoint_dir(out, fingerprint).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]))
+    if mine:
+        return str(mine[-1])
+    if mode == "auto":
+        return None
+    others = [p for p in (Path(out) / "checkpoints").glob("run-*") if p.name != f"run-{fingerprint}"]
+    why = " (those in it were written for other training data or settings)" if others else ""
+    raise ValueError(f"no checkpoint of this run in {Path(out) / 'checkpoints'}{why}")
+
+
+def _trainer_class():
+    """``transformers.Trainer`` that restores full-model checkpoints through ``from_pretrained``.
+
+    The Trainer reloads a full checkpoint with a raw ``load_state_dict(strict=False)``, but
+    ``save_pretrained`` writes many models (Qwen2-VL, the LLaVA family) under their original
+    checkpoint key names, so the resumed run silently kept the starting weights. Loading the
+    checkpoint as a model applies the key conversion; the strict load then proves every weight
+    was restored. Adapters (LoRA, QLoRA) go through PEFT as before.
+    """
+    from transformers import Trainer
+
+    class VstarTrainer(Trainer):
+        def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
+            model = self.model if model is None else model
+            ckpt = Path(resume_from_checkpoint)
+            full = any((ckpt / n).exists() for n in ("model.safetensors", "model.safetensors.index.json"))
+            if not full or hasattr(model, "get_base_model") or self.is_fsdp_enabled:
+                return super()._load_from_checkpoint(resume_from_checkpoint, model)
+            loaded = type(model).from_pretrained(str(ckpt), dtype=next(model.parameters()).dtype)
+            model.load_state_dict(loaded.state_dict(), strict=True)
+            del loaded
+
+    return VstarTrainer
+
+
+def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=None, fingerprint: str = "run") -> dict:
     """Train and save to ``cfg.out``; returns a summary (steps, first/last loss, seconds)."""
     import torch
-    from transformers import Trainer, TrainingArguments
+    from transformers import TrainingArguments
 
     from vstar_cli import config as config_mod
     from vstar_cli.model import decode_short_side, load_model, load_processor, resolve_device
@@ -158,7 +231,7 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
     dataset = VideoChatDataset(examples, cfg.video_dir, cfg.frames, cfg.fps, short_side=decode_short_side(processor))
     bf16 = on_gpu and torch.cuda.is_bf16_supported()
     args = TrainingArguments(
-        output_dir=str(out / "checkpoints"),
+        output_dir=str(checkpoint_dir(out, fingerprint)),
         num_train_epochs=cfg.epochs,
         max_steps=cfg.max_steps,
         per_device_train_batch_size=cfg.batch_size,
@@ -186,7 +259,7 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
     if resume_from_checkpoint is None:
         (out / "loss_log.jsonl").write_text("", encoding="utf-8")  # a resumed run appends to its log
     loss_log = LossLog(out / "loss_log.jsonl", progress)
-    trainer = Trainer(
+    trainer = _trainer_class()(
         model=model, args=args, train_dataset=dataset, data_collator=Collator(processor), callbacks=[loss_log.callback]
     )
     # stdout carries records only: the loss goes to loss_log.jsonl and the progress bar.
