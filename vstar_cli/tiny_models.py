@@ -86,6 +86,19 @@ def _save(model, processor, out: Path, eos_id: int, pad_id: int) -> Path:
     return out
 
 
+def _text_sizes(vocab: int, hidden: int, layers: int) -> dict:
+    """The language model sizes every tiny builder shares."""
+    return {
+        "vocab_size": vocab,
+        "hidden_size": hidden,
+        "intermediate_size": hidden * 2,
+        "num_hidden_layers": layers,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "max_position_embeddings": 4096,
+    }
+
+
 def build_qwen2_vl(
     out: str | Path,
     corpus: Iterable[str] = (),
@@ -110,13 +123,7 @@ def build_qwen2_vl(
     heads = 4
     cfg = Qwen2VLConfig(
         text_config={
-            "vocab_size": len(tok),
-            "hidden_size": hidden,
-            "intermediate_size": hidden * 2,
-            "num_hidden_layers": layers,
-            "num_attention_heads": heads,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 4096,
+            **_text_sizes(len(tok), hidden, layers),
             "rope_parameters": {
                 "rope_type": "default",
                 "rope_theta": 10000.0,
@@ -175,13 +182,7 @@ def build_llava_onevision(
     cfg = LlavaOnevisionConfig(
         text_config={
             "model_type": "qwen2",
-            "vocab_size": len(tok),
-            "hidden_size": hidden,
-            "intermediate_size": hidden * 2,
-            "num_hidden_layers": layers,
-            "num_attention_heads": 4,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 4096,
+            **_text_sizes(len(tok), hidden, layers),
             "eos_token_id": ids["<|im_end|>"],
             "pad_token_id": ids["<|endoftext|>"],
         },
@@ -242,13 +243,7 @@ def build_video_llava(
     cfg = VideoLlavaConfig(
         text_config={
             "model_type": "llama",
-            "vocab_size": len(tok),
-            "hidden_size": hidden,
-            "intermediate_size": hidden * 2,
-            "num_hidden_layers": layers,
-            "num_attention_heads": 4,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 4096,
+            **_text_sizes(len(tok), hidden, layers),
             "bos_token_id": ids["<s>"],
             "eos_token_id": ids["</s>"],
             "pad_token_id": ids["<unk>"],
