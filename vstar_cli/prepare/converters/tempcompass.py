@@ -55,7 +55,7 @@ def read(path: Path, ctx: Context):
         raise FormatError("not a TempCompass question file (video -> dimension -> items)")
     first = [it for dims in data.values() for items in dims.values() if isinstance(items, list) for it in items[:1]]
     if data and not any(isinstance(it, dict) and "question" in it and "answer" in it for it in first):
-        if all(isinstance(d, dict) and not any(isinstance(v, list) for v in d.values()) for d in data.values()):
+        if any("eval_dim" in d for d in data.values()):
             raise FormatError("this looks like TempCompass meta_info.json; give a file from questions/ "
                               "(multi-choice, yes_no, caption_matching or captioning)")
         raise FormatError("not a TempCompass question file (items with question and answer)")
@@ -133,7 +133,7 @@ def convert(x: dict, ctx: Context):
         # The letters cannot be trusted: options are re-lettered and the gold is its text.
         choices = [f"{chr(65 + i)}. {t}" for i, (_, t) in enumerate(options)]
         question = head + "\n" + "\n".join(choices)
-        yield record(qid, video, question, {"answer": options[gold][1]}, ["simple"], choices=choices, **meta)
+        yield record(qid, video, question, {"answer": chr(65 + gold)}, ["simple"], choices=choices, **meta)
         return
     choices = [f"{k}. {t}" for k, t in options]
     yield record(qid, video, head, {"answer": options[gold][0]}, ["simple"], choices=choices, **meta)
