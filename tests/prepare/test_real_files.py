@@ -71,7 +71,9 @@ def test_tempcompass_malformed_items_are_flagged_and_counted():
     assert set(r["flags"]) == {"option glued to the question line", "repeated option letter"}
     assert r["choices"][0].startswith("A. A dog is driving") and [c[0] for c in r["choices"]] == ["A", "B", "C"]
     assert r["label"] == {"answer": "B"}  # the gold "A. A girl ... at the same time" is the second option
-    assert "A. A dog" in r["question"] and r["question"].startswith("In what sequence do the events occur in the video?\n")
+    assert "A. A dog" in r["question"] and r["question"].startswith(
+        "In what sequence do the events occur in the video?\n"
+    )
     assert "flagged: 1 option glued to the question line, 1 repeated option letter" in " ".join(err.split())
 
 
@@ -116,7 +118,11 @@ def test_finediving_coarse_pickle_says_it_has_scores_only():
 def test_finediving_before_after_never_asks_about_a_repeated_sub_action():
     code, recs, _, err = prepare("finediving", REAL / "finediving_fine-grained_annotation.pkl")
     assert code == 0
-    seqs = {r["question_id"].rsplit("_", 1)[0]: r["label"]["action_sequence"] for r in recs if r["question_id"].endswith("_seq")}
+    seqs = {
+        r["question_id"].rsplit("_", 1)[0]: r["label"]["action_sequence"]
+        for r in recs
+        if r["question_id"].endswith("_seq")
+    }
     assert seqs["fd_07_73"] == ["Forward", "2.5 Soms.Pike", "2 Twists", "2.5 Soms.Pike", "Entry"]
     for r in recs:
         vid, kind = r["question_id"].rsplit("_", 1)
@@ -176,9 +182,19 @@ def test_kinetics_recipe_accepts_both_file_names(name, tmp_path):
     (tmp_path / "annotations").mkdir()
     (tmp_path / "annotations" / name).write_text("label,youtube_id,time_start,time_end,split\n")
     res = subprocess.run(
-        ["make", "-n", "-f", str(root / "recipes" / "kinetics700.mk"), f"K700={tmp_path}", "BASE=some/model",
-         f"RUN={tmp_path}/run", f"{tmp_path}/run/data/test.jsonl"],
-        capture_output=True, text=True, timeout=60,
+        [
+            "make",
+            "-n",
+            "-f",
+            str(root / "recipes" / "kinetics700.mk"),
+            f"K700={tmp_path}",
+            "BASE=some/model",
+            f"RUN={tmp_path}/run",
+            f"{tmp_path}/run/data/test.jsonl",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert res.returncode == 0, res.stderr
     assert f"annotations/{name} --split val" in res.stdout

@@ -58,7 +58,9 @@ def run_converter(name: str, file: Path, values: dict) -> None:
     if bank is not None and not bank.is_file():
         raise usage_error(f"question bank not found: {bank}")
     try:
-        phraser = Phraser(seed, load_bank(bank) if bank else None, "templates" if bank is None else mode, conv.phrasings)
+        phraser = Phraser(
+            seed, load_bank(bank) if bank else None, "templates" if bank is None else mode, conv.phrasings
+        )
     except (ValueError, KeyError) as exc:
         raise usage_error(str(exc)) from None
     ctx = Context(SimpleNamespace(**values), phraser)
@@ -99,20 +101,71 @@ def make_command(name: str):
 
     conv = REGISTRY.get(name)
     params = [
-        inspect.Parameter("file", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=typer.Argument(..., help=conv.input_help, metavar="FILE"), annotation=Path),
-        inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, default=typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout."), annotation=str),
-        inspect.Parameter("errors", inspect.Parameter.KEYWORD_ONLY, default=typer.Option(None, "--errors", help="Write the items that could not be converted here (line, item, reason)."), annotation=Optional[Path]),
-        inspect.Parameter("video_pattern", inspect.Parameter.KEYWORD_ONLY, default=typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}."), annotation=str),
+        inspect.Parameter(
+            "file",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=typer.Argument(..., help=conv.input_help, metavar="FILE"),
+            annotation=Path,
+        ),
+        inspect.Parameter(
+            "output",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout."),
+            annotation=str,
+        ),
+        inspect.Parameter(
+            "errors",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                None, "--errors", help="Write the items that could not be converted here (line, item, reason)."
+            ),
+            annotation=Optional[Path],
+        ),
+        inspect.Parameter(
+            "video_pattern",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}."),
+            annotation=str,
+        ),
     ]
     for opt in conv.options:
         ann = Optional[opt.type] if opt.default is None else opt.type
         flag = "--" + opt.name.replace("_", "-")
-        params.append(inspect.Parameter(opt.name, inspect.Parameter.KEYWORD_ONLY, default=typer.Option(opt.default, flag, help=opt.help), annotation=ann))
+        params.append(
+            inspect.Parameter(
+                opt.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=typer.Option(opt.default, flag, help=opt.help),
+                annotation=ann,
+            )
+        )
     params += [
-        inspect.Parameter("seed", inspect.Parameter.KEYWORD_ONLY, default=typer.Option(0, help="Seed of the phrasing draw."), annotation=int),
-        inspect.Parameter("questions", inspect.Parameter.KEYWORD_ONLY, default=typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL)."), annotation=Optional[Path]),
-        inspect.Parameter("questions_mode", inspect.Parameter.KEYWORD_ONLY, default=typer.Option("both", "--questions-mode", help="both | bank | templates: where phrasings come from."), annotation=str),
-        inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=typer.Option(False, "-q", "--quiet", help="Only errors on stderr."), annotation=bool),
+        inspect.Parameter(
+            "seed",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(0, help="Seed of the phrasing draw."),
+            annotation=int,
+        ),
+        inspect.Parameter(
+            "questions",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL)."),
+            annotation=Optional[Path],
+        ),
+        inspect.Parameter(
+            "questions_mode",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                "both", "--questions-mode", help="both | bank | templates: where phrasings come from."
+            ),
+            annotation=str,
+        ),
+        inspect.Parameter(
+            "quiet",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(False, "-q", "--quiet", help="Only errors on stderr."),
+            annotation=bool,
+        ),
     ]
 
     def command(**values) -> None:

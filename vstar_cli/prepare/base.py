@@ -76,8 +76,10 @@ def jsonable(obj: Any) -> Any:
     {'1_a': [2, 3.5]}
     """
     if isinstance(obj, dict):
-        return {(k if isinstance(k, str) else "_".join(map(str, k)) if isinstance(k, tuple) else str(k)): jsonable(v)
-                for k, v in obj.items()}
+        return {
+            (k if isinstance(k, str) else "_".join(map(str, k)) if isinstance(k, tuple) else str(k)): jsonable(v)
+            for k, v in obj.items()
+        }
     if isinstance(obj, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in obj]
     if hasattr(obj, "tolist"):  # numpy arrays and scalars

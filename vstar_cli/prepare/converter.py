@@ -189,8 +189,10 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
             counts.errors += 1
             reason = str(exc) if isinstance(exc, ItemError) else f"{type(exc).__name__}: {exc}"
             doc = jsonable(item)
-            yield ErrorRecord(reason, record=doc, line=number) if isinstance(doc, dict) else ErrorRecord(
-                reason, raw=repr(doc), line=number
+            yield (
+                ErrorRecord(reason, record=doc, line=number)
+                if isinstance(doc, dict)
+                else ErrorRecord(reason, raw=repr(doc), line=number)
             )
             continue
         if skip is not None:

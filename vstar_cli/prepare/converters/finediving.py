@@ -98,7 +98,9 @@ def read(path: Path, ctx: Context):
     if opts.split is not None:
         split = load_pickle(opts.split)
         if classify(split) != "split":
-            raise FormatError(f"--split {Path(opts.split).name}: not a FineDiving split (a list of (competition, index))")
+            raise FormatError(
+                f"--split {Path(opts.split).name}: not a FineDiving split (a list of (competition, index))"
+            )
         keep = {tuple(k) for k in split}
     ctx.shared.update(kind=kind, table=table or {}, keep=keep)
     for n, (key, ann) in enumerate(anns.items(), start=1):
@@ -159,17 +161,35 @@ def convert(item: dict, ctx: Context):
     if f.get("frames_labels") is not None:
         seq = sub_actions(f["frames_labels"], f["names"])
         if len(seq) >= 2:
-            yield record(f"{vid}_seq", video, ctx.phraser("sub-action sequence"), {"action_sequence": seq},
-                         ["sentence_sequence"], **common)
+            yield record(
+                f"{vid}_seq",
+                video,
+                ctx.phraser("sub-action sequence"),
+                {"action_sequence": seq},
+                ["sentence_sequence"],
+                **common,
+            )
             yield from _before_after(seq, vid, video, ctx, common)
         else:
             yield Omit("sequence, before/after: fewer than two sub-actions")
     if f.get("difficulty") is not None:
-        yield record(f"{vid}_difficulty", video, ctx.phraser("difficulty"), {"difficulty": float(f["difficulty"])},
-                     ["simple"], **common)
+        yield record(
+            f"{vid}_difficulty",
+            video,
+            ctx.phraser("difficulty"),
+            {"difficulty": float(f["difficulty"])},
+            ["simple"],
+            **common,
+        )
     if f.get("dive_score") is not None:
-        yield record(f"{vid}_score", video, ctx.phraser("action quality"), {"final_score": float(f["dive_score"])},
-                     ["float"], **common)
+        yield record(
+            f"{vid}_score",
+            video,
+            ctx.phraser("action quality"),
+            {"final_score": float(f["dive_score"])},
+            ["float"],
+            **common,
+        )
 
 
 def _before_after(seq: list[str], vid: str, video: str, ctx: Context, common: dict):
@@ -181,14 +201,26 @@ def _before_after(seq: list[str], vid: str, video: str, ctx: Context, common: di
     before = [k for k in range(len(seq) - 1) if count[seq[k + 1]] == 1]
     if after:
         k = rng.choice(after)
-        yield record(f"{vid}_after", video, ctx.phraser("action after", action=seq[k]),
-                     {"action_after_action": seq[k + 1]}, ["sentence"], **common)
+        yield record(
+            f"{vid}_after",
+            video,
+            ctx.phraser("action after", action=seq[k]),
+            {"action_after_action": seq[k + 1]},
+            ["sentence"],
+            **common,
+        )
     else:
         yield Omit("after: every sub-action with a successor occurs twice (ambiguous)")
     if before:
         k = rng.choice(before)
-        yield record(f"{vid}_before", video, ctx.phraser("action before", action=seq[k + 1]),
-                     {"action_before_action": seq[k]}, ["sentence"], **common)
+        yield record(
+            f"{vid}_before",
+            video,
+            ctx.phraser("action before", action=seq[k + 1]),
+            {"action_before_action": seq[k]},
+            ["sentence"],
+            **common,
+        )
     else:
         yield Omit("before: every sub-action with a predecessor occurs twice (ambiguous)")
 

@@ -43,8 +43,7 @@ def read(path: Path, ctx: Context):
             raise FormatError(f"not a Kinetics CSV (needs columns {', '.join(NEED)}; found {', '.join(sorted(cols))})")
         want = canonical_split(ctx.opts.split) if ctx.opts.split else None
         ctx.shared["split"] = want
-        for n, row in enumerate(reader, start=2):
-            yield n, row
+        yield from enumerate(reader, start=2)
 
 
 def convert(row: dict, ctx: Context):
@@ -63,9 +62,16 @@ def convert(row: dict, ctx: Context):
     try:
         start, end = int(float(row["time_start"])), int(float(row["time_end"]))
     except (TypeError, ValueError):
-        raise ItemError(f"time_start / time_end not numbers: {row.get('time_start')!r}, {row.get('time_end')!r}") from None
-    fields = {"label": row["label"], "youtube_id": row["youtube_id"], "time_start": start, "time_end": end,
-              "split": split}
+        raise ItemError(
+            f"time_start / time_end not numbers: {row.get('time_start')!r}, {row.get('time_end')!r}"
+        ) from None
+    fields = {
+        "label": row["label"],
+        "youtube_id": row["youtube_id"],
+        "time_start": start,
+        "time_end": end,
+        "split": split,
+    }
     try:
         video = ctx.opts.video_pattern.format(**fields)
     except (KeyError, IndexError, ValueError) as exc:

@@ -65,8 +65,7 @@ def read(path: Path, ctx: Context):
         raise FormatError("not a MOMA annotation file (items have no activity)")
     if ctx.opts.max_per_sub_activity < 0:
         raise FormatError("--max-per-sub-activity must be 0 or more")
-    for n, x in enumerate(data, start=1):
-        yield n, x
+    yield from enumerate(data, start=1)
 
 
 def _box(b, w: float, h: float) -> list[float]:
@@ -90,30 +89,54 @@ def convert(x: dict, ctx: Context):
     subs = sorted(act.get("sub_activities") or [], key=lambda s: float(s.get("start_time", 0)))
     duration = float(act["end_time"]) - float(act["start_time"]) if "end_time" in act and "start_time" in act else None
     extra = {"duration": round(duration, 2) if duration else None, "source_dataset": "moma"}
-    yield record(f"moma_{act_id}_act", video, ctx.phraser("activity recognition"),
-                 {"activity": str(act["class_name"])}, ["simple"], **extra)
+    yield record(
+        f"moma_{act_id}_act",
+        video,
+        ctx.phraser("activity recognition"),
+        {"activity": str(act["class_name"])},
+        ["simple"],
+        **extra,
+    )
     seq: list[str] = []
     for s in subs:
         name = str(s.get("class_name", ""))
         if name and (not seq or seq[-1] != name):
             seq.append(name)
     if len(seq) >= 2 and not any(_bad(s) for s in seq):
-        yield record(f"moma_{act_id}_seq", video, ctx.phraser("sub-activity sequence"), {"action_sequence": seq},
-                     ["sentence_sequence"], **extra)
+        yield record(
+            f"moma_{act_id}_seq",
+            video,
+            ctx.phraser("sub-activity sequence"),
+            {"action_sequence": seq},
+            ["sentence_sequence"],
+            **extra,
+        )
         count = Counter(seq)
         rng = random.Random(act_id)
         after = [k for k in range(len(seq) - 1) if count[seq[k]] == 1]
         before = [k for k in range(len(seq) - 1) if count[seq[k + 1]] == 1]
         if after:
             k = rng.choice(after)
-            yield record(f"moma_{act_id}_after", video, ctx.phraser("step after", action=seq[k].lower()),
-                         {"action_after_action": seq[k + 1]}, ["sentence"], **extra)
+            yield record(
+                f"moma_{act_id}_after",
+                video,
+                ctx.phraser("step after", action=seq[k].lower()),
+                {"action_after_action": seq[k + 1]},
+                ["sentence"],
+                **extra,
+            )
         else:
             yield Omit("step after: every step occurs twice (ambiguous)")
         if before:
             k = rng.choice(before)
-            yield record(f"moma_{act_id}_before", video, ctx.phraser("step before", action=seq[k + 1].lower()),
-                         {"action_before_action": seq[k]}, ["sentence"], **extra)
+            yield record(
+                f"moma_{act_id}_before",
+                video,
+                ctx.phraser("step before", action=seq[k + 1].lower()),
+                {"action_before_action": seq[k]},
+                ["sentence"],
+                **extra,
+            )
         else:
             yield Omit("step before: every step occurs twice (ambiguous)")
     elif len(seq) < 2:
@@ -151,16 +174,29 @@ def _atomic(sub: dict, act_id: str, x: dict, width: float, height: float, ctx: C
             label = cls.replace("[src]", src["class_name"]).replace("[trg]", trg["class_name"] if trg else "")
             box = _box(src["bbox"], width, height)
             if a in pairs:
-                q = ctx.phraser("atomic interaction", src=src["class_name"], trg=trg["class_name"], box=box,
-                                box2=_box(trg["bbox"], width, height), time=t)
+                q = ctx.phraser(
+                    "atomic interaction",
+                    src=src["class_name"],
+                    trg=trg["class_name"],
+                    box=box,
+                    box2=_box(trg["bbox"], width, height),
+                    time=t,
+                )
             else:
                 q = ctx.phraser("atomic action", src=src["class_name"], box=box, time=t)
             made.append((q, " ".join(label.split())))
     if len(made) > opts.max_per_sub_activity:
         made = random.Random(sid).sample(made, opts.max_per_sub_activity)
     for i, (q, label) in enumerate(made):
-        yield record(f"moma_{sid}_atomic{i}", video, q, {"atomic_action": label}, ["sentence"],
-                     duration=round(end - start, 2), source_dataset="moma")
+        yield record(
+            f"moma_{sid}_atomic{i}",
+            video,
+            q,
+            {"atomic_action": label},
+            ["sentence"],
+            duration=round(end - start, 2),
+            source_dataset="moma",
+        )
 
 
 CONVERTER = Converter(
@@ -172,8 +208,12 @@ CONVERTER = Converter(
     read=read,
     convert=convert,
     options=(
-        Option("sub_activity_pattern", str, "{sub_activity_id}.mp4",
-               "Sub-activity clip from {sub_activity_id}, {activity_id}, {file_name} (MOMA-LRG: videos/sub_activity)."),
+        Option(
+            "sub_activity_pattern",
+            str,
+            "{sub_activity_id}.mp4",
+            "Sub-activity clip from {sub_activity_id}, {activity_id}, {file_name} (MOMA-LRG: videos/sub_activity).",
+        ),
         Option("max_per_sub_activity", int, 10, "At most this many atomic-action questions per sub-activity (seeded)."),
     ),
     phrasings=PHRASINGS,

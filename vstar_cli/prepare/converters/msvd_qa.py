@@ -52,12 +52,12 @@ def read(path: Path, ctx: Context):
     mapping = None
     if original:
         if ctx.opts.mapping is None:
-            raise FormatError("this is the original MSVD-QA form (integer video_id); give youtube_mapping.txt "
-                              "with --mapping")
+            raise FormatError(
+                "this is the original MSVD-QA form (integer video_id); give youtube_mapping.txt with --mapping"
+            )
         mapping = read_mapping(ctx.opts.mapping)
     ctx.shared["mapping"] = mapping
-    for n, x in enumerate(data, start=1):
-        yield n, x
+    yield from enumerate(data, start=1)
 
 
 def convert(x: dict, ctx: Context):
@@ -79,8 +79,9 @@ def convert(x: dict, ctx: Context):
     if qid is None:
         raise ItemError("no question_id or id")
     video = ctx.opts.video_pattern.format(video_name=name)
-    yield record(f"msvd_{qid}", video, question.strip(), {"answer": str(answer).strip()}, ["simple"],
-                 source_dataset="msvd_qa")
+    yield record(
+        f"msvd_{qid}", video, question.strip(), {"answer": str(answer).strip()}, ["simple"], source_dataset="msvd_qa"
+    )
 
 
 CONVERTER = Converter(
@@ -92,8 +93,11 @@ CONVERTER = Converter(
     kinds=("simple",),
     read=read,
     convert=convert,
-    options=(Option("mapping", Path, None, "youtube_mapping.txt (clip name -> vid<N>), for the original form.",
-                    is_path=True),),
+    options=(
+        Option(
+            "mapping", Path, None, "youtube_mapping.txt (clip name -> vid<N>), for the original form.", is_path=True
+        ),
+    ),
     video_pattern="{video_name}.avi",
     video_fields="{video_name} (the MSVD clip name)",
     unit="questions",

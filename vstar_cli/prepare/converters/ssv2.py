@@ -43,16 +43,17 @@ def read(path: Path, ctx: Context):
         raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
     if isinstance(data, dict):
         if data and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in data.values()):
-            raise FormatError("this looks like SSv2 labels.json (template -> class index); give a train or "
-                              "validation file")
+            raise FormatError(
+                "this looks like SSv2 labels.json (template -> class index); give a train or validation file"
+            )
         raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
     if data and all(set(x) <= {"id"} for x in data):
-        raise FormatError("this looks like an SSv2 test file (ids only, no labels); labeled questions need a "
-                          "train or validation file")
-    for n, item in enumerate(data, start=1):
-        yield n, item
+        raise FormatError(
+            "this looks like an SSv2 test file (ids only, no labels); labeled questions need a train or validation file"
+        )
+    yield from enumerate(data, start=1)
 
 
 def convert(item: dict, ctx: Context):
@@ -69,12 +70,24 @@ def convert(item: dict, ctx: Context):
         raise ItemError(f"template has {n_blanks} blanks but {len(objects)} placeholders")
     if not objects or not all(objects):
         raise ItemError("empty placeholder")
-    yield record(f"ssv2_{vid}_obj", video, ctx.phraser("fill in objects", template=template), {"objects": objects},
-                 ["simple"], source_dataset="ssv2")
+    yield record(
+        f"ssv2_{vid}_obj",
+        video,
+        ctx.phraser("fill in objects", template=template),
+        {"objects": objects},
+        ["simple"],
+        source_dataset="ssv2",
+    )
     label = item.get("label") or item["template"]
     task = "relationship" if len(objects) > 1 else "relationship, one object"
-    yield record(f"ssv2_{vid}_rel", video, ctx.phraser(task, objects=" and ".join(objects)),
-                 {"relationship": str(label)}, ["sentence"], source_dataset="ssv2")
+    yield record(
+        f"ssv2_{vid}_rel",
+        video,
+        ctx.phraser(task, objects=" and ".join(objects)),
+        {"relationship": str(label)},
+        ["sentence"],
+        source_dataset="ssv2",
+    )
 
 
 CONVERTER = Converter(

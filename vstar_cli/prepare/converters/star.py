@@ -96,8 +96,7 @@ def read(path: Path, ctx: Context):
         raise FormatError(f"--classes-dir {opts.classes_dir}: no *_classes.txt files")
     if opts.video_dir is None:
         ctx.note("no --video-dir: temporal and object questions need each video's duration and size")
-    for n, q in enumerate(data, start=1):
-        yield n, q
+    yield from enumerate(data, start=1)
 
 
 def convert(q: dict, ctx: Context):
@@ -111,10 +110,23 @@ def convert(q: dict, ctx: Context):
     qid, vid, answer, question = str(q["question_id"]), str(q["video_id"]), q["answer"].strip(), q["question"].strip()
     video = opts.video_pattern.format(video_id=vid)
     choices = [c["choice"] for c in q.get("choices") or [] if isinstance(c, dict) and "choice" in c] or None
-    yield record(f"star_{qid}", video, ctx.phraser("video qa", question=question), {"answer": answer},
-                 ["sentence"], choices=choices, source_dataset="star")
-    yield record(f"star_{qid}_r", video, ctx.phraser("reversed qa", answer=answer),
-                 {"question_from_answer": question}, ["sentence"], source_dataset="star")
+    yield record(
+        f"star_{qid}",
+        video,
+        ctx.phraser("video qa", question=question),
+        {"answer": answer},
+        ["sentence"],
+        choices=choices,
+        source_dataset="star",
+    )
+    yield record(
+        f"star_{qid}_r",
+        video,
+        ctx.phraser("reversed qa", answer=answer),
+        {"question_from_answer": question},
+        ["sentence"],
+        source_dataset="star",
+    )
     info = probe(Path(opts.video_dir) / video) if opts.video_dir else None
     if info is None or info[0] <= 0:
         yield Omit("temporal and object questions: no readable video")
@@ -122,9 +134,15 @@ def convert(q: dict, ctx: Context):
     duration, width, height, container_fps = info
     start, end = float(q.get("start", 0.0)), min(float(q.get("end", duration)), duration)
     if end > start:
-        yield record(f"star_{qid}_t", video, ctx.phraser("temporal qa", question=question, answer=answer),
-                     {"temporal_range": [round(start / duration, 3), round(end / duration, 3)]},
-                     ["temporal_range"], duration=round(duration, 2), source_dataset="star")
+        yield record(
+            f"star_{qid}_t",
+            video,
+            ctx.phraser("temporal qa", question=question, answer=answer),
+            {"temporal_range": [round(start / duration, 3), round(end / duration, 3)]},
+            ["temporal_range"],
+            duration=round(duration, 2),
+            source_dataset="star",
+        )
     else:
         yield Omit("temporal: empty start-end span")
     yield from _objects(q, qid, vid, video, duration, width, height, container_fps, ctx)
@@ -158,15 +176,28 @@ def _objects(q, qid, vid, video, duration, width, height, container_fps, ctx: Co
     t1, t2 = min(1.0, f1 / fps / duration), min(1.0, f2 / fps / duration)
     box1, box2 = box_cxcywh(b1[i1], width, height), box_cxcywh(b2[i2], width, height)
     extra = {"duration": round(duration, 2), "source_dataset": "star"}
-    yield record(f"star_{qid}_obj", video,
-                 ctx.phraser("object identification", box=box1, time=f"{round(t1 * 100)}%"),
-                 {"identify": names[l1[i1]]}, ["obj_identify"], **extra)
     yield record(
-        f"star_{qid}_cmp", video,
-        ctx.phraser("object comparison", box1=box1, time1=f"{round(t1 * 100)}%", box2=box2, time2=f"{round(t2 * 100)}%"),
-        {"first_object": names[l1[i1]], "second_object": names[l2[i2]],
-         "same": "the same" if l1[i1] == l2[i2] else "not the same"},
-        ["simple", "simple", "same_or_not"], **extra)
+        f"star_{qid}_obj",
+        video,
+        ctx.phraser("object identification", box=box1, time=f"{round(t1 * 100)}%"),
+        {"identify": names[l1[i1]]},
+        ["obj_identify"],
+        **extra,
+    )
+    yield record(
+        f"star_{qid}_cmp",
+        video,
+        ctx.phraser(
+            "object comparison", box1=box1, time1=f"{round(t1 * 100)}%", box2=box2, time2=f"{round(t2 * 100)}%"
+        ),
+        {
+            "first_object": names[l1[i1]],
+            "second_object": names[l2[i2]],
+            "same": "the same" if l1[i1] == l2[i2] else "not the same",
+        },
+        ["simple", "simple", "same_or_not"],
+        **extra,
+    )
 
 
 CONVERTER = Converter(
@@ -178,11 +209,20 @@ CONVERTER = Converter(
     read=read,
     convert=convert,
     options=(
-        Option("classes_dir", Path, None,
-               "STAR's classes/ folder: code -> name (*_classes.txt) and each video's frame rate (video_fps).",
-               is_path=True),
-        Option("video_dir", Path, None, "Charades videos, for durations and frame sizes (temporal and object "
-               "questions).", is_path=True),
+        Option(
+            "classes_dir",
+            Path,
+            None,
+            "STAR's classes/ folder: code -> name (*_classes.txt) and each video's frame rate (video_fps).",
+            is_path=True,
+        ),
+        Option(
+            "video_dir",
+            Path,
+            None,
+            "Charades videos, for durations and frame sizes (temporal and object questions).",
+            is_path=True,
+        ),
     ),
     phrasings=PHRASINGS,
     video_pattern="{video_id}.mp4",

@@ -56,8 +56,10 @@ def read(path: Path, ctx: Context):
     first = [it for dims in data.values() for items in dims.values() if isinstance(items, list) for it in items[:1]]
     if data and not any(isinstance(it, dict) and "question" in it and "answer" in it for it in first):
         if any("eval_dim" in d for d in data.values()):
-            raise FormatError("this looks like TempCompass meta_info.json; give a file from questions/ "
-                              "(multi-choice, yes_no, caption_matching or captioning)")
+            raise FormatError(
+                "this looks like TempCompass meta_info.json; give a file from questions/ "
+                "(multi-choice, yes_no, caption_matching or captioning)"
+            )
         raise FormatError("not a TempCompass question file (items with question and answer)")
     n = 0
     for video_id, dims in data.items():
@@ -98,22 +100,38 @@ def convert(x: dict, ctx: Context):
     lines = [ln for ln in item["question"].split("\n") if ln.strip()]
     head = lines[0].strip()
     if task == "yes_no":
-        yield record(qid, video, item["question"].strip(), {"answer": answer.lower().startswith("yes")}, ["simple"],
-                     **meta)
+        yield record(
+            qid, video, item["question"].strip(), {"answer": answer.lower().startswith("yes")}, ["simple"], **meta
+        )
         return
     if task == "captioning":
         infos = [(m.group(1), m.group(2)) for m in (INFO_OPT.match(ln) for ln in lines[1:]) if m]
         gold = infos[_gold_index(answer, [(k, _info_value(v)) for k, v in infos])]
-        yield record(qid, video, item["question"].strip(), {"caption": _info_text(gold[1])}, ["sentence"],
-                     information=[_info_text(v) for _, v in infos], gold_information=gold[1], **meta)
+        yield record(
+            qid,
+            video,
+            item["question"].strip(),
+            {"caption": _info_text(gold[1])},
+            ["sentence"],
+            information=[_info_text(v) for _, v in infos],
+            gold_information=gold[1],
+            **meta,
+        )
         return
     if task == "caption_matching":
         opts = [(m.group(2), m.group(3)) for m in (NAMED_OPT.match(ln) for ln in lines[1:]) if m]
         gm = NAMED_OPT.match(answer)
         key = (gm.group(2), gm.group(3)) if gm else None
         gold = opts.index(key) if key in opts else _gold_index(answer, opts)
-        yield record(qid, video, item["question"].strip(), {"answer": opts[gold][1]}, ["simple"],
-                     choices=[t for _, t in opts], **meta)
+        yield record(
+            qid,
+            video,
+            item["question"].strip(),
+            {"answer": opts[gold][1]},
+            ["simple"],
+            choices=[t for _, t in opts],
+            **meta,
+        )
         return
     flags = []
     glued = GLUED_OPT.search(head)
