@@ -155,7 +155,9 @@ class Browser:
     def open(self, url: str, timeout: float = 30.0) -> None:
         """Navigate and wait until the page has rendered its first records."""
         self.send("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete' && document.body && document.body.dataset.ready === '1'", timeout)
+        self.wait_for(
+            "document.readyState === 'complete' && document.body && document.body.dataset.ready === '1'", timeout
+        )
 
     def resize(self, width: int, height: int) -> None:
         """Emulate a window of this size (a phone-narrow one, say)."""

@@ -14,7 +14,8 @@ from vstar_cli.io import InputError
 
 def view(
     inputs: Annotated[
-        list[str], typer.Argument(help="JSONL files of any stage (errors files too), or run folders made by the recipes.")
+        list[str],
+        typer.Argument(help="JSONL files of any stage (errors files too), or run folders made by the recipes."),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the site into (index.html).")],
     video_dir: Annotated[

@@ -55,12 +55,26 @@ def _run_files(cdir: Path) -> list[Path]:
     return files
 
 
+def _run_names(runs: list[Path]) -> dict[Path, str]:
+    """Short distinct names: the folder's name, with its parent's when two share one."""
+    names: dict[Path, str] = {}
+    for run in runs:
+        name = run.name
+        if sum(1 for r in runs if r.name == name) > 1:
+            name = f"{run.parent.name}/{run.name}"
+        while name in names.values():
+            name += "'"
+        names[run] = name
+    return names
+
+
 def discover(paths: list[str | Path]) -> Inputs:
     """Expand files and run folders into the sources to read.
 
     Raises ``ValueError`` with a one-line reason for a path that is neither.
     """
     found = Inputs()
+    runs: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_file():
@@ -69,18 +83,21 @@ def discover(paths: list[str | Path]) -> Inputs:
             continue
         if not p.is_dir():
             raise ValueError(f"input not found: {p}")
-        runs = [p] if _cycle_dirs(p) else sorted(d for d in p.iterdir() if d.is_dir() and _cycle_dirs(d))
-        if not runs:
+        inner = [p] if _cycle_dirs(p) else sorted(d for d in p.iterdir() if d.is_dir() and _cycle_dirs(d))
+        if not inner:
             raise ValueError(f"{p} is neither a JSONL file nor a run folder (no cycleN/ directories in it or below)")
-        for run in runs:
-            name = None if run == p else run.name
-            found.runs.append(run)
-            for cdir in _cycle_dirs(run):
-                cycle = cdir.name[5:] if name is None else f"{name}/{cdir.name[5:]}"
-                found.sources += [Source(f, cycle, name) for f in _run_files(cdir)]
-            png = run / "report.png"
-            if png.is_file():
-                found.plots.append((f"{run.name} report" if name else "report", png))
+        runs += [r for r in inner if r.resolve() not in {x.resolve() for x in runs}]
+    # Several runs (a run and its ablation, say): a cycle is named by its run too.
+    named = _run_names(runs) if len(runs) > 1 else {}
+    for run in runs:
+        name = named.get(run)
+        found.runs.append(run)
+        for cdir in _cycle_dirs(run):
+            cycle = cdir.name[5:] if name is None else f"{name}/{cdir.name[5:]}"
+            found.sources += [Source(f, cycle, name) for f in _run_files(cdir)]
+        png = run / "report.png"
+        if png.is_file():
+            found.plots.append((f"{name} report" if name else "report", png))
     return found
 
 
