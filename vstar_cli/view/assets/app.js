@@ -155,7 +155,6 @@
       img.src = 'thumbs/' + strip.file;
       img.width = strip.w; img.height = strip.h;
       img.alt = 'frame ' + (k + 1) + ' of ' + strip.n;
-      img.loading = 'lazy';
       img.style.objectPosition = (-k * strip.w) + 'px 0';
       box.appendChild(img);
     }
@@ -245,7 +244,7 @@
     art.appendChild(head);
 
     if (p.s === 'error') {
-      var err = el('div', 'error');
+      var err = el('div', 'errbox');
       err.appendChild(el('strong', null, 'Error: '));
       err.appendChild(document.createTextNode(p.e || ''));
       if (p.il) err.appendChild(el('span', 'chip', ' (input line ' + p.il + ')'));
