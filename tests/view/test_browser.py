@@ -192,3 +192,36 @@ def test_many_records_open_in_pages(browser, tmp_path):
     b.wait_for(
         "document.querySelector('article.rec:last-of-type') && document.querySelector('article.rec:last-of-type').id === 'rec-4999'"
     )
+
+
+def test_real_verifier_spans_are_highlighted(browser, tmp_path):
+    """`vstar verify` writes the verdicts: every span it gives is one highlight of exactly that text."""
+    from typer.testing import CliRunner
+
+    from vstar_cli.cli import app
+
+    data = craft(tmp_path / "data")
+    answers = [{k: v for k, v in r.items() if k not in ("verified", "verdict")} for r in data.records[:5]]
+    answers.append(dict(answers[0], question_id="q-time", output="It starts at 0.5 seconds and ends at 1.5 seconds.",
+                        label={"when": [0.25, 0.75]}, label_type=["when"], verifier_type=["temporal_range"]))  # fmt: skip
+    src = tmp_path / "answers.jsonl"
+    src.write_text("".join(json.dumps(a) + "\n" for a in answers))
+    ver = tmp_path / "ver.jsonl"
+    res = CliRunner().invoke(app, ["verify", str(src), "-o", str(ver), "-q"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "site"
+    build([ver], out, ViewConfig(video_dir=str(data.videos)))
+    b = browser
+    b.open(out.joinpath("index.html").as_uri())
+    recs = [json.loads(line) for line in ver.open()]
+    for i, rec in enumerate(recs):
+        want = [
+            "".join(list(rec["output"])[v["span"][0] : v["span"][1]])
+            for v in sorted(rec["verdict"].values(), key=lambda v: v.get("span", [0])[0])
+            if "span" in v
+        ]
+        got = b.eval(f"Array.from(document.querySelectorAll('#rec-{i} mark')).map(m => m.textContent)")
+        assert got == want[: len(got)] and len(got) == len(want), (rec["verdict"], got)
+        shown = b.eval(f"document.querySelector('#rec-{i} .badge').textContent")
+        assert shown == ("verified" if rec["verified"] else "rejected")
+    b.screenshot(tmp_path / "verified.png", full_page=True)

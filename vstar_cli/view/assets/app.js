@@ -135,7 +135,13 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
-  function show(v) { return typeof v === 'string' ? v : JSON.stringify(v); }
+  function show(v) {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v) && v.every(function (x) { return x === null || typeof x !== 'object'; })) {
+      return '[' + v.map(function (x) { return typeof x === 'string' ? x : JSON.stringify(x); }).join(', ') + ']';
+    }
+    return JSON.stringify(v);
+  }
   function asList(v) { return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]; }
 
   function frames(p, rec) {
