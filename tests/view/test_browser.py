@@ -254,3 +254,25 @@ def test_hundred_thousand_records_open_in_under_three_seconds(browser, tmp_path)
     b.open(out.joinpath("index.html").as_uri(), timeout=60)
     assert time.perf_counter() - t0 < 3.0
     assert "100,000 records shown" in b.eval("document.getElementById('counts').textContent")
+
+
+def test_records_of_odd_shapes_still_show(browser, tmp_path):
+    """Inputs nobody planned for: labeled records without answers, odd types, spans out of range."""
+    docs = [
+        {"id": "a", "video": "nowhere.mp4", "question": "Q?", "label": {"x": "y"}, "label_type": ["x"], "verifier_type": ["simple"]},
+        {"question_id": 7, "output": 12345, "verdict": ["not", "a", "dict"], "verified": "yes", "label": "flat"},
+        {"question_id": "s", "output": "short", "verified": True, "verdict": {"x": {"ok": True, "span": [2, 99]}, "y": {"ok": 1, "span": "0-3"}}},
+        {"question_id": "u", "label_type": "x", "verifier_type": None, "choices": ["a", {"b": 1}], "model": {"name": "m"}},
+        {},
+    ]  # fmt: skip
+    src = tmp_path / "odd.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs) + "[1, 2]\n")
+    out = tmp_path / "site"
+    build([src], out, ViewConfig(video_dir=str(tmp_path)))
+    b = browser
+    b.open(out.joinpath("index.html").as_uri())
+    assert count(b, "article.rec") == 6
+    assert count(b, "mark") == 0  # spans that do not fit the answer are not drawn
+    badges = b.eval("Array.from(document.querySelectorAll('article.rec .badge')).map(x => x.textContent)")
+    assert badges == ["unanswered", "rejected", "verified", "unanswered", "unanswered", "error"]
+    assert "cannot show this record" not in b.eval("document.body.textContent")

@@ -294,6 +294,17 @@
     return art;
   }
 
+  // A record of an unexpected shape still shows, as its JSON, instead of breaking the page.
+  function safeCard(i, pos) {
+    try { return card(i, pos); } catch (e) {
+      var art = el('article', 'rec st-error');
+      art.id = 'rec-' + i; art.tabIndex = -1; art.dataset.pos = String(pos);
+      art.appendChild(el('p', 'errbox', 'cannot show this record (' + e.message + '); its JSON:'));
+      art.appendChild(el('pre', 'json', JSON.stringify(recordAt(i), null, 1)));
+      return art;
+    }
+  }
+
   var list = document.getElementById('list');
   var renderToken = 0;
 
@@ -315,7 +326,7 @@
     return Promise.all(need.map(loadChunk)).then(function () {
       if (token !== renderToken) return;
       var frag = document.createDocumentFragment();
-      ids.forEach(function (i, k) { frag.appendChild(card(i, start + k)); });
+      ids.forEach(function (i, k) { frag.appendChild(safeCard(i, start + k)); });
       list.replaceChildren(frag);
       if (!ids.length) list.appendChild(el('p', 'empty', 'No record matches these filters.'));
       select(Math.min(Math.max(state.sel, start), start + ids.length - 1), focusSel);
