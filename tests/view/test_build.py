@@ -81,9 +81,14 @@ def test_rationalized_records_carry_the_hint_they_were_given(crafted, tmp_path):
     build([crafted.answers], site, ViewConfig(video_dir=str(crafted.videos), thumbnails=False))
     chunks = load_chunks(site)
     rat = chunks[2]
-    assert rat["r"]["source"] == "rationalize" and rat["h"] == "right"
+    assert rat["r"]["source"] == "rationalize" and rat["h"] == {"text": "right", "inPrompt": True}
     assert "Answer: right." in rat["r"]["prompt"]  # the hint is what the prompt showed
     assert "h" not in chunks[0]
+    custom = dict(crafted.records[2], prompt="Question: which way? Explain.", question_id="custom")
+    src = tmp_path / "custom.jsonl"
+    src.write_text(json.dumps(custom) + "\n")
+    build([src], tmp_path / "s2", ViewConfig(thumbnails=False))
+    assert load_chunks(tmp_path / "s2")[0]["h"] == {"text": "right", "inPrompt": False}
 
 
 @pytest.mark.parametrize("frames,fps", [(8, None), (3, None), (None, 4.0)])

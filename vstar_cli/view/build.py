@@ -118,19 +118,24 @@ def _href(path: Path, site: Path) -> str:
     return quote(Path(rel).as_posix())
 
 
-def _hint(rec: dict) -> str | None:
+def _hint(rec: dict) -> dict | None:
     """The gold label as rationalization showed it to the model (the prompt keeps the full text)."""
     if rec.get("source") != "rationalize" or not isinstance(rec.get("label"), dict):
         return None
     from vstar_cli.prompts import render_label
 
     try:
-        return render_label(rec)
+        hint = render_label(rec)
     except (TypeError, ValueError):
         return None
+    prompt = rec.get("prompt")
+    if isinstance(prompt, str) and hint not in prompt:
+        # A custom template without {label}: the model was not shown it, and the page says so.
+        return {"text": hint, "inPrompt": False}
+    return {"text": hint, "inPrompt": isinstance(prompt, str)}
 
 
-def _payload(e: Entry, strip: str | None, hint: str | None) -> dict:
+def _payload(e: Entry, strip: str | None, hint: dict | None) -> dict:
     out = {"r": e.record, "f": e.file, "l": e.line, "c": e.cycle, "s": e.status}
     for key, value in (("v", strip), ("e", e.error), ("raw", e.raw), ("il", e.input_line), ("h", hint)):
         if value is not None:

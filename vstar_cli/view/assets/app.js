@@ -275,8 +275,9 @@
     }
     if (p.h) {
       var hint = el('p', 'hint');
-      hint.appendChild(el('strong', null, 'Hint given (rationalization): '));
-      hint.appendChild(document.createTextNode(p.h));
+      var given = p.h.inPrompt !== false;
+      hint.appendChild(el('strong', null, given ? 'Hint given (rationalization): ' : 'Gold label (rationalization; not found in its prompt): '));
+      hint.appendChild(document.createTextNode(p.h.text));
       art.appendChild(hint);
     }
     if (rec.output !== undefined) {
