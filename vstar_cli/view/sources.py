@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,7 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
+@lru_cache(maxsize=1 << 16)
 def reason_group(reason: str) -> str:
     """A reason with its quoted values and numbers blanked, so like reasons group together.
 
@@ -155,7 +157,7 @@ def _verdict_reason(rec: dict) -> str:
     items = [v for v in verdict.values() if isinstance(v, dict)]
     failing = [v for v in items if not v.get("ok")]
     pick = (failing or items or [{}])[0]
-    return reason_group(pick.get("reason", "-")) if pick.get("reason") is not None else "-"
+    return reason_group(str(pick["reason"])) if pick.get("reason") is not None else "-"
 
 
 def _status(rec: dict) -> str:
