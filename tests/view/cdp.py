@@ -67,6 +67,7 @@ class Browser:
             f"--window-size={width},{height}",
             "about:blank",
         ]
+        profile.mkdir(parents=True, exist_ok=True)
         self._log = open(profile.parent / "chromium.log", "wb")  # noqa: SIM115 (closed in close())
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, close_fds=False, preexec_fn=child_fds
