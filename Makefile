@@ -42,6 +42,7 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py
 	HF_HUB_OFFLINE=1 $(PY) bench/generate.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
+	HF_HUB_OFFLINE=1 $(PY) bench/view.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out

@@ -13,6 +13,7 @@ from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
 from vstar_cli.commands import verify as verify_cmd
+from vstar_cli.commands import view as view_cmd
 
 app = typer.Typer(
     name="vstar",
@@ -46,6 +47,7 @@ app.command("eval")(eval_cmd.evaluate)
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(report_cmd.report)
 app.command("questions")(questions_cmd.questions)
+app.command("view")(view_cmd.view)
 
 
 def main() -> None:
