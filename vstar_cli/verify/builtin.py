@@ -140,7 +140,7 @@ def validate_text(label: Any) -> None:
             raise CannotJudge(f"gold list holds {bad[0]!r}, not a sentence")
     elif not isinstance(label, str):
         raise CannotJudge(f"gold {label!r} is not a sentence or a list of sentences")
-    if not semantic.gold_items(label):
+    if not any(s.strip() for s in semantic.gold_items(label)):
         raise CannotJudge(f"gold {label!r} has no sentence")
 
 
