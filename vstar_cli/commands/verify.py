@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from vstar_cli import config
 from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
@@ -59,6 +60,21 @@ def kinds_help() -> str:
         + "\nA gold label its kind cannot read is an error record, not a rejection."
         + "\nExit code: 0 when every line was processed, 1 when any error record was written, 2 for usage errors."
     )
+
+
+class VerifyCommand(TyperCommand):
+    """The ``verify`` command, whose epilog (the registered kinds) is built only when help is shown.
+
+    Listing the kinds scans the installed ``vstar.verifiers`` entry points; no other command pays for that.
+    """
+
+    @property
+    def epilog(self) -> str:
+        return kinds_help()
+
+    @epilog.setter
+    def epilog(self, value: str | None) -> None:
+        pass
 
 
 def with_kind_params(func):
