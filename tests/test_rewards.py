@@ -109,6 +109,39 @@ def test_semantic_kinds_and_config():
     assert strict(["The score is 85."], **cols(score)) == [0.0]
 
 
+def test_plugin_kinds_and_cannot_judge_from_a_check(tmp_path, monkeypatch):
+    import sys
+
+    from vstar_cli.verify import registry
+
+    (tmp_path / "reward_word_kind.py").write_text(
+        "from vstar_cli.verify.registry import VerifierKind\n"
+        "from vstar_cli.verify.verdict import CannotJudge, Verdict\n"
+        "def check(answer, label, record, ctx):\n"
+        "    if ' ' in label:\n"
+        "        raise CannotJudge('not one word')\n"
+        "    return Verdict(label in answer.split(), label, 'word')\n"
+        "WORD = VerifierKind('reward_word', check)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry.reset()
+    try:
+        reward = make_verifier_reward(kind_plugins=["reward_word_kind:WORD"])
+        rec = {"label": {"w": "red"}, "label_type": ["w"], "verifier_type": ["reward_word"]}
+        bad = {"label": {"w": "red ball"}, "label_type": ["w"], "verifier_type": ["reward_word"]}
+        both = {
+            "label": {"w": "red", "a": "playing guitar"},
+            "label_type": ["w", "a"],
+            "verifier_type": ["reward_word", "simple"],
+        }
+        answers = ["a red ball", "a blue ball", "a red ball", "a red ball while playing guitar", "a red ball"]
+        assert reward(answers, **cols(rec, rec, bad, both, both)) == [1.0, 0.0, None, 1.0, 0.5]
+    finally:
+        registry.reset()
+        sys.modules.pop("reward_word_kind", None)
+
+
 WORDS = ["is", "it", "red", "blue", "yes", "no", "the", "ball", "?"]
 
 

@@ -337,3 +337,62 @@ def test_eval_metrics_follow_the_declared_kind_metrics():
     m = compute(recs, n_boot=10)
     assert m["float"]["s"]["spearman"] == 1.0
     assert "multiple_choice" not in m  # float does not feed multiple-choice accuracy
+
+
+STRICT_MODULE = """
+from vstar_cli.verify.registry import VerifierKind
+from vstar_cli.verify.verdict import CannotJudge, Verdict
+
+
+def check_word(answer, label, record, ctx):
+    # no validate_gold: the check itself finds out it cannot read the label
+    if not isinstance(label, str) or " " in label.strip() or not label.strip():
+        raise CannotJudge(f"gold {label!r} is not one word")
+    return Verdict(label in answer.split(), label, "word present")
+
+
+WORD = VerifierKind("one_word", check_word, "the gold word appears")
+"""
+
+
+def test_cannot_judge_raised_by_a_check_is_an_error_record(tmp_path, monkeypatch):
+    (tmp_path / "word_kind_mod.py").write_text(STRICT_MODULE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cfg = tmp_path / "verify.yaml"
+    cfg.write_text("kind_plugins: [word_kind_mod]\n", encoding="utf-8")  # a whole module, named in the config
+    recs = [
+        make_record("a red ball", "red", "one_word"),
+        make_record("a red ball", "blue", "one_word"),
+        make_record("a red ball", "red ball", "one_word"),
+    ]
+    rej, err = tmp_path / "rej.jsonl", tmp_path / "err.jsonl"
+    try:
+        res = runner.invoke(
+            app,
+            ["verify", "--config", str(cfg), "--rejected", str(rej), "--errors", str(err)],
+            input=jsonl(*recs),
+        )
+        assert res.exit_code == 1, res.output
+        assert [json.loads(x)["verified"] for x in res.stdout.splitlines()] == [True, False]
+        assert len(read_jsonl(rej)) == 1
+        (e,) = read_jsonl(err)
+        assert e["line"] == 3 and "cannot judge label 'lbl' (one_word): gold 'red ball' is not one word" in e["reason"]
+    finally:
+        sys.modules.pop("word_kind_mod", None)
+
+
+def test_generate_and_rationalize_accept_kind_plugins():
+    for command in ("generate", "rationalize"):
+        res = runner.invoke(app, [command, "--kind-plugin", "no_such_module_xyz:K", "--model", "x/y"], input="")
+        assert res.exit_code == 2 and "cannot import kind plugin 'no_such_module_xyz:K'" in res.stderr, res.output
+
+
+@pytest.mark.parametrize(
+    "name", ["vstar_cli.verify.registry", "vstar_cli.verify.builtin", "vstar_cli.commands.verify", "vstar_cli.prompts"]
+)
+def test_doctests(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0 and result.attempted > 0
