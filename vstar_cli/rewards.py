@@ -16,6 +16,7 @@ dataset has a ``prompt`` column and the record's ``label``, ``label_type`` and
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -102,6 +103,7 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
     ``kind_plugins`` (``module:attribute``) are registered on the first call, as
     ``vstar verify --kind-plugin`` would.
     """
+    kind_plugins = [kind_plugins] if isinstance(kind_plugins, str) else list(kind_plugins)
     state: dict[str, Any] = {}
 
     def context():
@@ -109,8 +111,8 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
             from vstar_cli.stages.verify import VerifyConfig, setup
 
             conf = cfg if cfg is not None else VerifyConfig()
-            conf.kind_plugins = list(dict.fromkeys([*conf.kind_plugins, *kind_plugins]))
-            state["ctx"] = setup(conf)
+            plugins = list(dict.fromkeys([*conf.kind_plugins, *kind_plugins]))
+            state["ctx"] = setup(dataclasses.replace(conf, kind_plugins=plugins))  # the caller's cfg is left as is
         return state["ctx"]
 
     def verifier_reward(completions: list, **columns: Any) -> list[float | None]:

@@ -94,6 +94,8 @@ class Param:
     @property
     def type(self) -> type:
         """The value's type, from the default (``float`` for ints too, so ``0`` and ``0.5`` both read)."""
+        if self.default is None:  # an optional setting, given as text (a path, a name)
+            return str
         t = type(self.default)
         return float if t is int else t
 
@@ -105,6 +107,8 @@ class Param:
     def coerce(self, value: Any) -> Any:
         """``value`` as this parameter's type, checked against its bounds (``ValueError`` otherwise)."""
         t = self.type
+        if value is None and self.default is None:
+            return None
         if t is float:
             if isinstance(value, bool):
                 raise ValueError(f"{self.name} must be a number, got {value!r}")
