@@ -396,3 +396,15 @@ def test_doctests(name):
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_plugin_file_in_the_working_directory_loads_without_python_m(tmp_path, monkeypatch):
+    """The `vstar` console script has no working directory on sys.path; a plugin file there still loads."""
+    (tmp_path / "cwd_parity_kind.py").write_text(PARITY_MODULE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    try:
+        (kind,) = registry.load_plugins(["cwd_parity_kind:PARITY"]).load("cwd_parity_kind:PARITY")
+        assert kind.name == "parity" and "parity" in registry.registry()
+    finally:
+        sys.modules.pop("cwd_parity_kind", None)

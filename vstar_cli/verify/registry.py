@@ -26,7 +26,9 @@ from __future__ import annotations
 import importlib
 import logging
 import math
+import os
 import re
+import sys
 import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -266,7 +268,16 @@ def import_target(spec: str) -> Any:
         raise RegistryError("a kind plugin is given as module:attribute, e.g. my_kinds:PARITY")
     module_name, _, attr = spec.strip().partition(":")
     try:
-        obj = importlib.import_module(module_name)
+        try:
+            obj = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            # The `vstar` console script does not put the working directory on sys.path (python -m does):
+            # a plugin file next to the data should load either way, as TRL's scripts do for reward functions.
+            cwd = os.getcwd()
+            if exc.name != module_name.split(".")[0] or cwd in sys.path or "" in sys.path:
+                raise
+            sys.path.insert(0, cwd)
+            obj = importlib.import_module(module_name)
     except Exception as exc:  # ImportError, or an error raised while the plugin module runs
         raise RegistryError(f"cannot import kind plugin {spec!r}: {type(exc).__name__}: {exc}") from exc
     for part in filter(None, attr.split(".")):
