@@ -39,7 +39,7 @@ def _root(
 
 
 app.command("generate")(generate_cmd.make_command("generate"))
-app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
+app.command("verify", cls=verify_cmd.VerifyCommand)(verify_cmd.verify)
 app.command("rationalize")(generate_cmd.make_command("rationalize"))
 app.command("merge")(merge_cmd.merge)
 app.command("finetune")(finetune_cmd.finetune)
