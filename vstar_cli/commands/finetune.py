@@ -176,7 +176,8 @@ def _finished(cfg, summary: dict, merge_adapter: bool, quiet: bool) -> None:
 
         do_merge(cfg)
     console.print(
-        f"finetune: already finished: run {summary['run']} in {cfg.out} ({summary.get('steps')} steps); nothing to do"
+        f"finetune: already finished: run {summary['run']} in {cfg.out} ({summary.get('steps')} steps); nothing to do",
+        soft_wrap=True,
     )
 
 

@@ -251,7 +251,7 @@ def resolve_resume(out: str | Path, fingerprint: str, mode: str | None):
         moved = set_aside(d)
         where = f"; moved to {moved.name}" if moved else ""
         use = f"resuming from {newest.name}" if newest else "no complete checkpoint left"
-        log.warning("skipping incomplete checkpoint %s: %s%s; %s", d, problem, where, use)
+        log.warning("skipping incomplete checkpoint %s/%s: %s%s; %s", d.parent.name, d.name, problem, where, use)
     if newest is not None:
         return str(newest)
     if mode == "auto":
@@ -327,6 +327,14 @@ def _trainer_class():
             model.load_state_dict(loaded.state_dict(), strict=True)
             del loaded
 
+        def _run_epoch(self, *args, **kwargs):
+            # Resumed from a checkpoint at (or past) the last step, the loop would still take one more
+            # step before checking whether to stop: a finished run would train past --max-steps.
+            if self.state.global_step >= self.state.max_steps > 0:
+                self.control.should_training_stop = True
+                return None
+            return super()._run_epoch(*args, **kwargs)
+
     return VstarTrainer
 
 
@@ -368,6 +376,7 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
     model = prepare_model(model, cfg)
     if hasattr(model, "config"):
         model.config.use_cache = False
+    start = _resumed_step(resume_from_checkpoint)  # read now: the Trainer may rotate that checkpoint away
     skipped_log = out / "skipped_videos.jsonl"
     main_process = os.environ.get("RANK", "0") == "0"
     if resume_from_checkpoint is None and main_process:
@@ -403,7 +412,7 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
         disable_tqdm=True,
     )
     if main_process:  # a resumed run keeps its log up to the checkpoint's step; a fresh one starts empty
-        _trim_loss_log(out / "loss_log.jsonl", _resumed_step(resume_from_checkpoint))
+        _trim_loss_log(out / "loss_log.jsonl", start)
     loss_log = LossLog(out / "loss_log.jsonl", progress)
     trainer = _trainer_class()(
         model=model, args=args, train_dataset=dataset, data_collator=Collator(processor), callbacks=[loss_log.callback]
@@ -436,7 +445,7 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
         "seconds": round(seconds, 1),
         "examples": len(examples),
         "skipped_videos": len(skipped),
-        "resumed_from": _resumed_step(resume_from_checkpoint) or 0,
+        "resumed_from": start or 0,
         "peak_gpu_memory_gb": round(torch.cuda.max_memory_allocated() / 2**30, 2) if on_gpu else None,
     }
     if trainer.is_world_process_zero():
