@@ -98,3 +98,129 @@ def test_merge_turns_every_hostile_record_into_an_error_record(tmp_path, fmt):
         json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in the output"))
     reasons = " | ".join(e["reason"] for e in errs)
     assert "nan" in reasons.lower() and "pairs" in reasons and "object" in reasons
+
+
+# --- eval --answers with hostile answer and test files ---------------------------------------------------------
+
+
+def test_eval_answers_hostile_records_never_raise(tmp_path):
+    test = tmp_path / "test.jsonl"
+    test.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {"question_id": "a", "label": {"x": "dog"}, "label_type": ["x"], "verifier_type": ["simple"]}
+                ),
+                json.dumps({"question_id": [1], "label": {"x": 5}, "label_type": ["x"], "verifier_type": ["float"]}),
+                '{"question_id": NaN, "label": {"x": "dog"}, "label_type": ["x"], "verifier_type": ["simple"]}',
+                json.dumps({"question_id": "s", "label": {"x": 2.0}, "label_type": ["x"], "verifier_type": ["float"]}),
+                json.dumps({"question_id": "u", "label": "dog", "label_type": {"x": 1}, "verifier_type": "simple"}),
+                "not json",
+            ]
+        )
+        + "\n"
+    )
+    ans = tmp_path / "ans.jsonl"
+    ans.write_text(
+        "\n".join(
+            [
+                json.dumps({"question_id": "a", "output": ["not", "text"]}),
+                json.dumps({"question_id": [1], "output": "The score is 5."}),
+                json.dumps({"question_id": {"k": "a"}, "output": "x"}),
+                json.dumps({"question_id": None, "output": "x"}),
+                '{"question_id": "s", "output": "the score is Infinity", "sample_index": NaN}',
+                json.dumps({"question_id": "u", "output": "dog"}),
+                "[1, 2]",
+            ]
+        )
+        + "\n"
+    )
+    m_path = tmp_path / "m.json"
+    res = runner.invoke(
+        app, ["eval", str(test), "--answers", str(ans), "-o", str(m_path), "--errors", str(tmp_path / "e")]
+    )
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    m = json.loads(m_path.read_text(), parse_constant=lambda c: pytest.fail(f"{c} in metrics.json"))
+    counts = m["answers"]
+    assert counts["test_records"] == 4 and counts["unknown"] == 1  # {"k": "a"} is no test id
+    assert counts["answered"] + counts["missing"] == counts["test_records"]
+    assert m["overall"]["n"] >= 2 and m["errors"] >= 4  # bad test lines, unusable answers and labels
+
+
+# --- finetune: videos that cannot be decoded, malformed training lines -------------------------------------------
+
+
+def _sft(videos, dest, corrupt):
+    """The fixture videos copied to ``dest`` (those in ``corrupt`` replaced by garbage) and a training file."""
+    import shutil
+
+    dest.mkdir()
+    rows = []
+    for r in (json.loads(x) for x in videos.read_text().splitlines()):
+        target = dest / r["video"]
+        if r["video"] in corrupt:
+            target.write_bytes(b"\x00\x00\x00 this is not a video " * 50)
+        else:
+            shutil.copy(videos.parent / r["video"], target)
+        for k in range(2):
+            rows.append(
+                {
+                    "id": f"{r['id']}:{k}",
+                    "video": r["video"],
+                    "conversations": [
+                        {"from": "human", "value": "<video>\n" + r["question"]},
+                        {"from": "gpt", "value": "The white bar moves to the right."},
+                    ],
+                }
+            )
+    path = dest / "sft.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
+    return path
+
+
+def _finetune(sft, model, out, *extra):
+    args = ["finetune", str(sft), "--model", model, "--video-dir", str(sft.parent), "--out", str(out)]
+    return runner.invoke(app, [*args, "--batch-size", "4", "--grad-accum", "1", "--device", "cpu", *extra])
+
+
+def test_finetune_skips_a_corrupt_video_met_mid_training(tiny_qwen, videos, tmp_path):
+    names = [json.loads(x)["video"] for x in videos.read_text().splitlines()]
+    sft = _sft(videos, tmp_path / "data", {names[2]})
+    out = tmp_path / "out"
+    res = _finetune(sft, tiny_qwen, out, "--errors", str(tmp_path / "errors.jsonl"), "-q")
+    assert res.exit_code == 1, res.output  # trained, with an error record for the video
+    assert (out / "adapter_model.safetensors").is_file()
+    summary = json.loads((out / "train_summary.json").read_text())
+    assert summary["skipped_videos"] == 1 and summary["steps"] == 3 and summary["last_loss"] is not None
+    errs = [json.loads(x) for x in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    assert len(errs) == 1 and errs[0]["record"]["video"] == names[2] and "decoded" in errs[0]["reason"]
+
+
+def test_finetune_with_no_decodable_video_stops_with_one_line(tiny_qwen, videos, tmp_path):
+    names = {json.loads(x)["video"] for x in videos.read_text().splitlines()}
+    sft = _sft(videos, tmp_path / "data", names)
+    res = _finetune(sft, tiny_qwen, tmp_path / "out", "--errors", str(tmp_path / "errors.jsonl"))
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "could be decoded" in errors[0], res.stderr
+    assert len((tmp_path / "errors.jsonl").read_text().splitlines()) == len(names)
+
+
+def test_finetune_training_lines_of_any_shape_are_error_records(tmp_path):
+    from vstar_cli.training.data import load_examples
+
+    lines = [
+        {"video": "v.mp4", "conversations": ["hi", "there"]},
+        {"video": "v.mp4", "conversations": [{"from": "human", "value": 1}, {"from": "gpt", "value": "a"}]},
+        {"videos": "v.mp4", "messages": ["user: hi", 5]},
+        {"videos": {"0": "v"}, "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]},
+        {"video": ["v"], "conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]},
+        {"messages": [{"role": "user", "content": [1, {"type": "video", "path": "v.mp4"}]}]},
+        {"video": "v.mp4", "messages": [{"role": "user", "content": {"text": "q"}}, {"role": "assistant"}]},
+        {"video": "v.mp4", "conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]},  # fine
+    ]
+    path = tmp_path / "sft.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines) + "NaN\n{\n")
+    examples, errors = load_examples(path)
+    assert len(examples) == 1 and len(errors) == len(lines) - 1 + 2
