@@ -48,7 +48,13 @@ def bootstrap_ci(outcomes: list[float], n_boot: int = 1000, seed: int = 0) -> li
         return None
     x = np.asarray(outcomes, dtype=float)
     rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    chunk = max(1, 5_000_000 // len(x))  # resamples drawn at a time: memory stays bounded for big test sets
+    means = np.concatenate(
+        [
+            x[rng.integers(0, len(x), size=(min(chunk, n_boot - start), len(x)))].mean(axis=1)
+            for start in range(0, n_boot, chunk)
+        ]
+    )
     return [round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4)]
 
 
