@@ -184,11 +184,15 @@ def _finetune(sft, model, out, *extra):
     return runner.invoke(app, [*args, "--batch-size", "4", "--grad-accum", "1", "--device", "cpu", *extra])
 
 
-def test_finetune_skips_a_corrupt_video_met_mid_training(tiny_qwen, videos, tmp_path):
+@pytest.mark.parametrize("workers", [0, pytest.param(2, marks=pytest.mark.slow)])
+def test_finetune_skips_a_corrupt_video_met_mid_training(tiny_qwen, videos, tmp_path, workers):
+    """Decoded in the main process or in dataloader workers, the bad video is skipped and reported."""
     names = [json.loads(x)["video"] for x in videos.read_text().splitlines()]
     sft = _sft(videos, tmp_path / "data", {names[2]})
     out = tmp_path / "out"
-    res = _finetune(sft, tiny_qwen, out, "--errors", str(tmp_path / "errors.jsonl"), "-q")
+    cfg = tmp_path / "workers.yaml"
+    cfg.write_text(f"dataloader_workers: {workers}\n")
+    res = _finetune(sft, tiny_qwen, out, "--errors", str(tmp_path / "errors.jsonl"), "--config", str(cfg), "-q")
     assert res.exit_code == 1, res.output  # trained, with an error record for the video
     assert (out / "adapter_model.safetensors").is_file()
     summary = json.loads((out / "train_summary.json").read_text())
