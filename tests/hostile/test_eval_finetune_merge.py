@@ -211,6 +211,20 @@ def test_finetune_with_no_decodable_video_stops_with_one_line(tiny_qwen, videos,
     assert len((tmp_path / "errors.jsonl").read_text().splitlines()) == len(names)
 
 
+def test_finetune_unusable_video_names_are_error_records(tiny_qwen, videos, tmp_path):
+    names = [json.loads(x)["video"] for x in videos.read_text().splitlines()]
+    sft = _sft(videos, tmp_path / "data", set())
+    bad = [("x" * 300) + ".mp4", "nul\x00byte.mp4", "../" * 40 + "etc/passwd", "", "   "]
+    turns = [{"from": "human", "value": "<video>\nq"}, {"from": "gpt", "value": "a"}]
+    rows = [{"id": f"b{i}", "video": v, "conversations": turns} for i, v in enumerate(bad)]
+    rows.append({"id": "ok", "video": names[0], "conversations": turns})
+    sft.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    res = _finetune(sft, tiny_qwen, tmp_path / "out", "--errors", str(tmp_path / "e.jsonl"), "--max-steps", "1", "-q")
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert len((tmp_path / "e.jsonl").read_text().splitlines()) == len(bad)
+    assert json.loads((tmp_path / "out" / "train_summary.json").read_text())["steps"] == 1
+
+
 def test_finetune_training_lines_of_any_shape_are_error_records(tmp_path):
     from vstar_cli.training.data import load_examples
 

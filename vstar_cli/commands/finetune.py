@@ -244,7 +244,7 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
 def _video_ok(path: str) -> bool:
     try:
         return os.path.getsize(path) > 0
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return False
 
 
