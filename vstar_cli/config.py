@@ -67,3 +67,44 @@ def write(cfg: Any, path: str | Path) -> None:
     import yaml
 
     Path(path).write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False), encoding="utf-8")
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    integer: bool = False,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """Raise ``ValueError`` unless ``value`` is a finite number (an integer if asked) within the bounds.
+
+    Used by the stage configs' ``__post_init__``, so a bad flag or config value is a one-line usage error.
+
+    >>> check_number("lora_r", 8, low=1, integer=True)
+    >>> check_number("lr", float("nan"), low=0, low_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be a finite number, not nan
+    """
+    import math
+
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+        raise ValueError(f"{name} must be {kind}, not {type(value).__name__} {str(value)[:40]!r}")
+    if not integer and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value}")
+    bad_low = low is not None and (value <= low if low_open else value < low)
+    bad_high = high is not None and (value >= high if high_open else value > high)
+    if bad_low or bad_high:
+        lo = "" if low is None else f"{'>' if low_open else '>='} {_show(low)}"
+        hi = "" if high is None else f"{'<' if high_open else '<='} {_show(high)}"
+        raise ValueError(f"{name} must be {' and '.join(x for x in (lo, hi) if x)}, not {_show(value)}")
+
+
+def _show(x: float) -> str:
+    if isinstance(x, int):
+        return str(x) if x.bit_length() < 64 else ("a huge negative number" if x < 0 else "a huge number")
+    return f"{x:g}"

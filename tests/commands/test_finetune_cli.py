@@ -225,3 +225,207 @@ def test_accelerate_two_process_finetune(tiny_qwen, sft, tmp_path):
     # 24 examples, 4 per process per step, 2 processes: 3 steps (one process would take 6)
     assert summary["steps"] == 3
     assert (out / "adapter_model.safetensors").exists()
+
+
+def _snapshot(out):
+    """Every file under ``out`` with its bytes and modification time."""
+    return {
+        str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(out.rglob("*")) if p.is_file()
+    }
+
+
+def _steps(out):
+    return [json.loads(x)["step"] for x in (out / "loss_log.jsonl").read_text().splitlines()]
+
+
+def _no_nulls(summary):
+    assert all(summary[k] is not None for k in ("steps", "train_loss", "first_loss", "last_loss", "run")), summary
+
+
+def test_finished_run_is_reported_not_retrained(tiny_qwen, sft, tmp_path):
+    out = tmp_path / "done"
+    args = train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2", "--resume-from-checkpoint", "auto")
+    assert runner.invoke(app, args).exit_code == 0
+    summary = json.loads((out / "train_summary.json").read_text())
+    _no_nulls(summary)
+    assert summary["steps"] == 4 and summary["target"] == {"epochs": 3.0, "max_steps": 4}
+    before = _snapshot(out)
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "already finished" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert _snapshot(out) == before  # nothing retrained, nothing overwritten
+    # a longer target for the same run goes on from its last checkpoint
+    longer = train_args(
+        sft, tiny_qwen, out, "--max-steps", "6", "--save-steps", "2", "--resume-from-checkpoint", "auto"
+    )
+    assert runner.invoke(app, longer).exit_code == 0
+    assert _steps(out) == [1, 2, 3, 4, 5, 6]
+    summary = json.loads((out / "train_summary.json").read_text())
+    _no_nulls(summary)
+    assert summary["steps"] == 6 and summary["resumed_from"] == 4 and summary["first_loss"] == before_first(before)
+
+
+def before_first(snapshot):
+    return json.loads(snapshot["loss_log.jsonl"][0].decode().splitlines()[0])["loss"]
+
+
+def _cut(path, keep=0.5):
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+
+
+DAMAGE = {
+    "trainer state missing": lambda d: (d / "trainer_state.json").unlink(),
+    "trainer state cut": lambda d: _cut(d / "trainer_state.json"),
+    "adapter cut": lambda d: _cut(d / "adapter_model.safetensors"),
+    "adapter header only": lambda d: _cut(d / "adapter_model.safetensors", 0.02),
+    "optimizer cut": lambda d: _cut(d / "optimizer.pt", 0.9),
+    "optimizer missing": lambda d: (d / "optimizer.pt").unlink(),
+    "scheduler empty": lambda d: (d / "scheduler.pt").write_bytes(b""),
+    "rng state cut": lambda d: _cut(d / "rng_state.pth"),
+    "adapter config cut": lambda d: _cut(d / "adapter_config.json"),
+}
+
+
+FAST_DAMAGE = {"trainer state missing", "adapter cut", "optimizer cut", "rng state cut"}
+
+
+@pytest.fixture(scope="module")
+def four_steps(tiny_qwen, sft, tmp_path_factory):
+    """A LoRA run of 4 steps with checkpoints at 2 and 4, trained once for the tests that damage copies of it."""
+    out = tmp_path_factory.mktemp("four") / "out"
+    assert runner.invoke(app, train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2")).exit_code == 0
+    return out
+
+
+@pytest.mark.parametrize("damage", [d if d in FAST_DAMAGE else pytest.param(d, marks=pytest.mark.slow) for d in DAMAGE])
+def test_resume_skips_a_half_written_checkpoint(tiny_qwen, sft, four_steps, tmp_path, damage):
+    """A run killed while saving checkpoint-4 (simulated: files of it cut or missing) resumes from checkpoint-2."""
+    import shutil
+
+    out = tmp_path / "killed"
+    shutil.copytree(four_steps, out)
+    (out / "train_summary.json").unlink()  # killed before the end: no summary, no final weights
+    (out / "adapter_model.safetensors").unlink()
+    (run,) = (out / "checkpoints").glob("run-*")
+    DAMAGE[damage](run / "checkpoint-4")
+    resume = train_args(
+        sft, tiny_qwen, out, "--max-steps", "6", "--save-steps", "2", "--resume-from-checkpoint", "auto"
+    )
+    res = runner.invoke(app, [a for a in resume if a != "-q"])  # the warning is not an error: -q would hide it
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.stderr.split())
+    assert "incomplete checkpoint" in said and "resuming from checkpoint-2" in said
+    assert _steps(out) == [1, 2, 3, 4, 5, 6]  # steps 3 and 4 redone once, not logged twice
+    assert (run / "incomplete-checkpoint-4").is_dir() and (run / "checkpoint-6").is_dir()
+    summary = json.loads((out / "train_summary.json").read_text())
+    _no_nulls(summary)
+    assert summary["steps"] == 6 and summary["resumed_from"] == 2
+
+
+def test_resume_with_only_broken_checkpoints(tiny_qwen, sft, tmp_path):
+    out = tmp_path / "broken"
+    assert runner.invoke(app, train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2")).exit_code == 0
+    (run,) = (out / "checkpoints").glob("run-*")
+    for d in run.glob("checkpoint-*"):
+        _cut(d / "adapter_model.safetensors")
+    last = train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2", "--resume-from-checkpoint", "last")
+    (out / "train_summary.json").unlink()
+    res = runner.invoke(app, last)
+    assert res.exit_code == 2 and "no complete checkpoint" in res.stderr and "Traceback" not in res.output
+    res = runner.invoke(app, [*last[:-1], "auto"])
+    assert res.exit_code == 0, res.output
+    assert _steps(out) == [1, 2, 3, 4]  # a fresh start
+    res = runner.invoke(app, [*last[:-1], str(run / "incomplete-checkpoint-2")])
+    assert res.exit_code == 2 and "not a complete checkpoint" in res.stderr
+    res = runner.invoke(app, [*last[:-1], str(tmp_path / "nowhere")])
+    assert res.exit_code == 2 and "checkpoint not found" in res.stderr
+
+
+def test_killed_while_writing_the_final_weights(tiny_qwen, sft, tmp_path):
+    """Killed after the last checkpoint, during the final save: the rerun finishes it, losses kept."""
+    out = tmp_path / "final"
+    args = train_args(sft, tiny_qwen, out, "--max-steps", "4", "--save-steps", "2", "--resume-from-checkpoint", "auto")
+    assert runner.invoke(app, args).exit_code == 0
+    first = json.loads((out / "train_summary.json").read_text())
+    (out / "train_summary.json").unlink()
+    _cut(out / "adapter_model.safetensors")
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "train_summary.json").read_text())
+    _no_nulls(summary)
+    assert summary["steps"] == 4 and summary["first_loss"] == first["first_loss"]
+    assert summary["last_loss"] == first["last_loss"] and _steps(out) == [1, 2, 3, 4]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0 and "already finished" in res.stderr
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_then_auto_resume(tiny_qwen, sft, tmp_path):
+    """A real kill -9 as soon as checkpoint-3's directory appears (usually mid-save), then `auto` finishes."""
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "sigkill"
+    args = train_args(sft, tiny_qwen, out, "--max-steps", "12", "--save-steps", "1", "--resume-from-checkpoint", "auto")
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "vstar_cli", *args], env=env, stderr=subprocess.PIPE)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        if list(out.glob("checkpoints/run-*/checkpoint-3")):
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "train_summary.json").exists()
+    res = subprocess.run([sys.executable, "-m", "vstar_cli", *args], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert _steps(out) == list(range(1, 13))
+    summary = json.loads((out / "train_summary.json").read_text())
+    _no_nulls(summary)
+    assert summary["steps"] == 12 and 2 <= summary["resumed_from"] < 12
+    res = subprocess.run([sys.executable, "-m", "vstar_cli", *args], env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "already finished" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--lora-r", "0"],
+        ["--lora-r", "-4"],
+        ["--lr", "nan"],
+        ["--lr", "-1e-4"],
+        ["--lr", "inf"],
+        ["--epochs", "-1"],
+        ["--epochs", "0"],
+        ["--epochs", "nan"],
+        ["--batch-size", "0"],
+        ["--batch-size", "-2"],
+        ["--grad-accum", "0"],
+        ["--frames", "0"],
+        ["--fps", "0"],
+        ["--save-steps", "0"],
+        ["--max-steps", "0"],
+        ["--max-steps", "-5"],
+        ["--seed", "-1"],
+        ["--lora-dropout", "1.5"],
+        ["--lora-alpha", "0"],
+        ["--warmup-ratio", "2"],
+    ],
+)
+def test_bad_numbers_are_usage_errors(tiny_qwen, sft, tmp_path, flags):
+    res = runner.invoke(app, ["finetune", str(sft), "--model", tiny_qwen, "--out", str(tmp_path / "x"), *flags])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output
+    assert flags[0].lstrip("-").split("-")[-1] in res.stderr.replace("_", "-") and not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("yaml_text", ["lr_scheduler: banana", "lora_targets: 5", "learning_rate: .nan", "epochs: x"])
+def test_bad_config_values_are_usage_errors(tiny_qwen, sft, tmp_path, yaml_text):
+    cfg = tmp_path / "ft.yaml"
+    cfg.write_text(yaml_text + "\n")
+    res = runner.invoke(
+        app, ["finetune", str(sft), "--model", tiny_qwen, "--out", str(tmp_path / "x"), "--config", str(cfg)]
+    )
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output

@@ -140,6 +140,28 @@ def test_several_inputs_and_stdin_and_errors(tmp_path):
     assert len(errs) == 2 and "output" in errs[0]["reason"]
 
 
-@pytest.mark.parametrize("args", [["--format", "alpaca"], ["--max-per-question", "0"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "alpaca"],
+        ["--max-per-question", "0"],
+        ["--max-per-question", "-3"],
+        ["--num-choices", "1"],
+        ["--num-choices", "9"],
+        ["--num-choices", "-1"],
+    ],
+)
 def test_bad_options(tmp_path, args):
-    assert runner.invoke(app, ["merge", str(write(tmp_path, DATA)), *args]).exit_code == 2
+    res = runner.invoke(app, ["merge", str(write(tmp_path, DATA)), *args])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and not res.stdout
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    ["seed: banana", "max_per_question: 1.5", "num_choices: .nan", "num_choices: true", "direct: 'yes please'"],
+)
+def test_bad_config_values(tmp_path, yaml_text):
+    cfg = tmp_path / "merge.yaml"
+    cfg.write_text(yaml_text + "\n")
+    res = runner.invoke(app, ["merge", str(write(tmp_path, DATA)), "--config", str(cfg)])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output

@@ -304,9 +304,9 @@ def test_entry_point_plugin(tmp_path, monkeypatch):
 def test_eval_counts_unreadable_gold_as_errors(plugin_module, tmp_path):
     test = tmp_path / "test.jsonl"
     answers = [
-        make_record("even", "even", "parity", choices=["A. even", "B. odd"]),
-        make_record("odd", "even", "parity", choices=["A. even", "B. odd"]),
-        make_record("The range is from 20% to 50%.", [0.9], "temporal_range"),
+        make_record("even", "even", "parity", choices=["A. even", "B. odd"], question_id="q1"),
+        make_record("odd", "even", "parity", choices=["A. even", "B. odd"], question_id="q2"),
+        make_record("The range is from 20% to 50%.", [0.9], "temporal_range", question_id="q3"),
     ]
     test.write_text(jsonl(*answers), encoding="utf-8")
     metrics = tmp_path / "m.json"

@@ -46,6 +46,23 @@ def _print(table) -> None:
     Console(stderr=True, width=max(console.width, 110), highlight=False).print(table)
 
 
+def _report_join(counts: dict, unknown_ids: list[str], quiet: bool) -> None:
+    """One stderr line: how the answers matched the test file (missing ones are scored as wrong)."""
+    line = (
+        f"eval: {counts['answered']} of {counts['test_records']} test records answered, "
+        f"{counts['missing']} missing (scored as wrong), {counts['unknown']} answers for unknown ids (not scored)"
+    )
+    if counts["duplicate"]:
+        line += f", {counts['duplicate']} repeated answers (not scored)"
+    if counts["unknown"]:
+        line += f"; unknown ids: {', '.join(unknown_ids)}{' ...' if counts['unknown'] > len(unknown_ids) else ''}"
+    problem = counts["missing"] or counts["unknown"] or counts["duplicate"]
+    if problem:
+        console.print(f"[yellow]warning:[/] {line}", soft_wrap=True)
+    elif not quiet:
+        console.print(line, soft_wrap=True)
+
+
 def compare(paths: list[str]) -> None:
     """Print metrics files side by side, with each file's difference to the first."""
     from rich.table import Table
@@ -104,8 +121,10 @@ def evaluate(
         Optional[Path], typer.Option(help="YAML of vstar verify options (tolerances, embedder).")
     ] = None,
     kind_plugin: KindPluginOption = None,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    bootstrap: Annotated[
+        Optional[int], typer.Option(help="Bootstrap resamples for the 95% intervals, 1..100000 \\[default: 1000].")
+    ] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the bootstrap \\[default: 0].")] = None,
     errors: Annotated[
         Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
     ] = None,
@@ -144,6 +163,7 @@ def evaluate(
         vcfg = config.resolve(VerifyConfig, verify_config)
         vcfg.kind_plugins = list(dict.fromkeys([*vcfg.kind_plugins, *(kind_plugin or [])]))
         verify_setup(vcfg)  # loads the plugin kinds: a bad one is a usage error, before any model loads
+        ecfg = config.resolve(ev.EvalConfig, None, bootstrap=bootstrap, seed=seed)
         gcfg = None
         if answers is None:
             gcfg = config.resolve(
@@ -170,22 +190,37 @@ def evaluate(
     timer = Timer()
     sink = ErrorSink(errors)
     scored: list[dict] = []
+    join = ev.AnswerJoin() if answers is not None else None
+
+    def keep(item, det) -> None:
+        if isinstance(item, ErrorRecord):
+            sink.add(item)
+            return
+        scored.append(
+            {k: item.get(k) for k in ("label", "label_type", "verifier_type", "verified", "verdict", "choices")}
+        )
+        det.write(item)
+
     try:
-        source = read_records(answers) if answers is not None else generate_run(read_records(test), gcfg)
         with JsonlWriter(details) as det:
+            if join is not None:
+                for err in join.add_test(read_records(test)):
+                    sink.add(err)
+                source = join.join(read_records(answers))
+            else:
+                source = generate_run(read_records(test), gcfg)
             for item in verify_run(source, vcfg):
-                if isinstance(item, ErrorRecord):
-                    sink.add(item)
-                    continue
-                scored.append(
-                    {k: item.get(k) for k in ("label", "label_type", "verifier_type", "verified", "verdict", "choices")}
-                )
-                det.write(item)
+                keep(item, det)
+            if join is not None:
+                for item in join.missing():
+                    keep(item, det)
     except InputError as exc:
         raise usage_error(str(exc)) from None
     finally:
         sink.close()
-    metrics = ev.compute(scored, errors=sink.count, n_boot=bootstrap, seed=seed)
+    metrics = ev.compute(scored, errors=sink.count, n_boot=ecfg.bootstrap, seed=ecfg.seed)
+    if join is not None:
+        metrics["answers"] = join.counts()
     metrics["config"] = {
         "test": test,
         "answers": str(answers) if answers else None,
@@ -194,9 +229,11 @@ def evaluate(
         "quantize": quantize or "none",
         "generate": config.to_dict(gcfg) if gcfg else None,
         "verify": config.to_dict(vcfg),
+        "bootstrap": ecfg.bootstrap,
+        "seed": ecfg.seed,
         "seconds": round(timer.seconds, 1),
     }
-    text = json.dumps(metrics, indent=2) + "\n"
+    text = ev.to_json(metrics)
     if output in (None, "-"):
         typer.echo(text, nl=False)
     else:
@@ -204,5 +241,7 @@ def evaluate(
         Path(output).write_text(text, encoding="utf-8")
     if not quiet:
         _print(_table(metrics, f"vstar eval: {test}"))
+    if join is not None:
+        _report_join(metrics["answers"], join.unknown_ids, quiet)
     if sink.count:
         raise typer.Exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Annotated, Optional
@@ -104,7 +105,7 @@ def finetune(
 
         vstar finetune sft.jsonl --model BASE --method qlora --video-dir videos --out ckpt
     """
-    from vstar_cli.stages.finetune import FinetuneConfig, resolve_resume, run_fingerprint, steps_per_epoch, train
+    from vstar_cli.stages.finetune import FinetuneConfig, finished_run, run_fingerprint
     from vstar_cli.training.data import load_examples
 
     setup_logging(quiet)
@@ -144,19 +145,57 @@ def finetune(
     if not Path(train_file).is_file():
         raise usage_error(f"training file not found: {train_file}")
     try:
+        fingerprint = run_fingerprint(cfg, train_file)
+    except OSError as exc:
+        raise usage_error(f"cannot read {train_file}: {exc.strerror or exc}") from None
+    if resume_from_checkpoint in ("auto", "last"):
+        done = finished_run(cfg, fingerprint)
+        if done is not None:
+            _finished(cfg, done, merge_adapter, quiet)
+            return
+    try:
         examples, bad = load_examples(train_file)
     except InputError as exc:
         raise usage_error(str(exc)) from None
     sink = ErrorSink(errors)
+    try:
+        _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkpoint, merge_adapter, quiet)
+    finally:
+        sink.close()
+    if sink.count:
+        raise typer.Exit(1)
+
+
+def _finished(cfg, summary: dict, merge_adapter: bool, quiet: bool) -> None:
+    """A finished run: nothing is trained or overwritten (the merged model is only added when asked and absent)."""
+    from vstar_cli.training.checkpoints import weights_problem
+
+    merged = Path(cfg.out) / "merged"
+    if merge_adapter and cfg.method != "full" and weights_problem(merged) is not None:
+        from vstar_cli.stages.finetune import merge_adapter as do_merge
+
+        do_merge(cfg)
+    console.print(
+        f"finetune: already finished: run {summary['run']} in {cfg.out} ({summary.get('steps')} steps); nothing to do",
+        soft_wrap=True,
+    )
+
+
+def _fmt(x) -> str:
+    return f"{x:.4f}" if isinstance(x, (int, float)) else "-"
+
+
+def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkpoint, merge_adapter, quiet) -> None:
+    from vstar_cli.io import ErrorRecord
+    from vstar_cli.stages.finetune import NoUsableVideos, resolve_resume, steps_per_epoch, train
+    from vstar_cli.training.data import read_skipped
+
     for err in bad:
         sink.add(err)
-    missing = [ex for ex in examples if not _video_ok(os.path.join(cfg.video_dir, ex.video))]
+    missing = {ex for ex in examples if not _video_ok(os.path.join(cfg.video_dir, ex.video))}
     for ex in missing:
-        from vstar_cli.io import ErrorRecord
-
         sink.add(ErrorRecord(f"video missing or empty: {os.path.join(cfg.video_dir, ex.video)}", {"video": ex.video}))
-    examples = [ex for ex in examples if ex not in set(missing)]
-    sink.close()
+    examples = [ex for ex in examples if ex not in missing]
     if not examples:
         raise usage_error(f"{train_file}: no usable training examples ({sink.count} lines rejected)")
     try:
@@ -165,23 +204,29 @@ def finetune(
         load_processor(cfg)
     except (OSError, ValueError) as exc:
         raise usage_error(f"cannot train {cfg.model}: {str(exc).splitlines()[0]}") from None
-    fingerprint = run_fingerprint(cfg, train_file)
     try:
         resume = resolve_resume(cfg.out, fingerprint, resume_from_checkpoint)
     except ValueError as exc:
         raise usage_error(str(exc)) from None
     world = int(os.environ.get("WORLD_SIZE", "1"))
-    total = steps_per_epoch(len(examples), cfg, world) * max(1, int(cfg.epochs + 0.999))
+    total = steps_per_epoch(len(examples), cfg, world) * max(1, math.ceil(cfg.epochs))
     if cfg.max_steps > 0:
         total = cfg.max_steps
     if not quiet:
         console.print(f"finetune: {len(examples)} examples, method {cfg.method}, from {cfg.model} -> {cfg.out}")
     bar, update = _progress(total)
-    if quiet:
-        summary = train(cfg, examples, resume, fingerprint=fingerprint)
-    else:
-        with bar:
-            summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
+    try:
+        if quiet:
+            summary = train(cfg, examples, resume, fingerprint=fingerprint)
+        else:
+            with bar:
+                summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
+    except NoUsableVideos as exc:
+        for video, reason in read_skipped(Path(cfg.out) / "skipped_videos.jsonl").items():
+            sink.add(ErrorRecord(f"video cannot be decoded: {reason}", {"video": video}))
+        raise usage_error(str(exc)) from None
+    for video, reason in read_skipped(Path(cfg.out) / "skipped_videos.jsonl").items():
+        sink.add(ErrorRecord(f"video cannot be decoded, skipped in training: {reason}", {"video": video}))
     if merge_adapter and cfg.method != "full" and int(os.environ.get("RANK", "0")) == 0:
         from vstar_cli.stages.finetune import merge_adapter as do_merge
 
@@ -189,18 +234,17 @@ def finetune(
         if not quiet:
             console.print(f"merged model written to {dest}")
     if not quiet:
+        skipped = f", {summary['skipped_videos']} undecodable videos skipped" if summary.get("skipped_videos") else ""
         console.print(
-            f"finetune: {summary['steps']} steps, loss {summary['first_loss']:.4f} -> {summary['last_loss']:.4f} "
-            f"({summary['seconds']:.0f}s); wrote {cfg.out}"
+            f"finetune: {summary['steps']} steps, loss {_fmt(summary.get('first_loss'))} -> "
+            f"{_fmt(summary.get('last_loss'))} ({summary['seconds']:.0f}s){skipped}; wrote {cfg.out}"
         )
-    if sink.count:
-        raise typer.Exit(1)
 
 
 def _video_ok(path: str) -> bool:
     try:
         return os.path.getsize(path) > 0
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return False
 
 

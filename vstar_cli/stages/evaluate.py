@@ -6,26 +6,55 @@ builds the training data, so the score is offline and does not drift with a judg
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from vstar_cli.records import as_list
+from vstar_cli import config
+from vstar_cli.io import ErrorRecord, Record
+from vstar_cli.records import as_list, get_field, label_pairs
+
+MAX_BOOTSTRAP = 100_000
 
 
-def bootstrap_ci(outcomes: list[float], n_boot: int = 1000, seed: int = 0) -> list[float]:
-    """95% percentile bootstrap interval of the mean.
+@dataclass
+class EvalConfig:
+    """Options of the scoring itself (the model's are generate's, the verifier's are verify's)."""
+
+    bootstrap: int = field(
+        default=1000, metadata={"help": f"bootstrap resamples of the 95% intervals (1..{MAX_BOOTSTRAP})"}
+    )
+    seed: int = field(default=0, metadata={"help": "seed of the bootstrap"})
+
+    def __post_init__(self) -> None:
+        config.check_number("bootstrap", self.bootstrap, low=1, high=MAX_BOOTSTRAP, integer=True)
+        config.check_number("seed", self.seed, low=0, high=2**32 - 1, integer=True)
+
+
+def bootstrap_ci(outcomes: list[float], n_boot: int = 1000, seed: int = 0) -> list[float] | None:
+    """95% percentile bootstrap interval of the mean (None without outcomes).
 
     >>> bootstrap_ci([1, 1, 1, 1])
     [1.0, 1.0]
+    >>> bootstrap_ci([]) is None
+    True
     """
     if not outcomes:
-        return [float("nan"), float("nan")]
+        return None
     x = np.asarray(outcomes, dtype=float)
     rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    chunk = max(1, 5_000_000 // len(x))  # resamples drawn at a time: memory stays bounded for big test sets
+    means = np.concatenate(
+        [
+            x[rng.integers(0, len(x), size=(min(chunk, n_boot - start), len(x)))].mean(axis=1)
+            for start in range(0, n_boot, chunk)
+        ]
+    )
     return [round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4)]
 
 
@@ -85,6 +114,17 @@ def _feeds(kind: str, metric: str) -> bool:
     return found is not None and metric in found.metrics
 
 
+def _finite(x: Any) -> float | None:
+    """``x`` as a finite float, else None (numbers only; booleans and numeric strings are not scores)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    try:
+        f = float(x)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
 def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: int = 0) -> dict:
     """Metrics of verified records (each with ``verified`` and ``verdict``).
 
@@ -92,6 +132,8 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
     Spearman's rho and relative L2, and records with ``choices`` whose kinds declare
     ``multiple_choice`` feed multiple-choice accuracy. Records that could not be judged
     are not here: they are counted in ``errors``.
+
+    Every value is finite or None, so the result is valid JSON (see :func:`to_json`).
     """
     overall: list[float] = []
     per_type: dict[str, list[float]] = defaultdict(list)
@@ -100,23 +142,27 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
     mc_answered = 0
     floats: dict[str, dict[str, list]] = defaultdict(lambda: {"pred": [], "gold": [], "n": 0})
     for rec in records:
-        overall.append(1.0 if rec.get("verified") else 0.0)
-        verdict = rec.get("verdict") or {}
+        overall.append(1.0 if rec.get("verified") is True else 0.0)
+        verdict = rec.get("verdict") if isinstance(rec.get("verdict"), dict) else {}
         for lt, kind in zip(as_list(rec.get("label_type")), as_list(rec.get("verifier_type")), strict=False):
-            v = verdict.get(lt) or {}
+            lt, kind = str(lt), str(kind)
+            v = verdict.get(lt) if isinstance(verdict.get(lt), dict) else {}
             ok = 1.0 if v.get("ok") else 0.0
             per_type[lt].append(ok)
             per_kind[kind].append(ok)
             if _feeds(kind, "regression"):
                 f = floats[lt]
                 f["n"] += 1
-                ext = v.get("extracted")
-                if isinstance(ext, (int, float)) and not isinstance(ext, bool) and math.isfinite(ext):
-                    f["pred"].append(float(ext))
-                    f["gold"].append(float(rec["label"][lt]))
+                ext, gold = _finite(v.get("extracted")), _finite((rec.get("label") or {}).get(lt))
+                if ext is not None and gold is not None:
+                    f["pred"].append(ext)
+                    f["gold"].append(gold)
         if rec.get("choices") and any(_feeds(k, "multiple_choice") for k in as_list(rec.get("verifier_type"))):
             mc.append(1.0 if rec.get("verified") else 0.0)
-            if any((verdict.get(lt) or {}).get("extracted") is not None for lt in as_list(rec.get("label_type"))):
+            if any(
+                isinstance(verdict.get(str(lt)), dict) and verdict[str(lt)].get("extracted") is not None
+                for lt in as_list(rec.get("label_type"))
+            ):
                 mc_answered += 1
     out = {
         "overall": _acc(overall, n_boot, seed),
@@ -154,3 +200,140 @@ def flatten(metrics: dict) -> dict[str, float | None]:
 
     walk("", metrics)
     return flat
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN).
+
+    >>> json_safe({"a": [1.0, float("nan")], "b": float("inf")})
+    {'a': [1.0, None], 'b': None}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def to_json(metrics: dict) -> str:
+    """Metrics as indented, strictly valid JSON: non-finite numbers become null."""
+    return json.dumps(json_safe(metrics), indent=2, allow_nan=False) + "\n"
+
+
+def id_key(value: Any) -> str | None:
+    """A join key for a ``question_id`` or ``sample_index``: 5 and "5" are the same id.
+
+    None when there is no id or it cannot be one (a float that is not finite, a huge number).
+
+    >>> id_key(5) == id_key("5"), id_key(None), id_key(float("nan"))
+    (True, None, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+# The test record decides what is checked: these fields of an answer are replaced by the test record's.
+GOLD_FIELDS = ("label", "label_type", "verifier_type", "choices", "duration", "question")
+
+
+@dataclass
+class AnswerJoin:
+    """Answers joined to the test records by ``question_id`` (and ``sample_index`` when the test has it).
+
+    Each test record takes its first answer; the gold fields come from the test record, never
+    from the answer. Answers for ids not in the test set are counted (``unknown``) and not
+    scored, further answers to an answered test record likewise (``duplicate``); test records
+    without an answer are scored as wrong (:meth:`missing`).
+    """
+
+    test: dict[tuple[str, str | None], Record] = field(default_factory=dict)
+    answered: set = field(default_factory=set)
+    unknown: int = 0
+    duplicate: int = 0
+    unknown_ids: list[str] = field(default_factory=list)
+
+    def add_test(self, records: Iterable[Record | ErrorRecord]) -> Iterator[ErrorRecord]:
+        """Index the test records; yields error records for those that cannot be joined."""
+        for rec in records:
+            if isinstance(rec, ErrorRecord):
+                yield rec
+                continue
+            qid = id_key(get_field(rec, "question_id"))
+            if qid is None:
+                yield ErrorRecord("test record without a usable 'question_id': answers cannot be joined to it", rec)
+                continue
+            key = (qid, id_key(rec.get("sample_index")))
+            if key in self.test:
+                yield ErrorRecord(f"duplicate question_id {qid!r} in the test file (the first one is scored)", rec)
+                continue
+            self.test[key] = rec
+
+    def join(self, answers: Iterable[Record | ErrorRecord]) -> Iterator[Record | ErrorRecord]:
+        """Each answer merged with its test record's gold fields, ready for ``verify``."""
+        for ans in answers:
+            if isinstance(ans, ErrorRecord):
+                yield ans
+                continue
+            qid = id_key(get_field(ans, "question_id"))
+            if qid is None:
+                yield ErrorRecord("answer without a usable 'question_id': it cannot be joined to the test file", ans)
+                continue
+            key = (qid, id_key(ans.get("sample_index")))
+            if key not in self.test:
+                key = (qid, None)
+            if key not in self.test:
+                self.unknown += 1
+                if len(self.unknown_ids) < 5:
+                    self.unknown_ids.append(qid[:80])
+                continue
+            if key in self.answered:
+                self.duplicate += 1
+                continue
+            self.answered.add(key)
+            gold = self.test[key]
+            joined = Record(ans, lineno=ans.lineno)
+            for k in GOLD_FIELDS:
+                if k in gold:
+                    joined[k] = gold[k]
+                else:
+                    joined.pop(k, None)
+            yield joined
+
+    def missing(self) -> Iterator[Record | ErrorRecord]:
+        """Test records without an answer, scored as wrong (error records when their labels are unusable)."""
+        from vstar_cli.verify.registry import KINDS
+
+        for key, rec in self.test.items():
+            if key in self.answered:
+                continue
+            try:
+                pairs = label_pairs(rec, set(KINDS))
+            except (ValueError, TypeError) as exc:
+                yield ErrorRecord(f"no answer, and the test record cannot be scored: {exc}", rec)
+                continue
+            out = Record(rec, lineno=rec.lineno)
+            out["output"] = None
+            out["verified"] = False
+            out["verdict"] = {lt: {"ok": False, "extracted": None, "reason": "no answer"} for lt, _ in pairs}
+            yield out
+
+    def counts(self) -> dict[str, Any]:
+        """What was joined: test records, answered, missing (scored as wrong), unknown and duplicate answers."""
+        return {
+            "test_records": len(self.test),
+            "answered": len(self.answered),
+            "missing": len(self.test) - len(self.answered),
+            "missing_scored_as": "wrong",
+            "unknown": self.unknown,
+            "duplicate": self.duplicate,
+        }

@@ -10,13 +10,31 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vstar_cli import config
 from vstar_cli.model import ModelConfig
+from vstar_cli.training.resume import (  # noqa: F401 - the stage's public resume API
+    checkpoint_dir,
+    finished_run,
+    log_losses,
+    resolve_resume,
+    resumed_step,
+    target,
+    trim_loss_log,
+    write_summary,
+)
 
 log = logging.getLogger("vstar.finetune")
+
+
+# transformers' schedulers that need no arguments beyond the warmup (no eval loop, no min_lr).
+SCHEDULERS = (
+    "linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt",
+)  # fmt: skip
 
 
 @dataclass
@@ -34,7 +52,7 @@ class FinetuneConfig(ModelConfig):
     grad_accum: int = field(default=8, metadata={"help": "gradient accumulation steps"})
     warmup_ratio: float = field(default=0.03, metadata={"help": "share of steps with a rising learning rate"})
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay"})
-    lr_scheduler: str = field(default="cosine", metadata={"help": "transformers scheduler name"})
+    lr_scheduler: str = field(default="cosine", metadata={"help": f"{' | '.join(SCHEDULERS)}"})
     seed: int = field(default=0, metadata={"help": "random seed"})
     lora_r: int = field(default=64, metadata={"help": "LoRA rank"})
     lora_alpha: int = field(default=16, metadata={"help": "LoRA alpha"})
@@ -68,8 +86,39 @@ class FinetuneConfig(ModelConfig):
             raise ValueError("finetune trains from the pretrained checkpoint: --adapter is not used here")
         if self.learning_rate is None:
             self.learning_rate = 2e-5 if self.method == "full" else 2e-4
-        if self.batch_size < 1 or self.grad_accum < 1 or self.frames < 1:
-            raise ValueError("batch_size, grad_accum and frames must be >= 1")
+        self._check_numbers()
+
+    def _check_numbers(self) -> None:
+        """Every numeric option within its sane range (a bad value is a usage error, not a traceback)."""
+        check = config.check_number
+        for name in ("frames", "batch_size", "grad_accum", "lora_r", "save_steps", "logging_steps"):
+            check(name, getattr(self, name), low=1, integer=True)
+        check("frames", self.frames, high=4096, integer=True)
+        if self.fps is not None:
+            check("fps", self.fps, low=0, high=1000, low_open=True)
+        check("epochs", self.epochs, low=0, high=10_000, low_open=True)
+        check("learning_rate (--lr)", self.learning_rate, low=0, high=1, low_open=True)
+        check("warmup_ratio", self.warmup_ratio, low=0, high=1, high_open=True)
+        check("weight_decay", self.weight_decay, low=0)
+        check("seed", self.seed, low=0, high=2**32 - 1, integer=True)
+        check("lora_alpha", self.lora_alpha, low=0, low_open=True)
+        check("lora_dropout", self.lora_dropout, low=0, high=1, high_open=True)
+        check("max_steps", self.max_steps, low=-1, integer=True)
+        if self.max_steps == 0:
+            raise ValueError("max_steps must be >= 1 (or -1: as many as --epochs take)")
+        if self.dataloader_workers is not None:
+            check("dataloader_workers", self.dataloader_workers, low=0, high=256, integer=True)
+        if self.lora_targets is not None and (
+            not isinstance(self.lora_targets, list)
+            or not self.lora_targets
+            or not all(isinstance(t, str) and t for t in self.lora_targets)
+        ):
+            raise ValueError("lora_targets must be a list of layer names")
+        for name in ("train_projector", "gradient_checkpointing", "trust_remote_code"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false")
+        if self.lr_scheduler not in SCHEDULERS:
+            raise ValueError(f"lr_scheduler must be one of {', '.join(SCHEDULERS)}, not {self.lr_scheduler!r}"[:300])
 
 
 def prepare_model(model, cfg: FinetuneConfig):
@@ -117,19 +166,23 @@ class LossLog:
 
         class _CB(TrainerCallback):
             def on_log(self, args, state, control, logs=None, **kw):
-                if logs and "loss" in logs:
-                    row = {
-                        "step": state.global_step,
-                        "epoch": round(state.epoch or 0, 4),
-                        "loss": logs["loss"],
-                        "learning_rate": logs.get("learning_rate"),
-                        "time": round(time.time() - outer.t0, 2),
-                    }
+                if logs and "loss" in logs and state.is_world_process_zero:
+                    from vstar_cli.stages.evaluate import json_safe
+
+                    row = json_safe(
+                        {
+                            "step": state.global_step,
+                            "epoch": round(state.epoch or 0, 4),
+                            "loss": logs["loss"],
+                            "learning_rate": logs.get("learning_rate"),
+                            "time": round(time.time() - outer.t0, 2),
+                        }
+                    )
                     outer.rows.append(row)
                     with outer.path.open("a", encoding="utf-8") as fh:
                         fh.write(json.dumps(row) + "\n")
-                    if outer.progress is not None:
-                        outer.progress(state.global_step, state.max_steps, logs["loss"])
+                    if outer.progress is not None and row["loss"] is not None:
+                        outer.progress(state.global_step, state.max_steps, row["loss"])
 
         self.path, self.progress, self.rows, self.t0 = path, progress, [], time.time()
         self.callback = _CB()
@@ -157,32 +210,6 @@ def run_fingerprint(cfg: FinetuneConfig, train_file: str | Path) -> str:
     return h.hexdigest()[:12]
 
 
-def checkpoint_dir(out: str | Path, fingerprint: str) -> Path:
-    """Where this run's Trainer checkpoints go: ``OUT/checkpoints/run-FINGERPRINT``."""
-    return Path(out) / "checkpoints" / f"run-{fingerprint}"
-
-
-def resolve_resume(out: str | Path, fingerprint: str, mode: str | None):
-    """The Trainer's ``resume_from_checkpoint`` for ``--resume-from-checkpoint MODE``.
-
-    ``last`` needs a checkpoint of this run (same data and settings) and raises ``ValueError``
-    otherwise; ``auto`` resumes from one when there is one and starts afresh when not; any
-    other value is a checkpoint directory, passed through.
-    """
-    if mode is None:
-        return None
-    if mode not in ("last", "auto"):
-        return mode
-    mine = sorted(checkpoint_dir(out, fingerprint).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]))
-    if mine:
-        return str(mine[-1])
-    if mode == "auto":
-        return None
-    others = [p for p in (Path(out) / "checkpoints").glob("run-*") if p.name != f"run-{fingerprint}"]
-    why = " (those in it were written for other training data or settings)" if others else ""
-    raise ValueError(f"no checkpoint of this run in {Path(out) / 'checkpoints'}{why}")
-
-
 def _trainer_class():
     """``transformers.Trainer`` that restores full-model checkpoints through ``from_pretrained``.
 
@@ -205,17 +232,33 @@ def _trainer_class():
             model.load_state_dict(loaded.state_dict(), strict=True)
             del loaded
 
+        def _run_epoch(self, *args, **kwargs):
+            # Resumed from a checkpoint at (or past) the last step, the loop would still take one more
+            # step before checking whether to stop: a finished run would train past --max-steps.
+            if self.state.global_step >= self.state.max_steps > 0:
+                self.control.should_training_stop = True
+                return None
+            return super()._run_epoch(*args, **kwargs)
+
     return VstarTrainer
 
 
+class NoUsableVideos(ValueError):
+    """Every training video failed to decode: there is nothing to train on."""
+
+
 def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=None, fingerprint: str = "run") -> dict:
-    """Train and save to ``cfg.out``; returns a summary (steps, first/last loss, seconds)."""
+    """Train and save to ``cfg.out``; returns the summary written to ``train_summary.json``.
+
+    A video that cannot be decoded is skipped (another example takes its place in the batch)
+    and listed in ``OUT/skipped_videos.jsonl``; :class:`NoUsableVideos` when none decodes.
+    """
     import torch
     from transformers import TrainingArguments
 
     from vstar_cli import config as config_mod
     from vstar_cli.model import decode_short_side, load_model, load_processor, resolve_device
-    from vstar_cli.training.data import Collator, VideoChatDataset
+    from vstar_cli.training.data import Collator, VideoChatDataset, read_skipped
 
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -228,7 +271,14 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
     model = prepare_model(model, cfg)
     if hasattr(model, "config"):
         model.config.use_cache = False
-    dataset = VideoChatDataset(examples, cfg.video_dir, cfg.frames, cfg.fps, short_side=decode_short_side(processor))
+    start = resumed_step(resume_from_checkpoint)  # read now: the Trainer may rotate that checkpoint away
+    skipped_log = out / "skipped_videos.jsonl"
+    main_process = os.environ.get("RANK", "0") == "0"
+    if resume_from_checkpoint is None and main_process:
+        skipped_log.unlink(missing_ok=True)
+    dataset = VideoChatDataset(
+        examples, cfg.video_dir, cfg.frames, cfg.fps, short_side=decode_short_side(processor), skipped_log=skipped_log
+    )
     bf16 = on_gpu and torch.cuda.is_bf16_supported()
     args = TrainingArguments(
         output_dir=str(checkpoint_dir(out, fingerprint)),
@@ -256,8 +306,8 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
         report_to=[],
         disable_tqdm=True,
     )
-    if resume_from_checkpoint is None:
-        (out / "loss_log.jsonl").write_text("", encoding="utf-8")  # a resumed run appends to its log
+    if main_process:  # a resumed run keeps its log up to the checkpoint's step; a fresh one starts empty
+        trim_loss_log(out / "loss_log.jsonl", start)
     loss_log = LossLog(out / "loss_log.jsonl", progress)
     trainer = _trainer_class()(
         model=model, args=args, train_dataset=dataset, data_collator=Collator(processor), callbacks=[loss_log.callback]
@@ -267,24 +317,34 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
 
     trainer.remove_callback(PrinterCallback)
     t0 = time.time()
-    result = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    try:
+        result = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    except NoUsableVideos:
+        raise NoUsableVideos(
+            f"none of the {len(examples)} training videos could be decoded (see {skipped_log})"
+        ) from None
     seconds = time.time() - t0
     if trainer.is_world_process_zero():
         trainer.save_model(str(out))
         processor.save_pretrained(str(out))
         config_mod.write(cfg, out / "vstar_finetune.yaml")
-    losses = [r["loss"] for r in loss_log.rows]
+    losses = log_losses(out / "loss_log.jsonl")  # the whole run's, across resumed sessions
+    skipped = read_skipped(skipped_log)
     summary = {
+        "run": fingerprint,
+        "target": target(cfg),
         "steps": result.global_step,
-        "train_loss": result.training_loss,
+        "train_loss": round(sum(losses) / len(losses), 6) if losses else None,
         "first_loss": losses[0] if losses else None,
         "last_loss": losses[-1] if losses else None,
         "seconds": round(seconds, 1),
         "examples": len(examples),
+        "skipped_videos": len(skipped),
+        "resumed_from": start or 0,
         "peak_gpu_memory_gb": round(torch.cuda.max_memory_allocated() / 2**30, 2) if on_gpu else None,
     }
     if trainer.is_world_process_zero():
-        (out / "train_summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        summary = write_summary(out / "train_summary.json", summary)
     return summary
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 import tempfile
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vstar_cli import config
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.prompts import render_label
 from vstar_cli.records import as_list, get_field
@@ -41,10 +43,13 @@ class MergeConfig:
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-        if self.max_per_question is not None and self.max_per_question < 1:
-            raise ValueError("max_per_question must be >= 1")
-        if not 2 <= self.num_choices <= len(LETTERS):
-            raise ValueError(f"num_choices must be between 2 and {len(LETTERS)}")
+        if self.max_per_question is not None:
+            config.check_number("max_per_question", self.max_per_question, low=1, integer=True)
+        config.check_number("num_choices", self.num_choices, low=2, high=len(LETTERS), integer=True)
+        config.check_number("seed", self.seed, integer=True)
+        for name in ("keep_unverified", "balance", "shuffle", "direct", "multiple_choice"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}"[:200])
 
 
 def normalize_answer(text: str) -> str:
@@ -62,15 +67,33 @@ def _h(*parts: str) -> bytes:
 
 def label_key(rec: dict) -> str:
     """The record's label types as one key (``"action"``, ``"start+end"``)."""
-    return "+".join(str(t) for t in as_list(rec.get("label_type"))) or "-"
+    return "+".join(as_text(t) for t in as_list(rec.get("label_type"))) or "-"
+
+
+def as_text(value: object, limit: int = 200) -> str:
+    """A field value as text for ids and keys: strings as they are, anything else as (bounded) JSON.
+
+    >>> as_text("q1"), as_text(7), as_text(float("nan"))
+    ('q1', '7', 'NaN')
+    """
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)[:limit]
+    except (TypeError, ValueError, RecursionError):
+        return type(value).__name__
+
+
+def _small_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x.bit_length() <= 63
 
 
 def question_key(rec: dict) -> str:
     """Identity of a question: its id, else video and question text."""
     qid = get_field(rec, "question_id")
     if qid is not None:
-        return str(qid)
-    return f"{get_field(rec, 'video_path', '')}\x1f{get_field(rec, 'question', '')}"
+        return as_text(qid, 1000)
+    return f"{as_text(get_field(rec, 'video_path', ''))}\x1f{as_text(get_field(rec, 'question', ''), 10_000)}"
 
 
 @dataclass
@@ -84,30 +107,133 @@ class Stats:
         self.rows.setdefault((source, ltype), Counter())[what] += 1
 
 
+class BadRecord(ValueError):
+    """A record merge cannot convert; the message is the error record's reason."""
+
+
+def _message_text(m: object, where: str) -> str:
+    """The text of one chat message: ``content`` as a string or a list of ``{"type": "text"}`` parts."""
+    if not isinstance(m, dict):
+        raise BadRecord(f"{where}: each message must be an object, not {type(m).__name__}")
+    c = m.get("content")
+    if isinstance(c, str):
+        return c.replace("<video>", "")
+    if isinstance(c, list):
+        parts = []
+        for x in c:
+            if not isinstance(x, dict):
+                raise BadRecord(f"{where}: content parts must be objects, not {type(x).__name__}")
+            if x.get("type") == "text":
+                if not isinstance(x.get("text"), str):
+                    raise BadRecord(f"{where}: a text part without a string 'text'")
+                parts.append(x["text"])
+        return " ".join(parts)
+    raise BadRecord(f"{where}: 'content' must be a string or a list of parts")
+
+
 def _turns(rec: dict) -> list[tuple[str, str]] | None:
-    """(user, assistant) turns of auxiliary data already in conversation form."""
+    """(user, assistant) turns of auxiliary data already in conversation form (None when it is not).
+
+    Raises :class:`BadRecord` when ``conversations`` or ``messages`` is malformed: not
+    objects, text that is not a string, or a user turn without its answer.
+    """
     if isinstance(rec.get("conversations"), list):
         conv = rec["conversations"]
-        pairs = []
-        for a, b in zip(conv[::2], conv[1::2], strict=False):
-            pairs.append(
-                (str(a.get("value", "")).replace("<video>\n", "").replace("<video>", ""), str(b.get("value", "")))
-            )
-        return pairs
-    if isinstance(rec.get("messages"), list):
-        msgs = rec["messages"]
-        out = []
-        for a, b in zip(msgs[::2], msgs[1::2], strict=False):
+        values = []
+        for c in conv:
+            if not isinstance(c, dict):
+                raise BadRecord(f"conversations: each turn must be an object, not {type(c).__name__}")
+            if not isinstance(c.get("value"), str):
+                raise BadRecord("conversations: each turn needs a string 'value'")
+            values.append(c["value"])
+        texts = [v.replace("<video>\n", "").replace("<video>", "") if i % 2 == 0 else v for i, v in enumerate(values)]
+    elif isinstance(rec.get("messages"), list):
+        texts = [_message_text(m, "messages") for m in rec["messages"]]
+    else:
+        return None
+    if len(texts) % 2:
+        raise BadRecord("conversation turns must come in (user, assistant) pairs")
+    return list(zip(texts[::2], texts[1::2], strict=True))
 
-            def text(m):
-                c = m.get("content")
-                if isinstance(c, list):
-                    return " ".join(x.get("text", "") for x in c if x.get("type") == "text")
-                return str(c).replace("<video>", "")
 
-            out.append((text(a), text(b)))
-        return out
-    return None
+def _aux_video(rec: dict) -> str | None:
+    video = get_field(rec, "video_path")
+    if video is None and isinstance(rec.get("videos"), list) and rec["videos"]:
+        video = rec["videos"][0]
+    return video if isinstance(video, str) and video else None
+
+
+def _check_gold_value(value: object, name: str, depth: int = 0) -> None:
+    if isinstance(value, bool) or value is None:
+        raise BadRecord(f"label {name!r} is {json.dumps(value)}, not a class, number or list")
+    if isinstance(value, str):
+        if not value.strip():
+            raise BadRecord(f"label {name!r} is an empty string")
+        return
+    if isinstance(value, int):
+        if value.bit_length() > 1000:
+            raise BadRecord(f"label {name!r} is a number too large to write out")
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadRecord(f"label {name!r} is {value}, not a finite number")
+        return
+    if isinstance(value, list) and value and depth == 0:
+        for v in value:
+            _check_gold_value(v, name, depth + 1)
+        return
+    raise BadRecord(f"label {name!r} cannot be written as an answer (a {type(value).__name__})")
+
+
+def _check_gold_for_kind(value: object, name: str, kind: str | None) -> None:
+    # The kind's own reader decides (a range must be two numbers, a box four): the same check verify makes.
+    from vstar_cli.verify import registry
+
+    try:
+        found = registry.find(kind) if kind else None
+    except registry.RegistryError:
+        found = None
+    if found is not None and found.validate_gold is not None:
+        try:
+            found.validate_gold(value)
+        except registry.CannotJudge as exc:
+            raise BadRecord(f"label {name!r} cannot be read as {kind}: {exc}") from None
+
+
+def gold_text(rec: dict) -> str:
+    """The record's gold label rendered as a short answer; :class:`BadRecord` when it cannot be.
+
+    Labels must be strings, finite numbers, or flat lists of them (what the contract allows);
+    NaN, infinities, booleans, nulls, objects and empty strings are refused.
+
+    >>> gold_text({"label": {"a": "riding bike"}, "label_type": ["a"], "verifier_type": ["simple"]})
+    'riding bike'
+    """
+    label = rec.get("label")
+    if not isinstance(label, dict):
+        raise BadRecord("'label' must be an object of label name -> gold value")
+    types, kinds = as_list(rec.get("label_type")), as_list(rec.get("verifier_type"))
+    if not types or not all(isinstance(t, str) for t in types):
+        raise BadRecord("'label_type' must be a non-empty list of strings")
+    if not all(isinstance(k, str) for k in kinds) or (kinds and len(kinds) != len(types)):
+        raise BadRecord("'verifier_type' must be strings, one per label type")
+    for t, kind in zip(types, kinds or [None] * len(types), strict=True):
+        if t not in label:
+            raise BadRecord(f"label_type {t!r} is not a key of 'label'")
+        _check_gold_value(label[t], t)
+        _check_gold_for_kind(label[t], t, kind)
+    duration = rec.get("duration")
+    if duration is not None and (
+        isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 < duration < 1e9
+    ):
+        rec = {k: v for k, v in rec.items() if k != "duration"}  # an unusable duration is not a reason to fail
+    try:
+        text = render_label(rec)
+    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
+        raise BadRecord(f"label cannot be written as an answer: {exc}") from None
+    if not text.strip():
+        raise BadRecord("label renders as an empty answer")
+    return text
 
 
 def to_format(fmt: str, rid: str, video: str, turns: list[tuple[str, str]], meta: dict) -> dict:
@@ -132,19 +258,16 @@ def to_format(fmt: str, rid: str, video: str, turns: list[tuple[str, str]], meta
     return {"id": rid, "video": video, "messages": msgs, "vstar": meta}
 
 
-def _mc_variant(rec: dict, pool: dict[str, list[str]], cfg: MergeConfig, rng: random.Random) -> tuple[str, str] | None:
-    gold = render_label(rec)
+def _mc_variant(
+    rec: dict, question: str, gold: str, pool: dict[str, list[str]], cfg: MergeConfig, rng: random.Random
+) -> tuple[str, str] | None:
     others = [v for v in pool.get(label_key(rec), []) if v != gold]
     if len(others) < cfg.num_choices - 1:
         return None
     options = rng.sample(others, cfg.num_choices - 1) + [gold]
     rng.shuffle(options)
     letter = LETTERS[options.index(gold)]
-    q = (
-        get_field(rec, "question", "")
-        + "\nOptions:\n"
-        + "\n".join(f"({LETTERS[i]}) {o}" for i, o in enumerate(options))
-    )
+    q = question + "\nOptions:\n" + "\n".join(f"({LETTERS[i]}) {o}" for i, o in enumerate(options))
     return q + "\nAnswer with the option's letter.", f"({letter}) {gold}"
 
 
@@ -156,9 +279,13 @@ def label_pool(records: Iterable[Record | ErrorRecord], cfg: MergeConfig, limit:
             continue
         if not cfg.keep_unverified and rec.get("verified") is not True:
             continue
+        try:
+            gold = gold_text(rec)
+        except BadRecord:
+            continue  # run() reports it
         seen = pool.setdefault(label_key(rec), {})
         if len(seen) < limit:
-            seen.setdefault(render_label(rec), None)
+            seen.setdefault(gold, None)
     return {k: list(v) for k, v in pool.items()}
 
 
@@ -183,76 +310,85 @@ def run(
         if isinstance(rec, ErrorRecord):
             yield rec
             continue
-        aux = _turns(rec)
-        source = str(rec.get("source", "aux" if aux is not None else "?"))
-        ltype = label_key(rec) if aux is None else "aux"
-        if aux is not None:
-            video = get_field(rec, "video_path") or (rec.get("videos") or [None])[0]
-            if not aux or not video:
-                yield ErrorRecord("auxiliary record without turns or video", rec)
-                continue
-            h = _h("aux", str(video), json.dumps(aux, ensure_ascii=False))
-            if h in seen:
-                stats.add(source, ltype, "duplicate")
-                continue
-            seen.add(h)
-            stats.add(source, ltype, "kept")
-            yield to_format(
-                cfg.format, str(rec.get("id", h.hex())), str(video), aux, {"source": "aux", "variant": "aux"}
-            )
-            continue
-        answer, question, video = rec.get("output"), get_field(rec, "question"), get_field(rec, "video_path")
-        if not isinstance(answer, str) or not isinstance(question, str) or not isinstance(video, str):
-            yield ErrorRecord("needs 'output', 'question' and 'video_path' (or conversations/messages)", rec)
-            continue
-        if not cfg.keep_unverified and rec.get("verified") is not True:
-            stats.add(source, ltype, "unverified")
-            continue
-        qkey = question_key(rec)
-        h = _h(qkey, normalize_answer(answer))
+        try:
+            yield from _convert(rec, cfg, stats, pool, caps, seen, per_q, per_type, rng)
+        except BadRecord as exc:
+            yield ErrorRecord(str(exc), rec)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+            # A shape no check above foresaw: still one error record, never the end of the stage.
+            yield ErrorRecord(f"cannot convert this record ({type(exc).__name__}: {str(exc)[:200]})", rec)
+
+
+def _convert(rec, cfg, stats, pool, caps, seen, per_q, per_type, rng) -> Iterator[dict]:
+    """One record's examples (none when it is filtered out); :class:`BadRecord` when it cannot be converted."""
+    aux = _turns(rec)
+    source = as_text(rec.get("source", "aux" if aux is not None else "?"), 100)
+    if aux is not None:
+        video = _aux_video(rec)
+        if not aux or not video:
+            raise BadRecord("auxiliary record without turns or video")
+        ltype = "aux"
+        h = _h("aux", video, json.dumps(aux, ensure_ascii=False))
         if h in seen:
             stats.add(source, ltype, "duplicate")
-            continue
+            return
         seen.add(h)
-        qh = _h(qkey)
-        if cfg.max_per_question is not None and per_q[qh] >= cfg.max_per_question:
-            stats.add(source, ltype, "over max per question")
-            continue
-        if caps is not None and per_type[ltype] >= caps.get(ltype, 0):
-            stats.add(source, ltype, "balanced out")
-            continue
-        per_q[qh] += 1
-        per_type[ltype] += 1
         stats.add(source, ltype, "kept")
-        rid = f"{qkey}:{source}:{rec.get('sample_index', 0)}"
-        meta = {
-            "question_id": get_field(rec, "question_id"),
-            "source": source,
-            "label_type": as_list(rec.get("label_type")),
-            "sample_index": rec.get("sample_index", 0),
-            "variant": "cot",
-        }
-        yield to_format(cfg.format, rid, video, [(question, answer)], meta)
-        if "label" in rec and (cfg.direct or cfg.multiple_choice):
-            if per_q[qh] == 1:  # one conversion per question, not per sampled answer
-                if cfg.direct:
-                    yield to_format(
-                        cfg.format,
-                        rid + ":direct",
-                        video,
-                        [(question, render_label(rec))],
-                        dict(meta, variant="direct"),
-                    )
-                    stats.add("direct", ltype, "kept")
-                if cfg.multiple_choice:
-                    mc = _mc_variant(rec, pool, cfg, rng)
-                    if mc is not None:
-                        yield to_format(cfg.format, rid + ":mc", video, [mc], dict(meta, variant="multiple_choice"))
-                        stats.add("multiple_choice", ltype, "kept")
-            pool.setdefault(ltype, [])
-            gold = render_label(rec)
-            if gold not in pool[ltype] and len(pool[ltype]) < 2000:
-                pool[ltype].append(gold)
+        rid = h.hex() if rec.get("id") is None else as_text(rec["id"])
+        yield to_format(cfg.format, rid, video, aux, {"source": "aux", "variant": "aux"})
+        return
+    answer, question, video = rec.get("output"), get_field(rec, "question"), get_field(rec, "video_path")
+    if not isinstance(answer, str) or not isinstance(question, str) or not isinstance(video, str):
+        raise BadRecord("needs 'output', 'question' and 'video_path' (or conversations/messages)")
+    ltype = label_key(rec)
+    if not cfg.keep_unverified and rec.get("verified") is not True:
+        stats.add(source, ltype, "unverified")
+        return
+    variants = "label" in rec and (cfg.direct or cfg.multiple_choice)
+    gold = gold_text(rec) if variants else None  # checked before anything of this record is written
+    qkey = question_key(rec)
+    h = _h(qkey, normalize_answer(answer))
+    if h in seen:
+        stats.add(source, ltype, "duplicate")
+        return
+    seen.add(h)
+    qh = _h(qkey)
+    if cfg.max_per_question is not None and per_q[qh] >= cfg.max_per_question:
+        stats.add(source, ltype, "over max per question")
+        return
+    if caps is not None and per_type[ltype] >= caps.get(ltype, 0):
+        stats.add(source, ltype, "balanced out")
+        return
+    per_q[qh] += 1
+    per_type[ltype] += 1
+    stats.add(source, ltype, "kept")
+    index = rec.get("sample_index", 0)
+    if not (isinstance(index, str) or _small_int(index)):
+        index = as_text(index)
+    rid = f"{qkey}:{source}:{index}"
+    qid = get_field(rec, "question_id")
+    meta = {
+        "question_id": qid if isinstance(qid, (str, type(None))) or _small_int(qid) else question_key(rec),
+        "source": source,
+        "label_type": [as_text(t) for t in as_list(rec.get("label_type"))],
+        "sample_index": index,
+        "variant": "cot",
+    }
+    yield to_format(cfg.format, rid, video, [(question, answer)], meta)
+    if gold is None:
+        return
+    if per_q[qh] == 1:  # one conversion per question, not per sampled answer
+        if cfg.direct:
+            yield to_format(cfg.format, rid + ":direct", video, [(question, gold)], dict(meta, variant="direct"))
+            stats.add("direct", ltype, "kept")
+        if cfg.multiple_choice:
+            mc = _mc_variant(rec, question, gold, pool, cfg, rng)
+            if mc is not None:
+                yield to_format(cfg.format, rid + ":mc", video, [mc], dict(meta, variant="multiple_choice"))
+                stats.add("multiple_choice", ltype, "kept")
+    known = pool.setdefault(ltype, [])
+    if gold not in known and len(known) < 2000:
+        known.append(gold)
 
 
 def balance_caps(records: Iterable[Record | ErrorRecord], cfg: MergeConfig) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from vstar_cli.io import ErrorRecord, read_records
 from vstar_cli.model import processor_inputs
-from vstar_cli.video import load_clip
+from vstar_cli.video import VideoError, load_clip
 
 IGNORE = -100
 
@@ -22,34 +23,53 @@ class Example:
     turns: tuple[tuple[str, str], ...]
 
 
-def _text(content: Any) -> str:
+def _text(content: Any) -> str | None:
+    """A message's text: a string, or the text parts of a content list (None when it is neither)."""
+    if isinstance(content, str):
+        return content
     if isinstance(content, list):
-        return " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict) and c.get("type") == "text")
-    return str(content)
+        if not all(isinstance(c, dict) for c in content):
+            return None
+        texts = [c.get("text") for c in content if c.get("type") == "text"]
+        return " ".join(texts) if all(isinstance(t, str) for t in texts) else None
+    return None
+
+
+def _strip_video(text: str) -> str:
+    return text.replace("<video>\n", "").replace("<video>", "").strip()
 
 
 def parse_example(rec: dict) -> Example | None:
     """An :class:`Example` from a record in any of merge's formats (None when it is none of them)."""
     if isinstance(rec.get("conversations"), list):
         conv = rec["conversations"]
-        users = [str(c.get("value", "")).replace("<video>\n", "").replace("<video>", "").strip() for c in conv[::2]]
-        bots = [str(c.get("value", "")) for c in conv[1::2]]
+        if not all(isinstance(c, dict) and isinstance(c.get("value"), str) for c in conv):
+            return None
+        users = [_strip_video(c["value"]) for c in conv[::2]]
+        bots = [c["value"] for c in conv[1::2]]
         video = rec.get("video") or rec.get("video_path")
     elif isinstance(rec.get("messages"), list):
         msgs = rec["messages"]
-        users = [_text(m.get("content")).replace("<video>", "").strip() for m in msgs if m.get("role") == "user"]
-        bots = [_text(m.get("content")) for m in msgs if m.get("role") == "assistant"]
-        video = (rec.get("videos") or [None])[0] or rec.get("video")
+        if not all(isinstance(m, dict) for m in msgs):
+            return None
+        texts = [(m.get("role"), _text(m.get("content"))) for m in msgs]
+        if any(t is None for _, t in texts):
+            return None
+        users = [_strip_video(t) for role, t in texts if role == "user"]
+        bots = [t for role, t in texts if role == "assistant"]
+        videos = rec.get("videos")
+        video = videos[0] if isinstance(videos, list) and videos else None
+        video = video or rec.get("video")
         if video is None:
             for m in msgs:
                 for c in m.get("content") if isinstance(m.get("content"), list) else []:
-                    if isinstance(c, dict) and c.get("type") == "video":
+                    if c.get("type") == "video":
                         video = c.get("path") or c.get("video")
     else:
         return None
-    if not video or not users or len(users) != len(bots):
+    if not isinstance(video, str) or not video or not users or len(users) != len(bots):
         return None
-    return Example(str(video), tuple(zip(users, bots, strict=True)))
+    return Example(video, tuple(zip(users, bots, strict=True)))
 
 
 def load_examples(path: str | Path) -> tuple[list[Example], list[ErrorRecord]]:
@@ -68,7 +88,13 @@ def load_examples(path: str | Path) -> tuple[list[Example], list[ErrorRecord]]:
 
 
 class VideoChatDataset:
-    """Map-style dataset over examples; videos are decoded when an item is fetched."""
+    """Map-style dataset over examples; videos are decoded when an item is fetched.
+
+    A video that cannot be decoded is skipped: the next decodable example takes its place,
+    and the bad one is appended to ``skipped_log`` (JSONL, shared by dataloader workers and
+    processes, so the main process can report them). When no video decodes at all,
+    :class:`~vstar_cli.stages.finetune.NoUsableVideos` is raised.
+    """
 
     def __init__(
         self,
@@ -78,24 +104,59 @@ class VideoChatDataset:
         fps: float | None,
         backend: str = "auto",
         short_side: int | None = None,
+        skipped_log: Path | None = None,
     ) -> None:
         self.examples = examples
         self.video_dir = video_dir
         self.frames, self.fps, self.backend, self.short_side = frames, fps, backend, short_side
+        self.skipped_log = skipped_log
+        self.bad: set[int] = set()
 
     def __len__(self) -> int:
         return len(self.examples)
 
     def __getitem__(self, i: int) -> dict:
-        ex = self.examples[i]
-        clip = load_clip(
-            os.path.join(self.video_dir, ex.video),
-            None if self.fps else self.frames,
-            self.fps,
-            self.backend,
-            self.short_side,
+        from vstar_cli.stages.finetune import NoUsableVideos
+
+        n = len(self.examples)
+        for k in range(n):
+            j = (i + k) % n
+            if j in self.bad:
+                continue
+            ex = self.examples[j]
+            path = os.path.join(self.video_dir, ex.video)
+            try:
+                clip = load_clip(path, None if self.fps else self.frames, self.fps, self.backend, self.short_side)
+            except (VideoError, OSError, ValueError, RuntimeError, MemoryError) as exc:
+                self.bad.add(j)
+                self._skip(ex, exc)
+                continue
+            return {"clip": clip, "turns": ex.turns}
+        raise NoUsableVideos(f"none of the {n} training videos could be decoded")
+
+    def _skip(self, ex: Example, exc: BaseException) -> None:
+        if self.skipped_log is None:
+            return
+        line = json.dumps(
+            {"video": ex.video, "reason": str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}
         )
-        return {"clip": clip, "turns": ex.turns}
+        with open(self.skipped_log, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def read_skipped(path: Path) -> dict[str, str]:
+    """Videos skipped during training (video -> reason), from the log :class:`VideoChatDataset` writes."""
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            doc = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("video"), str):
+            out.setdefault(doc["video"], str(doc.get("reason", "")))
+    return out
 
 
 def conversation_text(processor, turns: tuple[tuple[str, str], ...], upto: int | None = None) -> str:
