@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vstar_cli import chat
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.prompts import render_label
 from vstar_cli.records import as_list, get_field
@@ -37,6 +38,9 @@ class MergeConfig:
     direct: bool = field(default=False, metadata={"help": "add a direct-answer variant (label as a short answer)"})
     multiple_choice: bool = field(default=False, metadata={"help": "add a multiple-choice variant"})
     num_choices: int = field(default=4, metadata={"help": "options in the multiple-choice variant"})
+    video_tag: bool = field(
+        default=False, metadata={"help": "messages format: string contents with <video> tags (LLaMA-Factory's form)"}
+    )
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -84,52 +88,11 @@ class Stats:
         self.rows.setdefault((source, ltype), Counter())[what] += 1
 
 
-def _turns(rec: dict) -> list[tuple[str, str]] | None:
-    """(user, assistant) turns of auxiliary data already in conversation form."""
-    if isinstance(rec.get("conversations"), list):
-        conv = rec["conversations"]
-        pairs = []
-        for a, b in zip(conv[::2], conv[1::2], strict=False):
-            pairs.append(
-                (str(a.get("value", "")).replace("<video>\n", "").replace("<video>", ""), str(b.get("value", "")))
-            )
-        return pairs
-    if isinstance(rec.get("messages"), list):
-        msgs = rec["messages"]
-        out = []
-        for a, b in zip(msgs[::2], msgs[1::2], strict=False):
-
-            def text(m):
-                c = m.get("content")
-                if isinstance(c, list):
-                    return " ".join(x.get("text", "") for x in c if x.get("type") == "text")
-                return str(c).replace("<video>", "")
-
-            out.append((text(a), text(b)))
-        return out
-    return None
-
-
-def to_format(fmt: str, rid: str, video: str, turns: list[tuple[str, str]], meta: dict) -> dict:
-    """One training example in ``fmt``; the video goes with the first user turn."""
-    if fmt == "llava":
-        conv = []
-        for i, (u, a) in enumerate(turns):
-            conv.append({"from": "human", "value": ("<video>\n" if i == 0 else "") + u})
-            conv.append({"from": "gpt", "value": a})
-        return {"id": rid, "video": video, "conversations": conv, "vstar": meta}
-    if fmt == "sharegpt":
-        msgs = []
-        for i, (u, a) in enumerate(turns):
-            msgs.append({"role": "user", "content": ("<video>" if i == 0 else "") + u})
-            msgs.append({"role": "assistant", "content": a})
-        return {"id": rid, "messages": msgs, "videos": [video], "vstar": meta}
-    msgs = []
-    for i, (u, a) in enumerate(turns):
-        content = ([{"type": "video", "path": video}] if i == 0 else []) + [{"type": "text", "text": u}]
-        msgs.append({"role": "user", "content": content})
-        msgs.append({"role": "assistant", "content": [{"type": "text", "text": a}]})
-    return {"id": rid, "video": video, "messages": msgs, "vstar": meta}
+def to_format(
+    fmt: str, rid: str, video: str, turns: list[tuple[str, str]], meta: dict, video_tag: bool = False
+) -> dict:
+    """One training example in ``fmt``; the video goes with the first user turn (see :func:`chat.to_record`)."""
+    return chat.to_record(fmt, rid, [video], turns, meta, video_tag=video_tag)
 
 
 def _mc_variant(rec: dict, pool: dict[str, list[str]], cfg: MergeConfig, rng: random.Random) -> tuple[str, str] | None:
@@ -183,23 +146,30 @@ def run(
         if isinstance(rec, ErrorRecord):
             yield rec
             continue
-        aux = _turns(rec)
-        source = str(rec.get("source", "aux" if aux is not None else "?"))
-        ltype = label_key(rec) if aux is None else "aux"
-        if aux is not None:
-            video = get_field(rec, "video_path") or (rec.get("videos") or [None])[0]
-            if not aux or not video:
-                yield ErrorRecord("auxiliary record without turns or video", rec)
+        aux = chat.is_conversation(rec)
+        source = str(rec.get("source", "aux" if aux else "?"))
+        ltype = label_key(rec) if not aux else "aux"
+        if aux and not cfg.keep_unverified and "verified" in rec and rec["verified"] is not True:
+            stats.add(source, ltype, "unverified")  # official Video-STaR records carry conversations *and* a verdict
+            continue
+        if aux:
+            try:
+                conv = chat.parse(rec)
+            except ValueError as exc:
+                yield ErrorRecord(f"auxiliary record: {exc}", rec)
                 continue
-            h = _h("aux", str(video), json.dumps(aux, ensure_ascii=False))
+            if not conv.videos:
+                yield ErrorRecord("auxiliary record without a video ('video', 'videos' or a video part)", rec)
+                continue
+            h = _h("aux", *conv.videos, str(conv.system), json.dumps(conv.turns, ensure_ascii=False))
             if h in seen:
                 stats.add(source, ltype, "duplicate")
                 continue
             seen.add(h)
             stats.add(source, ltype, "kept")
-            yield to_format(
-                cfg.format, str(rec.get("id", h.hex())), str(video), aux, {"source": "aux", "variant": "aux"}
-            )
+            meta = {"source": "aux", "variant": "aux"}
+            rid = str(rec.get("id", h.hex()))
+            yield chat.to_record(cfg.format, rid, conv.videos, conv.turns, meta, conv.system, cfg.video_tag)
             continue
         answer, question, video = rec.get("output"), get_field(rec, "question"), get_field(rec, "video_path")
         if not isinstance(answer, str) or not isinstance(question, str) or not isinstance(video, str):
@@ -232,7 +202,7 @@ def run(
             "sample_index": rec.get("sample_index", 0),
             "variant": "cot",
         }
-        yield to_format(cfg.format, rid, video, [(question, answer)], meta)
+        yield to_format(cfg.format, rid, video, [(question, answer)], meta, cfg.video_tag)
         if "label" in rec and (cfg.direct or cfg.multiple_choice):
             if per_q[qh] == 1:  # one conversion per question, not per sampled answer
                 if cfg.direct:
@@ -242,12 +212,15 @@ def run(
                         video,
                         [(question, render_label(rec))],
                         dict(meta, variant="direct"),
+                        cfg.video_tag,
                     )
                     stats.add("direct", ltype, "kept")
                 if cfg.multiple_choice:
                     mc = _mc_variant(rec, pool, cfg, rng)
                     if mc is not None:
-                        yield to_format(cfg.format, rid + ":mc", video, [mc], dict(meta, variant="multiple_choice"))
+                        yield to_format(
+                            cfg.format, rid + ":mc", video, [mc], dict(meta, variant="multiple_choice"), cfg.video_tag
+                        )
                         stats.add("multiple_choice", ltype, "kept")
             pool.setdefault(ltype, [])
             gold = render_label(rec)
