@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from vstar_cli import __version__
+from vstar_cli.commands import env as env_cmd
 from vstar_cli.commands import evaluate as eval_cmd
 from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
@@ -19,7 +20,7 @@ app = typer.Typer(
     help="Video-STaR self-training: turn labeled videos into verified video instruction data.",
     rich_markup_mode="rich",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -46,6 +47,7 @@ app.command("eval")(eval_cmd.evaluate)
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(report_cmd.report)
 app.command("questions")(questions_cmd.questions)
+app.command("env")(env_cmd.env)
 
 
 def main() -> None:
