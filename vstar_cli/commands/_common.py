@@ -83,6 +83,24 @@ def _library_verbosity(quiet: bool, verbose: bool) -> None:
         warnings.filterwarnings("ignore")
 
 
+def looks_like_path(name: str) -> bool:
+    """Whether a ``--model`` value names a local path rather than a hub id (``org/name`` or ``name``).
+
+    >>> [looks_like_path(x) for x in ("./ckpt", "/models/q", "~/m", "a/b/c", "Qwen/Qwen2-VL-2B", "gpt2")]
+    [True, True, True, True, False, False]
+    """
+    return name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1 or name.endswith("/")
+
+
+def check_sources(model: str | None = None, video_dir: str | None = None, adapter: str | None = None) -> None:
+    """Usage errors for a local model, adapter or --video-dir that does not exist, before any model loads."""
+    for what, name in (("model", model), ("adapter", adapter)):
+        if name and looks_like_path(name) and not Path(name).expanduser().exists():
+            raise usage_error(f"{what} not found: {name} (no such local directory)")
+    if video_dir is not None and not Path(video_dir).expanduser().is_dir():
+        raise usage_error(f"--video-dir not found: {video_dir} (no such directory)")
+
+
 def usage_error(message: str) -> typer.Exit:
     """Print a one-line usage error and return the exit (code 2) to raise."""
     console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
