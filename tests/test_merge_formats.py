@@ -164,6 +164,7 @@ def test_dataset_info_entry_written_beside_output(tmp_path, fmt, extra, messages
     assert entry["file_name"] == "sft.jsonl" and entry["formatting"] == "sharegpt"
     assert entry["columns"] == {"messages": messages_col, "videos": videos_col}
     assert entry["tags"]["role_tag"] == role_tag
+    assert entry["media_dir"] == str(vids.resolve())
     # every row of the file carries the columns and role names the entry names
     row = json.loads(out.read_text().splitlines()[0])
     assert videos_col in row and messages_col in row

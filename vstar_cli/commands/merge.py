@@ -42,7 +42,7 @@ def _llamafactory_hint(output: str, cfg, video_dir: str | None, quiet: bool) -> 
     from vstar_cli.training.llamafactory import write_dataset_info
 
     try:
-        written = write_dataset_info(output, cfg.format, cfg.video_tag)
+        written = write_dataset_info(output, cfg.format, cfg.video_tag, video_dir)
     except (OSError, ValueError) as exc:
         console.print(f"[yellow]warning:[/] no LLaMA-Factory entry written: {exc}", soft_wrap=True)
         return

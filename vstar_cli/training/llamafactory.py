@@ -55,12 +55,16 @@ def dataset_entry(fmt: str, file_name: str, video_tag: bool = False) -> dict | N
     return None
 
 
-def write_dataset_info(output: str | Path, fmt: str, video_tag: bool = False) -> tuple[Path, str] | None:
+def write_dataset_info(
+    output: str | Path, fmt: str, video_tag: bool = False, media_dir: str | Path | None = None
+) -> tuple[Path, str] | None:
     """Add (or replace) the entry for ``output`` in the ``dataset_info.json`` beside it.
 
     The dataset is named after the file (``sft.jsonl`` -> ``sft``); other entries of an existing
     file are kept. Returns ``(dataset_info path, dataset name)``, or None when the format has no
-    entry. Raises ``ValueError`` when an existing ``dataset_info.json`` is not a JSON object.
+    entry. ``media_dir`` (the videos' directory) goes into the entry too: recent LLaMA-Factory
+    releases read it per dataset, older ones ignore it and take the ``media_dir`` argument.
+    Raises ``ValueError`` when an existing ``dataset_info.json`` is not a JSON object.
     """
     output = Path(output)
     entry = dataset_entry(fmt, output.name, video_tag)
@@ -76,6 +80,8 @@ def write_dataset_info(output: str | Path, fmt: str, video_tag: bool = False) ->
         if not isinstance(info, dict):
             raise ValueError(f"{info_path} exists but is not a JSON object; left unchanged")
     name = output.name.split(".")[0] or "vstar"
+    if media_dir is not None:
+        entry["media_dir"] = str(Path(media_dir).resolve())
     info[name] = entry
     tmp = info_path.with_name(info_path.name + ".tmp")
     tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
