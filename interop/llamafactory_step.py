@@ -32,34 +32,36 @@ def main(out: Path) -> None:
     from llamafactory.train.tuner import run_exp
 
     info = json.loads((out / "data" / "dataset_info.json").read_text())
-    assert "sft" in info, info
-    run_exp(
-        {
-            "model_name_or_path": str(out / "model"),
-            "stage": "sft",
-            "do_train": True,
-            "finetuning_type": "lora",
-            "lora_target": "all",
-            "dataset": "sft",
-            "dataset_dir": str(out / "data"),
-            "media_dir": str(out / "videos"),
-            "template": "qwen2_vl",
-            "cutoff_len": 2048,
-            "video_maxlen": 4,
-            "overwrite_cache": True,
-            "output_dir": str(out / "lf-run"),
-            "overwrite_output_dir": True,
-            "per_device_train_batch_size": 2,
-            "max_steps": 1,
-            "learning_rate": 1e-4,
-            "logging_steps": 1,
-            "save_strategy": "no",
-            "report_to": "none",
-        }
-    )
-    shapes = [tuple(v.shape) for v in seen if v is not None]
-    assert seen and len(shapes) == len(seen), f"a forward pass got no pixel_values_videos ({len(seen)} passes)"
-    print(f"LLaMA-Factory {__version__}: 1 step, pixel_values_videos {shapes}")
+    for name in ("sft", "llava", "tagged"):  # sharegpt, llava and messages --video-tag
+        assert name in info, f"no {name!r} entry in dataset_info.json: {sorted(info)}"
+        seen.clear()
+        run_exp(
+            {
+                "model_name_or_path": str(out / "model"),
+                "stage": "sft",
+                "do_train": True,
+                "finetuning_type": "lora",
+                "lora_target": "all",
+                "dataset": name,
+                "dataset_dir": str(out / "data"),
+                "media_dir": str(out / "videos"),
+                "template": "qwen2_vl",
+                "cutoff_len": 2048,
+                "video_maxlen": 4,
+                "overwrite_cache": True,
+                "output_dir": str(out / f"lf-{name}"),
+                "overwrite_output_dir": True,
+                "per_device_train_batch_size": 2,
+                "max_steps": 1,
+                "learning_rate": 1e-4,
+                "logging_steps": 1,
+                "save_strategy": "no",
+                "report_to": "none",
+            }
+        )
+        shapes = [tuple(v.shape) for v in seen if v is not None]
+        assert seen and len(shapes) == len(seen), f"{name}: a forward pass got no pixel_values_videos"
+        print(f"LLaMA-Factory {__version__}, dataset {name}: 1 step, pixel_values_videos {shapes}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Runs in vstar's own environment. Writes under OUT (argument):
   model/            tiny random-weight Qwen2-VL (built locally, nothing downloaded)
   videos/           six short clips and their labeled records
-  data/sft.jsonl    `vstar merge -f sharegpt` output, with data/dataset_info.json beside it
+  data/sft.jsonl, data/llava.jsonl, data/tagged.jsonl
+                    `vstar merge` output as sharegpt, llava and `messages --video-tag`, with the
+                    data/dataset_info.json entries merge writes beside them (for LLaMA-Factory)
   data/msgs.jsonl   `vstar merge -f messages` output (what TRL users feed SFTTrainer)
 """
 
@@ -30,6 +32,10 @@ def main(out: Path) -> None:
     (out / "data").mkdir(exist_ok=True)
     vstar = [sys.executable, "-m", "vstar_cli", "merge", str(answers), "--video-dir", str(out / "videos")]
     subprocess.run([*vstar, "-f", "sharegpt", "-o", str(out / "data" / "sft.jsonl")], check=True)
+    subprocess.run([*vstar, "-f", "llava", "-o", str(out / "data" / "llava.jsonl"), "-q"], check=True)
+    subprocess.run(
+        [*vstar, "-f", "messages", "--video-tag", "-o", str(out / "data" / "tagged.jsonl"), "-q"], check=True
+    )
     subprocess.run([*vstar, "-f", "messages", "-o", str(out / "data" / "msgs.jsonl"), "-q"], check=True)
 
 
