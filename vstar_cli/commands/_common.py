@@ -9,7 +9,6 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -38,8 +37,6 @@ LIBRARY_ENV = {
 # `vstar -q COMMAND` / `vstar -v COMMAND` (set by the root callback) apply to every command.
 GLOBAL_VERBOSITY = {"quiet": False, "verbose": False}
 _saved_env: dict[str, str | None] = {}
-
-Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Debug logs, library info too.")]
 
 
 def setup_logging(quiet: bool = False, verbose: bool = False) -> None:
