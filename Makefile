@@ -43,6 +43,7 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py
 	HF_HUB_OFFLINE=1 $(PY) bench/generate.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
+	HF_HUB_OFFLINE=1 $(PY) bench/view.py
 
 interop: install
 	PY=$(PY) TORCH="$(TORCH)" bash interop/run.sh

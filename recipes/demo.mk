@@ -6,7 +6,8 @@
 # (full finetuning on captions of 600 clips of its own: the analogue of Video-LLaVA), evaluates
 # it, runs 3 Video-STaR cycles through recipes/cycle.mk, then cycle 1 again without
 # rationalization (the ablation; it shares the base and cycle 1's generation), and writes
-# runs/demo/summary.json and runs/demo/vstar/report.md. Same SEED, same result.
+# runs/demo/summary.json and runs/demo/vstar/report.md, then the viewer of both runs
+# (runs/demo/view/index.html: frames, answers, verdicts; open it in a browser). Same SEED, same result.
 DEMO ?= runs/demo
 SEED ?= 0
 TRAIN_CLIPS ?= 160
@@ -36,7 +37,7 @@ CYCLE_VARS := BASE=$(BASE) DATA=$(DATA_DIR)/train.jsonl TEST=$(DATA_DIR)/test.js
 .PHONY: demo
 .DELETE_ON_ERROR:
 
-demo: $(DEMO)/summary.json
+demo: $(DEMO)/view/index.html
 
 $(DEMO)/.started:
 	@mkdir -p $(DEMO)
@@ -69,3 +70,8 @@ $(ABLATION_DONE): $(MAIN_DONE)
 
 $(DEMO)/summary.json: $(MAIN_DONE) $(ABLATION_DONE)
 	$(VSTAR) report $(MAIN) --ablation $(ABLATION) --summary $@ --started-at $$(cat $(DEMO)/.started)
+
+# Last: the static viewer of both runs (main and ablation), frames sampled as generate samples them.
+$(DEMO)/view/index.html: $(DEMO)/summary.json
+	$(VSTAR) view $(MAIN) $(ABLATION) --video-dir $(DATA_DIR)/videos --frames 8 -o $(DEMO)/view -q
+	@echo "demo: look at the records: open $(abspath $@) in a browser"

@@ -14,6 +14,7 @@ from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
 from vstar_cli.commands import verify as verify_cmd
+from vstar_cli.commands import view as view_cmd
 
 app = typer.Typer(
     name="vstar",
@@ -55,7 +56,7 @@ def _root(
 
 
 app.command("generate")(generate_cmd.make_command("generate"))
-app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
+app.command("verify", cls=verify_cmd.VerifyCommand)(verify_cmd.verify)
 app.command("rationalize")(generate_cmd.make_command("rationalize"))
 app.command("merge")(merge_cmd.merge)
 app.command("finetune")(finetune_cmd.finetune)
@@ -63,6 +64,7 @@ app.command("eval")(eval_cmd.evaluate)
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(report_cmd.report)
 app.command("questions")(questions_cmd.questions)
+app.command("view")(view_cmd.view)
 app.command("env")(env_cmd.env)
 
 

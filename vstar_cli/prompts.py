@@ -26,37 +26,26 @@ def load_template(path: str | Path | None, default: str) -> str:
     return text
 
 
-def _pct(x: float) -> str:
-    return f"{round(float(x) * 100)}%"
-
-
 def render_value(value: Any, kind: str, duration: float | None = None) -> str:
-    """One gold value as a human would say it.
+    """One gold value as a human would say it, by its verifier kind's ``render`` (plain text for an unknown kind).
 
     >>> render_value([0.2, 0.45], "temporal_range", 20.0)
     'from 4.0s to 9.0s (20% to 45% of the video)'
     >>> render_value(["jumps", "tucks", "enters the water"], "sentence_sequence")
     'first jumps, then tucks, then enters the water'
     """
-    if kind == "temporal_range" and isinstance(value, (list, tuple)) and len(value) == 2:
-        rel = f"{_pct(value[0])} to {_pct(value[1])} of the video"
-        if duration:
-            return f"from {value[0] * duration:.1f}s to {value[1] * duration:.1f}s ({rel})"
-        return f"from {rel}"
-    if kind == "timestamp" and isinstance(value, (int, float)):
-        return (
-            f"at {value * duration:.1f}s ({_pct(value)} of the video)" if duration else f"at {_pct(value)} of the video"
-        )
-    if kind == "bbox" and isinstance(value, (list, tuple)):
-        return "[" + ", ".join(f"{float(v):.2f}" for v in value) + "]"
-    if isinstance(value, (list, tuple)):
-        items = [str(v) for v in value]
-        if kind.endswith("sequence") and len(items) > 1:
-            return "first " + ", then ".join(items)
-        return ", ".join(items)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    from vstar_cli.verify import registry
+
+    try:
+        found = registry.find(kind) if isinstance(kind, str) else None
+    except registry.RegistryError:  # a broken installed plugin: the official kinds still render
+        found = registry.builtin().get(kind) if kind in registry.builtin() else None
+    if found is not None:
+        try:
+            return found.render(value, duration)
+        except (TypeError, ValueError, ArithmeticError):  # an odd gold or duration: say it plainly
+            pass
+    return registry.render_plain(value)
 
 
 def render_label(record: dict) -> str:

@@ -30,13 +30,39 @@ def read_jsonl(path):
 
 
 def test_help_documents_every_kind():
-    from vstar_cli.verify.registry import KINDS
+    from vstar_cli.verify.registry import registry
 
     res = runner.invoke(app, ["verify", "--help"], env={"COLUMNS": "200"})
     assert res.exit_code == 0
-    for kind in KINDS:
-        assert kind in res.output
+    for kind in registry():
+        assert kind.name in res.output
+        for p in kind.params:  # each declared parameter is a flag, with its default
+            assert p.option in res.output
     assert "0.1" in res.output and "IoU" in res.output
+    for flag in ("--float-tol", "--timestamp-tol", "--range-iou", "--bbox-iou", "--sequence-threshold"):
+        assert flag in res.output
+
+
+def test_unreadable_gold_labels_are_errors_not_rejections(tmp_path):
+    broken = [
+        make_record("It starts at 20% and ends at 50%.", [0.2], "temporal_range"),
+        make_record("The ball is at [0.5, 0.5, 0.2, 0.2].", [0.5, 0.5, 0.2], "bbox"),
+        make_record("The score is 80.", "eighty-ish", "float"),
+        make_record("He jumps.", "", "sentence"),
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text(jsonl(GOOD, *broken, BAD), encoding="utf-8")
+    out, rej, err = tmp_path / "ok.jsonl", tmp_path / "rej.jsonl", tmp_path / "err.jsonl"
+    res = runner.invoke(app, ["verify", str(src), "-o", str(out), "--rejected", str(rej), "--errors", str(err)])
+    assert res.exit_code == 1
+    e = read_jsonl(err)
+    assert [x["line"] for x in e] == [2, 3, 4, 5]
+    assert all(x["reason"].startswith("cannot judge label 'lbl'") for x in e)
+    assert "2 numbers" in e[0]["reason"] and "4 numbers" in e[1]["reason"] and "not a number" in e[2]["reason"]
+    assert e[0]["record"]["label"] == {"lbl": [0.2]}  # the record is kept whole
+    assert len(read_jsonl(rej)) == 1 and read_jsonl(rej)[0]["output"] == BAD["output"]
+    assert len(read_jsonl(out)) == 2
+    assert "6 records" in res.stderr and "4 errors" in res.stderr
 
 
 def test_file_input_split(tmp_path):

@@ -10,6 +10,7 @@ import typer
 
 from vstar_cli import config
 from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
+from vstar_cli.commands.verify import KindPluginOption
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
 
 
@@ -105,6 +106,7 @@ def evaluate(
     verify_config: Annotated[
         Optional[Path], typer.Option(help="YAML of vstar verify options (tolerances, embedder).")
     ] = None,
+    kind_plugin: KindPluginOption = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     errors: Annotated[
@@ -139,9 +141,12 @@ def evaluate(
     from vstar_cli.stages.generate import run as generate_run
     from vstar_cli.stages.verify import VerifyConfig
     from vstar_cli.stages.verify import run as verify_run
+    from vstar_cli.stages.verify import setup as verify_setup
 
     try:
         vcfg = config.resolve(VerifyConfig, verify_config)
+        vcfg.kind_plugins = list(dict.fromkeys([*vcfg.kind_plugins, *(kind_plugin or [])]))
+        verify_setup(vcfg)  # loads the plugin kinds: a bad one is a usage error, before any model loads
         gcfg = None
         if answers is None:
             gcfg = config.resolve(

@@ -9,6 +9,7 @@ import typer
 
 from vstar_cli import config
 from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
+from vstar_cli.commands.verify import KindPluginOption, load_kind_plugins
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, done_pairs, read_records, repair_tail
 
 
@@ -157,8 +158,10 @@ def make_command(source: str):
         config_file: Annotated[
             Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
         ] = None,
+        kind_plugin: KindPluginOption = None,
         quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
     ) -> None:
+        load_kind_plugins(kind_plugin)  # their kinds render the gold hints of rationalization prompts
         _run(
             source,
             input,

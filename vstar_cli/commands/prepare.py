@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli.commands._common import Timer, console, setup_logging, usage_error
-from vstar_cli.io import JsonlWriter
+from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.io import ErrorRecord, JsonlWriter
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
@@ -17,152 +16,182 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Out = Annotated[str, typer.Option("-o", "--output", help="Labeled records (JSONL); '-' for stdout.")]
 Seed = Annotated[int, typer.Option(help="Seed of the phrasing draw.")]
-Bank = Annotated[Optional[Path], typer.Option("--questions", help="Question bank from vstar questions (JSONL).")]
-BankMode = Annotated[str, typer.Option("--questions-mode", help="both | bank | templates: where phrasings come from.")]
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")]
 
 
-def _phraser(seed: int, bank: Path | None, mode: str):
-    from vstar_cli.prepare.phrasing import Phraser, load_bank
+def _check_option(conv, opt, value) -> None:
+    if value is None:
+        return
+    if opt.is_path and not Path(value).exists():
+        raise usage_error(f"{conv.name}: --{opt.name.replace('_', '-')} not found: {value}")
+    if opt.choices and str(value).strip().lower() not in opt.choices:
+        raise usage_error(
+            f"{conv.name}: unknown --{opt.name.replace('_', '-')} value {value!r} (known: {', '.join(opt.choices)})"
+        )
 
+
+def run_converter(name: str, file: Path, values: dict) -> None:
+    """Run converter ``name`` on ``file`` with the command's option ``values``; exit code per the contract.
+
+    0: records written and no error record; 1: any error record, or nothing written;
+    2: usage errors and files that are not the converter's format.
+    """
+    from types import SimpleNamespace
+
+    from vstar_cli.prepare.base import FormatError
+    from vstar_cli.prepare.converter import REGISTRY, Context, Counts, run
+    from vstar_cli.prepare.phrasing import Phraser, load_bank
+    from vstar_cli.prepare.safe_pickle import UnsafePickleError
+
+    conv = REGISTRY.get(name)
+    quiet = values.pop("quiet")
+    output, errors = values.pop("output"), values.pop("errors")
+    seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
+    setup_logging(quiet)
+    if not file.exists():
+        raise usage_error(f"{name}: input not found: {file}")
+    if file.is_dir():
+        raise usage_error(f"{name}: input is a directory, not a file: {file}")
+    for opt in conv.options:
+        _check_option(conv, opt, values.get(opt.name))
     if bank is not None and not bank.is_file():
         raise usage_error(f"question bank not found: {bank}")
     try:
-        return Phraser(seed, load_bank(bank) if bank else None, "templates" if bank is None else mode)
+        phraser = Phraser(
+            seed, load_bank(bank) if bank else None, "templates" if bank is None else mode, conv.phrasings
+        )
     except (ValueError, KeyError) as exc:
         raise usage_error(str(exc)) from None
-
-
-def _write(name: str, make: Callable[[], Iterator[dict]], output: str, quiet: bool, inputs: list[Path]) -> None:
-    setup_logging(quiet)
-    for p in inputs:
-        if p is not None and not Path(p).exists():
-            raise usage_error(f"{name}: input not found: {p}")
+    ctx = Context(SimpleNamespace(**values), phraser)
+    counts = Counts()
     timer = Timer()
-    n = 0
+    sink = ErrorSink(errors)
     try:
         with JsonlWriter(output) as out:
-            for rec in make():
-                out.write(rec)
-                n += 1
-    except (ValueError, KeyError, OSError) as exc:
-        raise usage_error(f"{name}: {exc}") from None
-    if not quiet:
-        console.print(f"prepare {name}: {n} records ({timer.seconds:.1f}s)")
+            for item in run(conv, file, ctx, counts):
+                if isinstance(item, ErrorRecord):
+                    sink.add(item)
+                else:
+                    out.write(item)
+    except (FormatError, UnsafePickleError) as exc:
+        raise usage_error(f"{name}: {file.name}: {exc}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise usage_error(f"{name}: {file.name}: cannot read: {exc}") from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+    finally:
+        sink.close()
+    for note in ctx.notes:
+        console.print(f"[yellow]warning[/] {name}: {note}", soft_wrap=True)
+    if not quiet or counts.errors or not counts.written:
+        console.print(f"{counts.line(name, conv.unit)} ({timer.seconds:.1f}s)", soft_wrap=True)
+    if counts.errors:
+        raise typer.Exit(1)
+    if not counts.written:
+        console.print(f"[bold red]error:[/] {name}: nothing written from {file.name}", soft_wrap=True)
+        raise typer.Exit(1)
 
 
-@app.command("kinetics700")
-def kinetics700_cmd(
-    csv_file: Annotated[
-        Path, typer.Argument(help="Kinetics-700 annotation CSV (label, youtube_id, time_start, time_end, split).")
-    ],
-    output: Out = "-",
-    split: Annotated[Optional[str], typer.Option(help="Keep rows of this split only (train, val).")] = None,
-    video_pattern: Annotated[
-        str, typer.Option(help="Video path from CSV fields.")
-    ] = "{youtube_id}_{time_start:06d}_{time_end:06d}.mp4",
-    seed: Seed = 0,
-    questions: Bank = None,
-    questions_mode: BankMode = "both",
-    quiet: Quiet = False,
-) -> None:
-    """Action recognition questions ([italic]simple[/] labels) from the Kinetics-700 CSV."""
-    from vstar_cli.prepare.datasets import kinetics700
+def make_command(name: str):
+    """The ``vstar prepare NAME`` command of a registered converter (its options as flags)."""
+    import inspect
 
-    ph = _phraser(seed, questions, questions_mode)
-    _write("kinetics700", lambda: kinetics700(csv_file, ph, split, video_pattern), output, quiet, [csv_file])
+    from vstar_cli.prepare.converter import REGISTRY
 
-
-@app.command("finediving")
-def finediving_cmd(
-    annotations: Annotated[Path, typer.Argument(help="FineDiving_fine-grained_annotation.pkl")],
-    split: Annotated[Optional[Path], typer.Option(help="train_split.pkl or test_split.pkl (keys to keep).")] = None,
-    output: Out = "-",
-    video_pattern: Annotated[
-        str, typer.Option(help="Video path from {competition} and {index}.")
-    ] = "{competition}_{index}.mp4",
-    fps: Annotated[float, typer.Option(help="Frame rate of the annotated frames (for durations).")] = 25.0,
-    seed: Seed = 0,
-    questions: Bank = None,
-    questions_mode: BankMode = "both",
-    quiet: Quiet = False,
-) -> None:
-    """Sub-action sequence, before/after, difficulty and score questions from FineDiving (pickles read safely)."""
-    from vstar_cli.prepare.datasets import finediving
-
-    ph = _phraser(seed, questions, questions_mode)
-    _write(
-        "finediving",
-        lambda: finediving(annotations, ph, split, video_pattern, fps),
-        output,
-        quiet,
-        [annotations, split],
-    )
-
-
-@app.command("star")
-def star_cmd(
-    star_json: Annotated[Path, typer.Argument(help="STAR_train.json / STAR_val.json")],
-    output: Out = "-",
-    classes_dir: Annotated[Optional[Path], typer.Option(help="STAR's classes/ folder (code -> name).")] = None,
-    video_dir: Annotated[
-        Optional[Path], typer.Option(help="Charades videos, for temporal and spatial questions.")
-    ] = None,
-    video_pattern: Annotated[str, typer.Option(help="Video path from {video_id}.")] = "{video_id}.mp4",
-    seed: Seed = 0,
-    questions: Bank = None,
-    questions_mode: BankMode = "both",
-    quiet: Quiet = False,
-) -> None:
-    """QA, reversed QA, temporal ranges and object identity/comparison from the STAR benchmark."""
-    from vstar_cli.prepare.datasets import star
-
-    ph = _phraser(seed, questions, questions_mode)
-    stats: dict = {}
-
-    def make():
-        yield from star(star_json, ph, classes_dir, video_dir, video_pattern, stats)
-        if stats.get("skipped_no_video") and not quiet:
-            console.print(
-                f"star: {stats['skipped_no_video']} questions without a readable video: temporal and "
-                "spatial questions skipped for them (pass --video-dir)"
+    conv = REGISTRY.get(name)
+    params = [
+        inspect.Parameter(
+            "file",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=typer.Argument(..., help=conv.input_help, metavar="FILE"),
+            annotation=Path,
+        ),
+        inspect.Parameter(
+            "output",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout."),
+            annotation=str,
+        ),
+        inspect.Parameter(
+            "errors",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                None, "--errors", help="Write the items that could not be converted here (line, item, reason)."
+            ),
+            annotation=Optional[Path],
+        ),
+        inspect.Parameter(
+            "video_pattern",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}."),
+            annotation=str,
+        ),
+    ]
+    for opt in conv.options:
+        ann = Optional[opt.type] if opt.default is None else opt.type
+        flag = "--" + opt.name.replace("_", "-")
+        params.append(
+            inspect.Parameter(
+                opt.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=typer.Option(opt.default, flag, help=opt.help),
+                annotation=ann,
             )
+        )
+    params += [
+        inspect.Parameter(
+            "seed",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(0, help="Seed of the phrasing draw."),
+            annotation=int,
+        ),
+        inspect.Parameter(
+            "questions",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL)."),
+            annotation=Optional[Path],
+        ),
+        inspect.Parameter(
+            "questions_mode",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                "both", "--questions-mode", help="both | bank | templates: where phrasings come from."
+            ),
+            annotation=str,
+        ),
+        inspect.Parameter(
+            "quiet",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(False, "-q", "--quiet", help="Only errors on stderr."),
+            annotation=bool,
+        ),
+    ]
 
-    _write("star", make, output, quiet, [star_json, classes_dir, video_dir])
+    def command(**values) -> None:
+        file = values.pop("file")
+        run_converter(name, file, values)
+
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__name__ = f"prepare_{name}"
+    command.__doc__ = (
+        f"{conv.summary}\n\nReads: {conv.files}. Verifier kinds: {', '.join(conv.kinds)}.\n\n"
+        "Exit code: 0 when records were written and no item failed, 1 when any error record was written "
+        "or nothing was written, 2 for usage errors and files of another format."
+    )
+    return command
 
 
-@app.command("ssv2")
-def ssv2_cmd(
-    labels_json: Annotated[
-        Path, typer.Argument(help="something-something-v2-train.json (id, label, template, placeholders).")
-    ],
-    output: Out = "-",
-    video_pattern: Annotated[str, typer.Option(help="Video path from {id}.")] = "{id}.webm",
-    seed: Seed = 0,
-    questions: Bank = None,
-    questions_mode: BankMode = "both",
-    quiet: Quiet = False,
-) -> None:
-    """Object ([italic]simple[/]) and relationship ([italic]sentence[/]) questions from Something-Something v2."""
-    from vstar_cli.prepare.datasets import ssv2
+def _register_converters() -> None:
+    from vstar_cli.prepare.converter import REGISTRY
 
-    ph = _phraser(seed, questions, questions_mode)
-    _write("ssv2", lambda: ssv2(labels_json, ph, video_pattern), output, quiet, [labels_json])
+    for name in REGISTRY.names():
+        conv = REGISTRY.get(name)
+        app.command(name, help=None, short_help=conv.summary.split(". ")[0])(make_command(name))
 
 
-@app.command("tempcompass")
-def tempcompass_cmd(
-    questions_json: Annotated[Path, typer.Argument(help="TempCompass questions/multi-choice.json or yes_no.json.")],
-    output: Out = "-",
-    video_pattern: Annotated[str, typer.Option(help="Video path from {video_id}.")] = "{video_id}.mp4",
-    quiet: Quiet = False,
-) -> None:
-    """Evaluation records with [italic]choices[/] (multi-choice) or yes/no labels from TempCompass."""
-    from vstar_cli.prepare.datasets import tempcompass
-
-    _write("tempcompass", lambda: tempcompass(questions_json, video_pattern), output, quiet, [questions_json])
+_register_converters()
 
 
 @app.command("synthetic")

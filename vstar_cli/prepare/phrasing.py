@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TEMPLATES: dict[str, list[str]] = {
@@ -101,9 +102,17 @@ class Phraser:
     True
     """
 
-    def __init__(self, seed: int = 0, bank: dict[str, list[str]] | None = None, mode: str = "both") -> None:
+    def __init__(
+        self,
+        seed: int = 0,
+        bank: dict[str, list[str]] | None = None,
+        mode: str = "both",
+        templates: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         if mode not in {"templates", "bank", "both"}:
             raise ValueError("mode must be templates, bank or both")
+        # A converter's own phrasings add to (or replace) the built-in tasks.
+        self.templates = {**TEMPLATES, **{k: list(v) for k, v in (templates or {}).items()}}
         self.rng = random.Random(seed)
         self.bank = bank or {}
         self.mode = mode
@@ -111,14 +120,14 @@ class Phraser:
 
     def options(self, task: str) -> list[str]:
         """Every phrasing available for ``task``."""
-        own = TEMPLATES.get(task, []) if self.mode != "bank" else []
+        own = self.templates.get(task, []) if self.mode != "bank" else []
         banked = self.bank.get(task, []) if self.mode != "templates" else []
         # A bank question has no placeholders: it only stands in for templates without any.
-        if banked and any("{" in t for t in TEMPLATES.get(task, [])):
+        if banked and any("{" in t for t in self.templates.get(task, [])):
             banked = []
         opts = own + banked
         if not opts:
-            opts = TEMPLATES.get(task, [])
+            opts = self.templates.get(task, [])
         if not opts:
             raise KeyError(f"no phrasings for task {task!r}")
         return opts

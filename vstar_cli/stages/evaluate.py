@@ -77,8 +77,22 @@ def relative_l2(pred: list[float], gold: list[float]) -> float | None:
     return round(float(np.mean(((np.asarray(pred, float) - g) / span) ** 2) * 100), 4)
 
 
+def _feeds(kind: str, metric: str) -> bool:
+    # What a verifier kind feeds to eval is declared on its registered VerifierKind.
+    from vstar_cli.verify import registry
+
+    found = registry.find(kind) if isinstance(kind, str) else None
+    return found is not None and metric in found.metrics
+
+
 def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: int = 0) -> dict:
-    """Metrics of verified records (each with ``verified`` and ``verdict``)."""
+    """Metrics of verified records (each with ``verified`` and ``verdict``).
+
+    Every label feeds accuracy; kinds that declare ``regression`` (``float``) also feed
+    Spearman's rho and relative L2, and records with ``choices`` whose kinds declare
+    ``multiple_choice`` feed multiple-choice accuracy. Records that could not be judged
+    are not here: they are counted in ``errors``.
+    """
     overall: list[float] = []
     per_type: dict[str, list[float]] = defaultdict(list)
     per_kind: dict[str, list[float]] = defaultdict(list)
@@ -93,14 +107,14 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
             ok = 1.0 if v.get("ok") else 0.0
             per_type[lt].append(ok)
             per_kind[kind].append(ok)
-            if kind == "float":
+            if _feeds(kind, "regression"):
                 f = floats[lt]
                 f["n"] += 1
                 ext = v.get("extracted")
                 if isinstance(ext, (int, float)) and not isinstance(ext, bool) and math.isfinite(ext):
                     f["pred"].append(float(ext))
                     f["gold"].append(float(rec["label"][lt]))
-        if rec.get("choices"):
+        if rec.get("choices") and any(_feeds(k, "multiple_choice") for k in as_list(rec.get("verifier_type"))):
             mc.append(1.0 if rec.get("verified") else 0.0)
             if any((verdict.get(lt) or {}).get("extracted") is not None for lt in as_list(rec.get("label_type"))):
                 mc_answered += 1

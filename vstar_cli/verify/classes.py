@@ -180,7 +180,8 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
     """``simple`` / ``obj_identify`` / ``obj_compare``: the answer asserts the gold value.
 
     Strings are class names matched up to surface variants; numbers must be the asserted
-    number; booleans a yes/no; a list needs every item asserted; with ``choices`` in the
+    number; booleans a yes/no; a list needs every item asserted; a string with slashes
+    ("paper/notebook") lists alternatives, any of which verifies; with ``choices`` in the
     record a letter or option text is matched against the picked option.
 
     >>> verify_simple("Yes, they ride bikes.", "riding bike", {}).ok
@@ -214,7 +215,16 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
             return v
     if re.fullmatch(r"\s*[-+]?\d+(?:\.\d+)?\s*", label):
         return _assert_number(answer, float(label))
-    return assert_class(answer, label, fuzz)
+    verdict = assert_class(answer, label, fuzz)
+    alternatives = [a.strip() for a in label.split("/")]
+    if verdict.ok or len(alternatives) < 2 or not all(re.search(r"[^\W\d_]", a) for a in alternatives):
+        return verdict
+    # "paper/notebook" (STAR's class names): any one alternative asserted verifies.
+    for alt in alternatives:
+        v = assert_class(answer, alt, fuzz)
+        if v.ok:
+            return v
+    return Verdict(False, None, f"none of {' / '.join(alternatives)} asserted")
 
 
 _SAME_RE = re.compile(

@@ -1,0 +1,220 @@
+"""The site builder: files written, facets, frame strips sampled like generate, cache, run folders, the command."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tests.view.conftest import fabricate_run
+from vstar_cli.cli import app
+from vstar_cli.view.build import ViewConfig, build
+from vstar_cli.view.thumbs import Sampling, make_strip
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_index(site: Path) -> dict:
+    text = (site / "data" / "index.js").read_text(encoding="utf-8")
+    return json.loads(text[len("window.VSTAR_INDEX=") : -2])
+
+
+def load_chunks(site: Path) -> list[dict]:
+    out = []
+    files = sorted((site / "data").glob("chunk-*.js"), key=lambda p: int(re.findall(r"\d+", p.name)[0]))
+    for p in files:
+        text = p.read_text(encoding="utf-8")
+        out += json.loads(text[text.index(",") + 1 : -3])
+    return out
+
+
+def test_site_has_every_record_and_its_facets(crafted, tmp_path):
+    site = tmp_path / "site"
+    s = build(
+        [crafted.answers, crafted.errors], site, ViewConfig(video_dir=str(crafted.videos), chunk_size=3, workers=2)
+    )
+    assert s.records == crafted.total == 9
+    assert s.status == {"verified": 4, "rejected": 3, "error": 2}
+    assert s.chunks == 3 and s.files == 2
+    # 3 good videos, one missing, one corrupt (+ the error record's clip2, already counted)
+    assert s.videos == 5 and s.strips_failed == 2 and s.strips_built == 3
+    assert s.records_without_frames == 3  # gone.mp4, corrupt.mp4 and the raw error line
+    idx = load_index(site)
+    assert idx["n"] == 9 and idx["missingVideos"] == 2
+    status = [idx["facets"]["status"][v] for v in idx["cols"]["status"]]
+    assert status == [
+        "verified",
+        "rejected",
+        "verified",
+        "verified",
+        "verified",
+        "rejected",
+        "rejected",
+        "error",
+        "error",
+    ]
+    assert ["direction", "color"] in idx["facets"]["label"]
+    assert set(idx["facets"]["source"]) >= {"generate", "rationalize"}
+    reasons = idx["facets"]["reason"]
+    assert "label '…' not found in the answer" in reasons  # values blanked so like reasons group
+    errs = [s for s in idx["strips"].values() if "error" in s]
+    assert any("not found" in e["error"] for e in errs) and len(errs) == 2
+    chunks = load_chunks(site)
+    assert [c["r"].get("question_id") for c in chunks[:7]] == [r["question_id"] for r in crafted.records]
+    assert chunks[0]["r"] == crafted.records[0]  # the record itself, untouched
+    assert chunks[7]["e"].startswith("unknown verifier kind") and chunks[7]["il"] == 9 and chunks[7]["l"] == 1
+    assert chunks[8]["raw"] == "{not json" and chunks[8]["r"] == {}
+    assert idx["files"][0]["href"].endswith("answers.jsonl")
+    assert (site / idx["files"][0]["href"]).resolve() == crafted.answers.resolve()
+    for name in ("index.html", "assets/app.js", "assets/style.css"):
+        assert (site / name).stat().st_size > 500
+
+
+def test_rationalized_records_carry_the_hint_they_were_given(crafted, tmp_path):
+    site = tmp_path / "site"
+    build([crafted.answers], site, ViewConfig(video_dir=str(crafted.videos), thumbnails=False))
+    chunks = load_chunks(site)
+    rat = chunks[2]
+    assert rat["r"]["source"] == "rationalize" and rat["h"] == {"text": "right", "inPrompt": True}
+    assert "Answer: right." in rat["r"]["prompt"]  # the hint is what the prompt showed
+    assert "h" not in chunks[0]
+    custom = dict(crafted.records[2], prompt="Question: which way? Explain.", question_id="custom")
+    src = tmp_path / "custom.jsonl"
+    src.write_text(json.dumps(custom) + "\n")
+    build([src], tmp_path / "s2", ViewConfig(thumbnails=False))
+    assert load_chunks(tmp_path / "s2")[0]["h"] == {"text": "right", "inPrompt": False}
+
+
+@pytest.mark.parametrize("frames,fps", [(8, None), (3, None), (None, 4.0)])
+def test_strips_sample_like_generate(tmp_path, frames, fps):
+    from tests.fixtures.media import write_video
+    from vstar_cli.video import load_clip
+
+    video = write_video(tmp_path / "v.mp4", n_frames=24, fps=8, size=(64, 48), seed=3)
+    strip = make_strip(str(video), "k", Sampling(frames, fps, 48, "jpeg"), str(tmp_path))
+    clip = load_clip(video, frames=frames, fps=fps)
+    assert strip.error is None and strip.frames == len(clip.indices)
+    from PIL import Image
+
+    img = np.asarray(Image.open(tmp_path / strip.file).convert("RGB")).astype(int)
+    assert img.shape == (48, 64 * strip.frames, 3)
+    for k, frame in enumerate(clip.frames):  # each tile is the frame generate decodes (JPEG-close)
+        tile = img[:, k * 64 : (k + 1) * 64]
+        assert np.abs(tile - frame.astype(int)).mean() < 8
+
+
+def test_rebuild_reuses_strips_until_a_video_changes(crafted, tmp_path):
+    site = tmp_path / "site"
+    cfg = ViewConfig(video_dir=str(crafted.videos), workers=2)
+    first = build([crafted.answers], site, cfg)
+    assert first.strips_built == 3 and first.strips_cached == 0
+    again = build([crafted.answers], site, cfg)
+    assert again.strips_built == 0 and again.strips_cached == 3
+    clip = crafted.videos / "clip1.mp4"
+    st = clip.stat()
+    os.utime(clip, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    third = build([crafted.answers], site, cfg)
+    assert third.strips_built == 1 and third.strips_cached == 2
+    other = build([crafted.answers], site, ViewConfig(video_dir=str(crafted.videos), frames=4))
+    assert other.strips_built == 3  # another sampling is another strip
+    assert len(list((site / "thumbs").glob("*.webp"))) == 3  # stale strips pruned
+    cache = tmp_path / "cache"
+    build([crafted.answers], tmp_path / "s1", ViewConfig(video_dir=str(crafted.videos), cache_dir=str(cache)))
+    shared = build([crafted.answers], tmp_path / "s2", ViewConfig(video_dir=str(crafted.videos), cache_dir=str(cache)))
+    assert shared.strips_cached == 3 and len(list((tmp_path / "s2" / "thumbs").glob("*.webp"))) == 3
+
+
+def test_run_folder_gives_cycles_plots_and_error_files(crafted, tmp_path):
+    run = fabricate_run(tmp_path / "run", crafted, cycles=2)
+    site = tmp_path / "site"
+    s = build([run], site, ViewConfig(video_dir=str(crafted.videos)))
+    gen = sum(r["source"] == "generate" for r in crafted.records)
+    rat = len(crafted.records) - gen
+    assert s.records == 2 * (gen + rat + 1) and s.status["error"] == 2
+    idx = load_index(site)
+    assert idx["facets"]["cycle"] == ["1", "2"]
+    names = [f["name"] for f in idx["files"]]
+    assert names == [
+        "run/cycle1/ver.jsonl",
+        "run/cycle1/ratver.jsonl",
+        "run/cycle1/verify.errors.jsonl",
+        "run/cycle2/ver.jsonl",
+        "run/cycle2/ratver.jsonl",
+        "run/cycle2/verify.errors.jsonl",
+    ]
+    assert len(idx["plots"]) == 1 and (site / idx["plots"][0]["src"]).stat().st_size > 1000
+
+
+def test_several_runs_name_their_cycles(crafted, tmp_path):
+    fabricate_run(tmp_path / "demo" / "vstar", crafted, cycles=2)
+    fabricate_run(tmp_path / "demo" / "no-rationalization", crafted, cycles=1, report_png=False)
+    (tmp_path / "demo" / "data").mkdir()
+    site = tmp_path / "site"
+    s = build([tmp_path / "demo"], site, ViewConfig(video_dir=str(crafted.videos), thumbnails=False))
+    idx = load_index(site)
+    assert sorted(idx["facets"]["cycle"]) == ["no-rationalization/1", "vstar/1", "vstar/2"]
+    assert s.plots == 2  # vstar's report, and a plot made for the run without one
+    same = build(
+        [tmp_path / "demo" / "vstar", tmp_path / "demo" / "no-rationalization"], site, ViewConfig(thumbnails=False)
+    )
+    assert same.records == s.records
+
+
+def test_view_command(crafted, tmp_path):
+    site = tmp_path / "site"
+    args = ["view", str(crafted.answers), str(crafted.errors), "--video-dir", str(crafted.videos), "-o", str(site)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "9 records from 2 file(s)" in res.output and "2 without frames" in res.output
+    assert f"open {(site / 'index.html').resolve()}" in res.output
+    bad = CliRunner().invoke(app, ["view", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "s2")])
+    assert bad.exit_code == 2 and "input not found" in bad.output and "Traceback" not in bad.output
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("keep me")
+    res = CliRunner().invoke(app, ["view", str(crafted.answers), "-o", str(foreign)])
+    assert res.exit_code == 2 and "not empty" in res.output and (foreign / "thesis.tex").exists()
+    res = CliRunner().invoke(app, ["view", str(crafted.answers), "-o", str(tmp_path / "s3"), "--frames", "0"])
+    assert res.exit_code == 2 and "frames" in res.output
+    res = CliRunner().invoke(app, ["view", str(tmp_path), "-o", str(tmp_path / "s4")])
+    assert res.exit_code == 2 and "neither a JSONL file nor a run folder" in res.output
+
+
+def test_real_verify_output_is_shown(crafted, tmp_path):
+    """Answers verified by `vstar verify` itself: verdict spans are used when present, never re-parsed."""
+    answers = [{k: v for k, v in r.items() if k not in ("verified", "verdict")} for r in crafted.records[:5]]
+    src = tmp_path / "answers.jsonl"
+    src.write_text("".join(json.dumps(a) + "\n" for a in answers))
+    ver = tmp_path / "ver.jsonl"
+    res = CliRunner().invoke(app, ["verify", str(src), "-o", str(ver), "-q"])
+    assert res.exit_code == 0, res.output
+    site = tmp_path / "site"
+    build([ver], site, ViewConfig(video_dir=str(crafted.videos), thumbnails=False))
+    chunks = load_chunks(site)
+    assert [c["s"] for c in chunks] == [
+        "verified" if r["verified"] else "rejected" for r in map(json.loads, ver.open())
+    ]
+    for c in chunks:
+        for v in c["r"]["verdict"].values():
+            if "span" in v:  # whatever the verifier read lies inside the answer
+                a, b = v["span"]
+                assert 0 <= a < b <= len(c["r"]["output"])
+
+
+def test_demo_recipe_ends_with_the_view(tmp_path):
+    res = subprocess.run(
+        ["make", "-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "VSTAR=vstar"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.strip().splitlines()
+    assert "vstar view run/vstar run/no-rationalization --video-dir run/data/videos --frames 8 -o run/view" in lines[-2]
+    assert "open" in lines[-1] and "run/view/index.html" in lines[-1]

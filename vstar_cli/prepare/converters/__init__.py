@@ -1,0 +1,1 @@
+"""Built-in dataset converters, one module each (each defines ``CONVERTER``)."""

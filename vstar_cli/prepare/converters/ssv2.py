@@ -1,0 +1,106 @@
+"""Something-Something v2 (and the Something-Else re-splits): objects and relationship questions.
+
+Train and validation files are JSON lists of ``{id, label, template, placeholders}``; the
+template's bracketed blanks ("[something]", "[something in it]", "[number of]") are filled by
+the placeholders in order. ``labels.json`` (template -> class index) and test files (ids only)
+hold no labels and are refused with a message naming them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from vstar_cli.prepare.base import FormatError, ItemError, record
+from vstar_cli.prepare.converter import Context, Converter
+
+BLANK = re.compile(r"\[[^\[\]]+\]")
+
+PHRASINGS = {
+    "relationship, one object": [
+        "What happens to {objects} in the video?",
+        "Describe what is done with {objects}.",
+        "What does the person do with {objects} in this clip?",
+    ],
+}
+
+
+def blanks(template: str) -> tuple[str, int]:
+    """The template with each bracketed blank as ``___``, and the number of blanks.
+
+    >>> blanks("Putting [number of] [something] onto [something in it]")
+    ('Putting ___ ___ onto ___', 3)
+    """
+    return BLANK.subn("___", template)
+
+
+def read(path: Path, ctx: Context):
+    """The videos of an SSv2 / Something-Else split file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    if isinstance(data, dict):
+        if data and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in data.values()):
+            raise FormatError(
+                "this looks like SSv2 labels.json (template -> class index); give a train or validation file"
+            )
+        raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
+    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+        raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
+    if data and all(set(x) <= {"id"} for x in data):
+        raise FormatError(
+            "this looks like an SSv2 test file (ids only, no labels); labeled questions need a train or validation file"
+        )
+    yield from enumerate(data, start=1)
+
+
+def convert(item: dict, ctx: Context):
+    """Fill-in objects (``simple``) and the relationship sentence (``sentence``)."""
+    if "id" not in item:
+        raise ItemError("no id")
+    if not isinstance(item.get("template"), str) or not isinstance(item.get("placeholders"), list):
+        raise ItemError("no template or placeholders (a test item?)")
+    vid = str(item["id"])
+    video = ctx.opts.video_pattern.format(id=vid)
+    template, n_blanks = blanks(item["template"])
+    objects = [str(p).strip() for p in item["placeholders"]]
+    if n_blanks != len(objects):
+        raise ItemError(f"template has {n_blanks} blanks but {len(objects)} placeholders")
+    if not objects or not all(objects):
+        raise ItemError("empty placeholder")
+    yield record(
+        f"ssv2_{vid}_obj",
+        video,
+        ctx.phraser("fill in objects", template=template),
+        {"objects": objects},
+        ["simple"],
+        source_dataset="ssv2",
+    )
+    label = item.get("label") or item["template"]
+    task = "relationship" if len(objects) > 1 else "relationship, one object"
+    yield record(
+        f"ssv2_{vid}_rel",
+        video,
+        ctx.phraser(task, objects=" and ".join(objects)),
+        {"relationship": str(label)},
+        ["sentence"],
+        source_dataset="ssv2",
+    )
+
+
+CONVERTER = Converter(
+    name="ssv2",
+    summary="Object ([italic]simple[/]) and relationship ([italic]sentence[/]) questions from Something-Something v2.",
+    input_help="something-something-v2-train.json or -validation.json (id, label, template, placeholders); "
+    "Something-Else split files too.",
+    files="`something-something-v2-{train,validation}.json` (or Something-Else split files)",
+    kinds=("simple", "sentence"),
+    read=read,
+    convert=convert,
+    phrasings=PHRASINGS,
+    video_pattern="{id}.webm",
+    video_fields="{id}",
+    unit="videos",
+)
