@@ -20,8 +20,8 @@ venv() { # NAME PACKAGE...: a fresh environment with torch and the packages, mad
 	if [ ! -f "$v/.installed" ]; then
 		rm -rf "$v"
 		python3 -m venv "$v"
-		"$v/bin/pip" install -q $TORCH
-		"$v/bin/pip" install -q "$@"
+		"$v/bin/pip" install -q -q $TORCH
+		"$v/bin/pip" install -q -q "$@"
 		touch "$v/.installed"
 	fi
 }
