@@ -92,14 +92,26 @@ def test_several_videos_are_kept(tmp_path, fmt):
         assert out["conversations"][0]["value"].count("<video>") == 2
 
 
-def test_malformed_conversation_is_an_error_record(tmp_path):
-    bad = {"id": "x", "video": "x.mp4", "conversations": [{"from": "gpt", "value": "no question"}]}
+@pytest.mark.parametrize(
+    ("conversation", "reason"),
+    [
+        ([{"from": "gpt", "value": "no question"}], "user"),
+        ([{"from": "human", "value": "Q?"}], "no answer"),
+        ([{"from": "human", "value": "Q?"}, {"from": "gpt", "value": 7}], "string"),
+        ([{"from": "human", "value": ["x"]}, {"from": "gpt", "value": "A."}], "objects"),
+        (["human: Q?", "gpt: A."], "object"),
+        ("Q? A.", "list"),
+    ],
+)
+def test_malformed_conversation_is_an_error_record(tmp_path, conversation, reason):
+    bad = {"id": "x", "video": "x.mp4", "conversations": conversation}
     errs = tmp_path / "errs.jsonl"
     res = runner.invoke(app, ["merge", str(write(tmp_path, [bad, official("a", True)])), "--errors", str(errs)])
     assert res.exit_code == 1
     assert [o["id"] for o in lines(res.stdout)] == ["a"]
     (err,) = lines(errs.read_text())
-    assert "user" in err["reason"]
+    assert reason in err["reason"]
+    assert parse_example(bad) is None
 
 
 def test_video_tag_messages_are_strings_with_tags(tmp_path):

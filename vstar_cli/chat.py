@@ -26,14 +26,25 @@ class Conversation:
     videos: tuple[str, ...]
 
 
-def _text(content: Any) -> str:
-    """Text of a message's content: a string, or the text parts of a list of parts."""
+def _text(content: Any, where: str = "message") -> str:
+    """Text of a message's content: a string, or the text parts of a list of parts.
+
+    Raises ``ValueError`` for anything else (a number, an object, a part that is not an object,
+    a text part whose ``text`` is not a string): such a record is malformed, not empty.
+    """
+    if isinstance(content, str):
+        return content
     if isinstance(content, list):
-        parts = [c.get("text", "") for c in content if isinstance(c, dict) and c.get("type") == "text"]
-        return " ".join(str(p) for p in parts)
-    if content is None:
-        return ""
-    return str(content)
+        parts = []
+        for c in content:
+            if not isinstance(c, dict):
+                raise ValueError(f"{where}: content parts must be objects, not {type(c).__name__}")
+            if c.get("type") == "text":
+                if not isinstance(c.get("text"), str):
+                    raise ValueError(f"{where}: a text part without a string 'text'")
+                parts.append(c["text"])
+        return " ".join(parts)
+    raise ValueError(f"{where}: the text must be a string or a list of parts, not {type(content).__name__}")
 
 
 def _part_videos(content: Any) -> list[str]:
@@ -95,7 +106,7 @@ def parse(rec: dict) -> Conversation:
 
     system = rec.get("system") if isinstance(rec.get("system"), str) and rec.get("system") else None
     if role(msgs[0]) in SYSTEM_ROLES:
-        system = _text(content(msgs[0]))
+        system = _text(content(msgs[0]), f"message 1 of '{key}'")
         msgs = msgs[1:]
     videos = _record_videos(rec)
     turns = []
@@ -110,7 +121,8 @@ def parse(rec: dict) -> Conversation:
             raise ValueError(f"message {i + 2} of '{key}' should be the assistant's, not {role(a)!r}")
         if not videos:
             videos = _part_videos(content(u))
-        turns.append((_MEDIA_TAG.sub("", _text(content(u))).strip(), _text(content(a))))
+        where = f"message {i + 1} of '{key}'"
+        turns.append((_MEDIA_TAG.sub("", _text(content(u), where)).strip(), _text(content(a), where)))
     if not turns:
         raise ValueError(f"'{key}' holds no user/assistant turn")
     return Conversation(system, tuple(turns), tuple(dict.fromkeys(videos)))
