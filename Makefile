@@ -2,6 +2,7 @@
 #   make demo     the whole method end to end on synthetic clips and a tiny model (CPU, minutes)
 #   make test     install into .venv (first run only) and run the default test suite
 #   make bench    throughput and memory benchmarks (bench/*.py)
+#   make interop  LLaMA-Factory and TRL (own venvs, from PyPI) train a step on merge output; not in `make test`
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-.PHONY: install test test-all lint format bench demo clean
+.PHONY: install test test-all lint format bench demo interop clean
 
 install: $(VENV)/.installed
 
@@ -44,5 +45,8 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
 	HF_HUB_OFFLINE=1 $(PY) bench/view.py
 
+interop: install
+	PY=$(PY) TORCH="$(TORCH)" bash interop/run.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out .interop

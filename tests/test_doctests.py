@@ -22,6 +22,9 @@ MODULES = [
     "vstar_cli.prepare.phrasing",
     "vstar_cli.prepare.safe_pickle",
     "vstar_cli.commands.generate",
+    "vstar_cli.commands._common",
+    "vstar_cli.chat",
+    "vstar_cli.training.llamafactory",
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from vstar_cli import __version__
+from vstar_cli.commands import env as env_cmd
 from vstar_cli.commands import evaluate as eval_cmd
 from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
@@ -20,7 +21,7 @@ app = typer.Typer(
     help="Video-STaR self-training: turn labeled videos into verified video instruction data.",
     rich_markup_mode="rich",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -31,11 +32,27 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _quiet_defaults(group) -> dict:
+    """``quiet: True`` for every subcommand (nested groups included), as a click default map."""
+    out = {}
+    for name, cmd in getattr(group, "commands", {}).items():
+        out[name] = _quiet_defaults(cmd) if hasattr(cmd, "commands") else {"quiet": True}
+    return out
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors on stderr, libraries' warnings too."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Debug logs (and libraries' info)."),
 ) -> None:
     """Video-STaR self-training: turn labeled videos into verified video instruction data."""
+    from vstar_cli.commands._common import GLOBAL_VERBOSITY
+
+    GLOBAL_VERBOSITY.update(quiet=quiet, verbose=verbose)
+    if quiet:  # `vstar -q CMD` means `vstar CMD -q`
+        ctx.default_map = {**_quiet_defaults(ctx.command), **(ctx.default_map or {})}
 
 
 app.command("generate")(generate_cmd.make_command("generate"))
@@ -48,6 +65,7 @@ app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(report_cmd.report)
 app.command("questions")(questions_cmd.questions)
 app.command("view")(view_cmd.view)
+app.command("env")(env_cmd.env)
 
 
 def main() -> None:

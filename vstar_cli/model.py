@@ -21,8 +21,13 @@ class ModelConfig:
     device: str = field(default="auto", metadata={"help": "auto | cpu | cuda | cuda:N"})
     dtype: str = field(default="auto", metadata={"help": "auto | float32 | bfloat16 | float16"})
     trust_remote_code: bool = field(default=False, metadata={"help": "run code shipped with the model"})
+    max_pixels: int | None = field(
+        default=None, metadata={"help": "per-frame pixel budget of the video processor (e.g. 50176 = 224x224)"}
+    )
 
     def __post_init__(self) -> None:
+        if self.max_pixels is not None and self.max_pixels < 1:
+            raise ValueError("max_pixels must be >= 1")
         if self.quantize not in {"none", "4bit", "8bit"}:
             raise ValueError("quantize must be none, 4bit or 8bit")
         if self.dtype not in {"auto", "float32", "bfloat16", "float16"}:
@@ -118,12 +123,37 @@ def load_processor(cfg: ModelConfig):
     processor = AutoProcessor.from_pretrained(cfg.model, trust_remote_code=cfg.trust_remote_code)
     if getattr(processor, "video_processor", None) is None:
         raise ValueError(f"{cfg.model}: its processor has no video processor, so it cannot take videos")
+    if cfg.max_pixels:
+        set_pixel_budget(processor.video_processor, cfg.max_pixels)
     tok = getattr(processor, "tokenizer", None)
     if tok is not None:
         tok.padding_side = "left"  # batched generation appends to the right
         if tok.pad_token is None:
             tok.pad_token = tok.eos_token
     return processor
+
+
+def set_pixel_budget(video_processor, max_pixels: int) -> None:
+    """Cap the pixels per frame the video processor resizes to (Qwen-VL style ``min/max_pixels``).
+
+    Raises ``ValueError`` for processors that resize every frame to a fixed size: they have no
+    budget to lower (their memory per frame is fixed by the model).
+    """
+    size = getattr(video_processor, "size", None)
+    get = size.get if isinstance(size, dict) else (lambda k, d=None: getattr(size, k, d))
+    if size is None or not (get("longest_edge") and get("shortest_edge")) or get("height"):
+        raise ValueError(
+            f"--max-pixels: {type(video_processor).__name__} resizes frames to a fixed size ({size}), "
+            "it takes no pixel budget"
+        )
+    smallest = min(int(get("shortest_edge")), max_pixels)
+    if isinstance(size, dict):
+        video_processor.size = {**size, "longest_edge": max_pixels, "shortest_edge": smallest}
+    else:
+        size.longest_edge, size.shortest_edge = max_pixels, smallest
+    for attr, value in (("max_pixels", max_pixels), ("min_pixels", smallest)):
+        if getattr(video_processor, attr, None) is not None:
+            setattr(video_processor, attr, value)
 
 
 def load_model(cfg: ModelConfig, for_training: bool = False):

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
 from vstar_cli.commands.verify import KindPluginOption
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
 
@@ -116,6 +116,9 @@ def evaluate(
     batch_size: Annotated[Optional[int], typer.Option(help="Videos per generate call \\[default: 8].")] = None,
     max_new_tokens: Annotated[Optional[int], typer.Option(help="Answer length limit \\[default: 256].")] = None,
     device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
+    max_pixels: Annotated[
+        Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
+    ] = None,
     prompt_template: Annotated[Optional[str], typer.Option(help="File with the prompt template.")] = None,
     verify_config: Annotated[
         Optional[Path], typer.Option(help="YAML of vstar verify options (tolerances, embedder).")
@@ -177,6 +180,7 @@ def evaluate(
                 batch_size=batch_size,
                 max_new_tokens=max_new_tokens,
                 device=device,
+                max_pixels=max_pixels,
                 prompt_template=prompt_template,
                 num_samples=1,
                 temperature=0.0,
@@ -184,6 +188,8 @@ def evaluate(
             gcfg.template  # noqa: B018 - validates the template file early
     except (config.ConfigError, ValueError) as exc:
         raise usage_error(str(exc)) from None
+    if gcfg is not None:
+        check_sources(gcfg.model, gcfg.video_dir, gcfg.adapter)
     if answers is not None and not answers.is_file():
         raise usage_error(f"answers file not found: {answers}")
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, console, setup_logging, usage_error
+from vstar_cli.commands._common import ErrorSink, check_sources, console, setup_logging, usage_error
 from vstar_cli.io import InputError
 
 
@@ -79,6 +79,9 @@ def finetune(
     device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
     dtype: Annotated[Optional[str], typer.Option(help="auto | float32 | bfloat16 | float16.")] = None,
     trust_remote_code: Annotated[Optional[bool], typer.Option("--trust-remote-code")] = None,
+    max_pixels: Annotated[
+        Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
+    ] = None,
     resume_from_checkpoint: Annotated[
         Optional[str],
         typer.Option(
@@ -136,9 +139,11 @@ def finetune(
             device=device,
             dtype=dtype,
             trust_remote_code=trust_remote_code,
+            max_pixels=max_pixels,
         )
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
+    check_sources(cfg.model, None if dry_run else cfg.video_dir)
     if dry_run:
         _dry_run(cfg)
         return
@@ -192,7 +197,7 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
 
     for err in bad:
         sink.add(err)
-    missing = {ex for ex in examples if not _video_ok(os.path.join(cfg.video_dir, ex.video))}
+    missing = [ex for ex in examples if not all(_video_ok(os.path.join(cfg.video_dir, v)) for v in ex.videos)]
     for ex in missing:
         sink.add(ErrorRecord(f"video missing or empty: {os.path.join(cfg.video_dir, ex.video)}", {"video": ex.video}))
     examples = [ex for ex in examples if ex not in missing]

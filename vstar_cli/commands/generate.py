@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
 from vstar_cli.commands.verify import KindPluginOption, load_kind_plugins
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, done_pairs, read_records, repair_tail
 
@@ -43,6 +43,7 @@ def _run(
     shard: Optional[str],
     config_file: Optional[Path],
     quiet: bool,
+    force: bool = False,
     **flags,
 ) -> None:
     from vstar_cli.stages.generate import GenerateConfig, run, shard_from_env
@@ -56,10 +57,7 @@ def _run(
         raise usage_error(str(exc)) from None
     if input != "-" and not Path(input).is_file():
         raise usage_error(f"input file not found: {input}")
-    if not Path(cfg.model).exists() and cfg.model.count("/") != 1:
-        raise usage_error(
-            f"model not found: {cfg.model} (a local directory or a hub id such as Qwen/Qwen2.5-VL-7B-Instruct)"
-        )
+    check_sources(cfg.model, cfg.video_dir, cfg.adapter)
     shard_t = shard_t or (0, 1)
     if output != "-" and shard is None and shard_t[1] > 1:
         output = part_path(output, *shard_t)
@@ -71,8 +69,8 @@ def _run(
         if cut:
             console.print(f"resume: cut a torn last line ({cut} bytes) from {output}")
         done = done_pairs(output, source)
-    elif output != "-" and Path(output).exists() and Path(output).stat().st_size > 0:
-        raise usage_error(f"{output} exists: pass --resume to continue it, or remove it")
+    elif output != "-" and Path(output).exists() and Path(output).stat().st_size > 0 and not force:
+        raise usage_error(f"{output} exists: pass --resume to continue it, or --force to overwrite it")
 
     timer = Timer()
     stats: dict = {}
@@ -147,6 +145,10 @@ def make_command(source: str):
         resume: Annotated[
             bool, typer.Option("--resume", help="Skip (question_id, sample_index) pairs already in -o FILE.")
         ] = False,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite -o FILE when it exists.")] = False,
+        max_pixels: Annotated[
+            Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
+        ] = None,
         shard: Annotated[
             Optional[str], typer.Option(help="Take shard i/N of the input (automatic under accelerate launch).")
         ] = None,
@@ -169,7 +171,9 @@ def make_command(source: str):
             shard,
             config_file,
             quiet,
+            force,
             model=model,
+            max_pixels=max_pixels,
             video_dir=video_dir,
             adapter=adapter,
             quantize=quantize,

@@ -37,6 +37,27 @@ def print_summary(stats, errors: int, seconds: float) -> None:
     console.print(f"merge: {totals['kept']} examples written, [red]{errors} errors[/] ({seconds:.1f}s)")
 
 
+def _llamafactory_hint(output: str, cfg, video_dir: str | None, quiet: bool) -> None:
+    """Write the dataset_info.json entry beside the output and say how to point LLaMA-Factory at it."""
+    from vstar_cli.training.llamafactory import write_dataset_info
+
+    try:
+        written = write_dataset_info(output, cfg.format, cfg.video_tag, video_dir)
+    except (OSError, ValueError) as exc:
+        console.print(f"[yellow]warning:[/] no LLaMA-Factory entry written: {exc}", soft_wrap=True)
+        return
+    if quiet:
+        return
+    if written is None:
+        console.print("LLaMA-Factory does not read content parts: add --video-tag for a file it reads as is.")
+        return
+    info, name = written
+    media = str(Path(video_dir).resolve()) if video_dir else "the --video-dir the videos were generated from"
+    console.print(
+        f"LLaMA-Factory: dataset_dir: {info.parent.resolve()}  dataset: {name}  media_dir: {media}", soft_wrap=True
+    )
+
+
 def merge(
     inputs: Annotated[
         Optional[list[str]], typer.Argument(help="Verified generate/rationalize output, auxiliary data; '-' for stdin.")
@@ -66,6 +87,16 @@ def merge(
     ] = None,
     num_choices: Annotated[
         Optional[int], typer.Option(help="Options of the multiple-choice variant \\[default: 4].")
+    ] = None,
+    video_tag: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--video-tag", help="messages format: string contents with <video> tags (LLaMA-Factory reads it)."
+        ),
+    ] = None,
+    video_dir: Annotated[
+        Optional[str],
+        typer.Option("--video-dir", help="Where the videos lie (only printed, as LLaMA-Factory's media_dir)."),
     ] = None,
     errors: Annotated[
         Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
@@ -101,6 +132,7 @@ def merge(
             direct=direct,
             multiple_choice=multiple_choice,
             num_choices=num_choices,
+            video_tag=video_tag,
         )
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
@@ -135,5 +167,7 @@ def merge(
         sink.close()
     if not quiet:
         print_summary(stats, sink.count, timer.seconds)
+    if output != "-":
+        _llamafactory_hint(output, cfg, video_dir, quiet)
     if sink.count:
         raise typer.Exit(1)

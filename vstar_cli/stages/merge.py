@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vstar_cli import config
+from vstar_cli import chat, config
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.prompts import render_label
 from vstar_cli.records import as_list, get_field
@@ -39,6 +39,9 @@ class MergeConfig:
     direct: bool = field(default=False, metadata={"help": "add a direct-answer variant (label as a short answer)"})
     multiple_choice: bool = field(default=False, metadata={"help": "add a multiple-choice variant"})
     num_choices: int = field(default=4, metadata={"help": "options in the multiple-choice variant"})
+    video_tag: bool = field(
+        default=False, metadata={"help": "messages format: string contents with <video> tags (LLaMA-Factory's form)"}
+    )
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -109,58 +112,6 @@ class Stats:
 
 class BadRecord(ValueError):
     """A record merge cannot convert; the message is the error record's reason."""
-
-
-def _message_text(m: object, where: str) -> str:
-    """The text of one chat message: ``content`` as a string or a list of ``{"type": "text"}`` parts."""
-    if not isinstance(m, dict):
-        raise BadRecord(f"{where}: each message must be an object, not {type(m).__name__}")
-    c = m.get("content")
-    if isinstance(c, str):
-        return c.replace("<video>", "")
-    if isinstance(c, list):
-        parts = []
-        for x in c:
-            if not isinstance(x, dict):
-                raise BadRecord(f"{where}: content parts must be objects, not {type(x).__name__}")
-            if x.get("type") == "text":
-                if not isinstance(x.get("text"), str):
-                    raise BadRecord(f"{where}: a text part without a string 'text'")
-                parts.append(x["text"])
-        return " ".join(parts)
-    raise BadRecord(f"{where}: 'content' must be a string or a list of parts")
-
-
-def _turns(rec: dict) -> list[tuple[str, str]] | None:
-    """(user, assistant) turns of auxiliary data already in conversation form (None when it is not).
-
-    Raises :class:`BadRecord` when ``conversations`` or ``messages`` is malformed: not
-    objects, text that is not a string, or a user turn without its answer.
-    """
-    if isinstance(rec.get("conversations"), list):
-        conv = rec["conversations"]
-        values = []
-        for c in conv:
-            if not isinstance(c, dict):
-                raise BadRecord(f"conversations: each turn must be an object, not {type(c).__name__}")
-            if not isinstance(c.get("value"), str):
-                raise BadRecord("conversations: each turn needs a string 'value'")
-            values.append(c["value"])
-        texts = [v.replace("<video>\n", "").replace("<video>", "") if i % 2 == 0 else v for i, v in enumerate(values)]
-    elif isinstance(rec.get("messages"), list):
-        texts = [_message_text(m, "messages") for m in rec["messages"]]
-    else:
-        return None
-    if len(texts) % 2:
-        raise BadRecord("conversation turns must come in (user, assistant) pairs")
-    return list(zip(texts[::2], texts[1::2], strict=True))
-
-
-def _aux_video(rec: dict) -> str | None:
-    video = get_field(rec, "video_path")
-    if video is None and isinstance(rec.get("videos"), list) and rec["videos"]:
-        video = rec["videos"][0]
-    return video if isinstance(video, str) and video else None
 
 
 def _check_gold_value(value: object, name: str, depth: int = 0) -> None:
@@ -236,26 +187,11 @@ def gold_text(rec: dict) -> str:
     return text
 
 
-def to_format(fmt: str, rid: str, video: str, turns: list[tuple[str, str]], meta: dict) -> dict:
-    """One training example in ``fmt``; the video goes with the first user turn."""
-    if fmt == "llava":
-        conv = []
-        for i, (u, a) in enumerate(turns):
-            conv.append({"from": "human", "value": ("<video>\n" if i == 0 else "") + u})
-            conv.append({"from": "gpt", "value": a})
-        return {"id": rid, "video": video, "conversations": conv, "vstar": meta}
-    if fmt == "sharegpt":
-        msgs = []
-        for i, (u, a) in enumerate(turns):
-            msgs.append({"role": "user", "content": ("<video>" if i == 0 else "") + u})
-            msgs.append({"role": "assistant", "content": a})
-        return {"id": rid, "messages": msgs, "videos": [video], "vstar": meta}
-    msgs = []
-    for i, (u, a) in enumerate(turns):
-        content = ([{"type": "video", "path": video}] if i == 0 else []) + [{"type": "text", "text": u}]
-        msgs.append({"role": "user", "content": content})
-        msgs.append({"role": "assistant", "content": [{"type": "text", "text": a}]})
-    return {"id": rid, "video": video, "messages": msgs, "vstar": meta}
+def to_format(
+    fmt: str, rid: str, video: str, turns: list[tuple[str, str]], meta: dict, video_tag: bool = False
+) -> dict:
+    """One training example in ``fmt``; the video goes with the first user turn (see :func:`chat.to_record`)."""
+    return chat.to_record(fmt, rid, [video], turns, meta, video_tag=video_tag)
 
 
 def _mc_variant(
@@ -321,21 +257,28 @@ def run(
 
 def _convert(rec, cfg, stats, pool, caps, seen, per_q, per_type, rng) -> Iterator[dict]:
     """One record's examples (none when it is filtered out); :class:`BadRecord` when it cannot be converted."""
-    aux = _turns(rec)
-    source = as_text(rec.get("source", "aux" if aux is not None else "?"), 100)
-    if aux is not None:
-        video = _aux_video(rec)
-        if not aux or not video:
-            raise BadRecord("auxiliary record without turns or video")
+    aux = chat.is_conversation(rec)
+    source = as_text(rec.get("source", "aux" if aux else "?"), 100)
+    if aux:
         ltype = "aux"
-        h = _h("aux", video, json.dumps(aux, ensure_ascii=False))
+        if not cfg.keep_unverified and "verified" in rec and rec["verified"] is not True:
+            stats.add(source, ltype, "unverified")  # official Video-STaR records carry conversations *and* a verdict
+            return
+        try:
+            conv = chat.parse(rec)
+        except ValueError as exc:
+            raise BadRecord(f"auxiliary record: {exc}") from None
+        if not conv.videos:
+            raise BadRecord("auxiliary record without a video ('video', 'videos' or a video part)")
+        h = _h("aux", *conv.videos, str(conv.system), json.dumps(conv.turns, ensure_ascii=False))
         if h in seen:
             stats.add(source, ltype, "duplicate")
             return
         seen.add(h)
         stats.add(source, ltype, "kept")
         rid = h.hex() if rec.get("id") is None else as_text(rec["id"])
-        yield to_format(cfg.format, rid, video, aux, {"source": "aux", "variant": "aux"})
+        meta = {"source": "aux", "variant": "aux"}
+        yield chat.to_record(cfg.format, rid, conv.videos, conv.turns, meta, conv.system, cfg.video_tag)
         return
     answer, question, video = rec.get("output"), get_field(rec, "question"), get_field(rec, "video_path")
     if not isinstance(answer, str) or not isinstance(question, str) or not isinstance(video, str):
@@ -374,17 +317,21 @@ def _convert(rec, cfg, stats, pool, caps, seen, per_q, per_type, rng) -> Iterato
         "sample_index": index,
         "variant": "cot",
     }
-    yield to_format(cfg.format, rid, video, [(question, answer)], meta)
+    yield to_format(cfg.format, rid, video, [(question, answer)], meta, cfg.video_tag)
     if gold is None:
         return
     if per_q[qh] == 1:  # one conversion per question, not per sampled answer
         if cfg.direct:
-            yield to_format(cfg.format, rid + ":direct", video, [(question, gold)], dict(meta, variant="direct"))
+            yield to_format(
+                cfg.format, rid + ":direct", video, [(question, gold)], dict(meta, variant="direct"), cfg.video_tag
+            )
             stats.add("direct", ltype, "kept")
         if cfg.multiple_choice:
             mc = _mc_variant(rec, question, gold, pool, cfg, rng)
             if mc is not None:
-                yield to_format(cfg.format, rid + ":mc", video, [mc], dict(meta, variant="multiple_choice"))
+                yield to_format(
+                    cfg.format, rid + ":mc", video, [mc], dict(meta, variant="multiple_choice"), cfg.video_tag
+                )
                 stats.add("multiple_choice", ltype, "kept")
     known = pool.setdefault(ltype, [])
     if gold not in known and len(known) < 2000:

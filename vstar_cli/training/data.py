@@ -6,7 +6,6 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from vstar_cli.io import ErrorRecord, read_records
 from vstar_cli.model import processor_inputs
@@ -17,59 +16,32 @@ IGNORE = -100
 
 @dataclass(frozen=True)
 class Example:
-    """One conversation about one video: ``(user, assistant)`` turns, the video first."""
+    """One conversation about one or more videos: ``(user, assistant)`` turns, the videos first."""
 
     video: str
     turns: tuple[tuple[str, str], ...]
+    system: str | None = None
+    more_videos: tuple[str, ...] = ()
 
-
-def _text(content: Any) -> str | None:
-    """A message's text: a string, or the text parts of a content list (None when it is neither)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        if not all(isinstance(c, dict) for c in content):
-            return None
-        texts = [c.get("text") for c in content if c.get("type") == "text"]
-        return " ".join(texts) if all(isinstance(t, str) for t in texts) else None
-    return None
-
-
-def _strip_video(text: str) -> str:
-    return text.replace("<video>\n", "").replace("<video>", "").strip()
+    @property
+    def videos(self) -> tuple[str, ...]:
+        """Every video of the conversation, in order."""
+        return (self.video, *self.more_videos)
 
 
 def parse_example(rec: dict) -> Example | None:
-    """An :class:`Example` from a record in any of merge's formats (None when it is none of them)."""
-    if isinstance(rec.get("conversations"), list):
-        conv = rec["conversations"]
-        if not all(isinstance(c, dict) and isinstance(c.get("value"), str) for c in conv):
-            return None
-        users = [_strip_video(c["value"]) for c in conv[::2]]
-        bots = [c["value"] for c in conv[1::2]]
-        video = rec.get("video") or rec.get("video_path")
-    elif isinstance(rec.get("messages"), list):
-        msgs = rec["messages"]
-        if not all(isinstance(m, dict) for m in msgs):
-            return None
-        texts = [(m.get("role"), _text(m.get("content"))) for m in msgs]
-        if any(t is None for _, t in texts):
-            return None
-        users = [_strip_video(t) for role, t in texts if role == "user"]
-        bots = [t for role, t in texts if role == "assistant"]
-        videos = rec.get("videos")
-        video = videos[0] if isinstance(videos, list) and videos else None
-        video = video or rec.get("video")
-        if video is None:
-            for m in msgs:
-                for c in m.get("content") if isinstance(m.get("content"), list) else []:
-                    if c.get("type") == "video":
-                        video = c.get("path") or c.get("video")
-    else:
+    """An :class:`Example` from a record in any format merge reads or writes (None when it is none of them)."""
+    from vstar_cli import chat
+
+    if not chat.is_conversation(rec):
         return None
-    if not isinstance(video, str) or not video or not users or len(users) != len(bots):
+    try:
+        conv = chat.parse(rec)
+    except ValueError:
         return None
-    return Example(video, tuple(zip(users, bots, strict=True)))
+    if not conv.videos:
+        return None
+    return Example(conv.videos[0], conv.turns, conv.system, conv.videos[1:])
 
 
 def load_examples(path: str | Path) -> tuple[list[Example], list[ErrorRecord]]:
@@ -124,14 +96,22 @@ class VideoChatDataset:
             if j in self.bad:
                 continue
             ex = self.examples[j]
-            path = os.path.join(self.video_dir, ex.video)
             try:
-                clip = load_clip(path, None if self.fps else self.frames, self.fps, self.backend, self.short_side)
+                clips = [
+                    load_clip(
+                        os.path.join(self.video_dir, v),
+                        None if self.fps else self.frames,
+                        self.fps,
+                        self.backend,
+                        self.short_side,
+                    )
+                    for v in ex.videos
+                ]
             except (VideoError, OSError, ValueError, RuntimeError, MemoryError) as exc:
                 self.bad.add(j)
                 self._skip(ex, exc)
                 continue
-            return {"clip": clip, "turns": ex.turns}
+            return {"clip": clips[0], "clips": clips, "turns": ex.turns, "system": ex.system}
         raise NoUsableVideos(f"none of the {n} training videos could be decoded")
 
     def _skip(self, ex: Example, exc: BaseException) -> None:
@@ -159,45 +139,48 @@ def read_skipped(path: Path) -> dict[str, str]:
     return out
 
 
-def conversation_text(processor, turns: tuple[tuple[str, str], ...], upto: int | None = None) -> str:
-    """The chat-template text of the first ``upto`` turns (the video goes with the first user turn)."""
-    messages = []
-    for i, (u, a) in enumerate(turns[: upto if upto is not None else len(turns)]):
-        content = ([{"type": "video"}] if i == 0 else []) + [{"type": "text", "text": u}]
+def _messages(
+    turns: tuple[tuple[str, str], ...], system: str | None, n_videos: int, last_answer: bool = True
+) -> list[dict]:
+    messages = [{"role": "system", "content": [{"type": "text", "text": system}]}] if system else []
+    for i, (u, a) in enumerate(turns):
+        content = ([{"type": "video"}] * n_videos if i == 0 else []) + [{"type": "text", "text": u}]
         messages.append({"role": "user", "content": content})
-        messages.append({"role": "assistant", "content": [{"type": "text", "text": a}]})
+        if last_answer or i < len(turns) - 1:
+            messages.append({"role": "assistant", "content": [{"type": "text", "text": a}]})
+    return messages
+
+
+def conversation_text(
+    processor, turns: tuple[tuple[str, str], ...], upto: int | None = None, system: str | None = None, n_videos: int = 1
+) -> str:
+    """The chat-template text of the first ``upto`` turns (the videos go with the first user turn)."""
+    messages = _messages(turns[: upto if upto is not None else len(turns)], system, n_videos)
     return processor.apply_chat_template(messages, tokenize=False)
 
 
-def assistant_spans(processor, turns: tuple[tuple[str, str], ...]) -> tuple[str, list[tuple[int, int]]]:
+def assistant_spans(
+    processor, turns: tuple[tuple[str, str], ...], system: str | None = None, n_videos: int = 1
+) -> tuple[str, list[tuple[int, int]]]:
     """Full text and, per assistant turn, its token span counted **from the end** of the text.
 
-    Spans are measured on text tokens (no video expansion); the video sits in the first user
+    Spans are measured on text tokens (no video expansion); the videos sit in the first user
     turn, before every answer, so distances from the end are the same after the processor
-    expands it.
+    expands them.
     """
     tok = processor.tokenizer
-    full = conversation_text(processor, turns)
+    full = conversation_text(processor, turns, system=system, n_videos=n_videos)
     n_full = len(tok(full, add_special_tokens=False)["input_ids"])
     spans = []
     for k in range(len(turns)):
-        prompt = _prompt_text(processor, turns[: k + 1])
-        upto = conversation_text(processor, turns, upto=k + 1)
+        prompt = processor.apply_chat_template(
+            _messages(turns[: k + 1], system, n_videos, last_answer=False), add_generation_prompt=True, tokenize=False
+        )
+        upto = conversation_text(processor, turns, upto=k + 1, system=system, n_videos=n_videos)
         n_prompt = len(tok(prompt, add_special_tokens=False)["input_ids"])
         n_upto = len(tok(upto, add_special_tokens=False)["input_ids"])
         spans.append((n_full - n_prompt, n_full - n_upto))
     return full, spans
-
-
-def _prompt_text(processor, turns_with_last_user: tuple[tuple[str, str], ...]) -> str:
-    """Text up to and including the generation prompt of the last user turn."""
-    messages = []
-    for i, (u, a) in enumerate(turns_with_last_user):
-        content = ([{"type": "video"}] if i == 0 else []) + [{"type": "text", "text": u}]
-        messages.append({"role": "user", "content": content})
-        if i < len(turns_with_last_user) - 1:
-            messages.append({"role": "assistant", "content": [{"type": "text", "text": a}]})
-    return processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
 
 
 class Collator:
@@ -211,13 +194,15 @@ class Collator:
         tok = self.processor.tokenizer
         texts, spans = [], []
         for it in items:
-            text, sp = assistant_spans(self.processor, it["turns"])
+            n_videos = len(it.get("clips") or [it["clip"]])
+            text, sp = assistant_spans(self.processor, it["turns"], it.get("system"), n_videos)
             texts.append(text)
             spans.append(sp)
         side = tok.padding_side
         tok.padding_side = "right"
         try:
-            batch = processor_inputs(self.processor, texts, [it["clip"] for it in items])
+            clips = [c for it in items for c in (it.get("clips") or [it["clip"]])]
+            batch = processor_inputs(self.processor, texts, clips)
         finally:
             tok.padding_side = side
         ids = batch["input_ids"]
