@@ -1,0 +1,224 @@
+"""Multiple-choice options and the option an answer picks.
+
+Options are written "A. text", "(B) text", "C) text", "D: text", "Option 1: text",
+"Sentence A: text", "Caption B: text" or plain text; a record without ``choices`` may list
+them in its question. An answer picks an option by its key ("B", "(C)", "Answer: b",
+"Option 2", "Caption B", "the second one") or by its text. All patterns here are linear:
+bounded repetitions and no nested quantifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vstar_cli.verify.text import normalize
+
+LETTERS = "ABCDEFGHIJ"
+ORDINALS = {
+    "first": 0,
+    "second": 1,
+    "third": 2,
+    "fourth": 3,
+    "fifth": 4,
+    "sixth": 5,
+    "seventh": 6,
+    "eighth": 7,
+    "ninth": 8,
+    "tenth": 9,
+    "1st": 0,
+    "2nd": 1,
+    "3rd": 2,
+    "4th": 3,
+    "5th": 4,
+}
+_NOUNS = r"(?:option|choice|caption|sentence|answer|candidate|alternative|statement|description)"
+# The key of an option as written in front of its text.
+_PREFIX_RE = re.compile(
+    rf"^\s*(?:{_NOUNS}\s{{0,3}})?[\(\[]?([A-Ja-j]|\d{{1,2}})(?:[\)\].:]|\s*[-\u2013])[ \t]{{0,8}}(?=\S)", re.I
+)
+# Options listed inside a question ("(A) x (B) y", "A. x\nB. y", "Option 1: x").
+_Q_OPT_RE = re.compile(
+    rf"(?:^|(?<=[\s:?]))(?:(?:{_NOUNS})[ \t]{{0,3}}([A-J1-9])\s{{0,3}}[:.)]|\(([A-J])\)|([A-J])[.)](?=[ \t]))[ \t]{{0,8}}",
+    re.I | re.M,
+)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The option an answer picks: its index, how it was read, and where."""
+
+    index: int
+    how: str
+    span: tuple[int, int]
+
+
+def split_option(choice: str) -> tuple[str | None, str]:
+    """``(key, text)`` of an option as written ("B. a dog" -> ("B", "a dog")).
+
+    >>> split_option("Option 2: the cup falls")
+    ('2', 'the cup falls')
+    >>> split_option("(c) a cat"), split_option("a cat")
+    (('C', 'a cat'), (None, 'a cat'))
+    """
+    m = _PREFIX_RE.match(choice)
+    if m and m.end() < len(choice):
+        return m.group(1).upper(), choice[m.end() :].strip()
+    return None, choice.strip()
+
+
+def option_text(choice: str) -> str:
+    """An option without its key prefix ("B. a dog" -> "a dog")."""
+    return split_option(choice)[1]
+
+
+def options_from_question(question: str) -> list[str]:
+    """Options listed in a question, in order, or ``[]`` when it lists none (or fewer than 2).
+
+    >>> options_from_question("What happens? (A) he jumps (B) he falls")
+    ['he jumps', 'he falls']
+    >>> options_from_question("Which?\\nOption 1: red\\nOption 2: blue")
+    ['red', 'blue']
+    """
+    if not isinstance(question, str) or len(question) > 20000:
+        return []
+    marks = list(_Q_OPT_RE.finditer(question))
+    out: list[str] = []
+    expected = 0
+    for i, m in enumerate(marks):
+        k = (m.group(1) or m.group(2) or m.group(3)).upper()
+        idx = int(k) - 1 if k.isdigit() else LETTERS.index(k)
+        if idx != expected:
+            if idx == 0:
+                out, expected = [], 0  # a fresh list starts
+            else:
+                continue
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(question)
+        text = question[m.end() : end].strip()
+        text = text.split("\n")[0].strip() if "\n" in text else text
+        out.append(text.rstrip(" ;,"))
+        expected += 1
+    return out if len(out) >= 2 else []
+
+
+def record_options(record: dict) -> list[str]:
+    """The record's options: its ``choices``, else those its question lists."""
+    choices = record.get("choices")
+    if isinstance(choices, list) and choices:
+        return [str(c) for c in choices]
+    q = record.get("question")
+    if not isinstance(q, str):
+        conv = record.get("conversations")
+        q = conv[0].get("value") if isinstance(conv, list) and conv and isinstance(conv[0], dict) else None
+    return options_from_question(q) if isinstance(q, str) else []
+
+
+def key_index(key: str, n: int) -> int | None:
+    """Index of an option key ("B" or "2") among ``n`` options."""
+    k = key.strip().upper()
+    if len(k) == 1 and k in LETTERS[:n]:
+        return LETTERS.index(k)
+    if k.isdigit() and 1 <= int(k) <= n:
+        return int(k) - 1
+    if k.lower() in ORDINALS and ORDINALS[k.lower()] < n:
+        return ORDINALS[k.lower()]
+    return None
+
+
+_KEY = r"[\(\[]?([A-Ja-j]|\d{1,2})[\)\]]?"
+# "the answer is (B)", "Answer: b", "correct option: 2", "I choose C", "best caption is B".
+_MARKED_RE = re.compile(
+    r"\b(?:answer|option|choice|caption|sentence|pick|choose|select|go\s+with)\b[^.\n:]{0,40}?"
+    rf"(?:\bis\b|:|=|\bwould\s+be\b|\bchoose\b|\bpick\b|\bselect\b)\s{{0,3}}(?:{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    re.I,
+)
+_NOUN_KEY_RE = re.compile(rf"\b{_NOUNS}\s{{0,3}}\(?([A-J]|[a-j](?=[\s).,:;!?]|$)|\d{{1,2}})\)?(?![\w'])", re.I)
+_LEAD_RE = re.compile(r"^\W{0,6}?\(?([A-Ja-j]|\d{1,2})(?:\)|\.|:|\]|\s*$|\s+[-\u2013]\s)", re.M)
+_ORDINAL_RE = re.compile(
+    r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th)"
+    rf"\s+(?:one|{_NOUNS})\b",
+    re.I,
+)
+_DENY_AFTER_RE = re.compile(r"^[^.\n]{0,12}\b(?:is|are|seems?)\s+(?:not|incorrect|wrong|false|unlikely)\b|^\s*n't\b")
+_DENY_BEFORE_RE = re.compile(r"\b(?:not|rule\s+out|eliminate|exclude|than|unlike|except)\s{1,3}$")
+
+
+def _denied(text: str, start: int, end: int) -> bool:
+    return bool(_DENY_AFTER_RE.search(text[end : end + 40]) or _DENY_BEFORE_RE.search(text[max(0, start - 20) : start]))
+
+
+def chosen(answer: str, options: list[str]) -> Pick | None:
+    """The option the answer picks, or ``None``.
+
+    Order of evidence: an explicit "answer is X" (the last one); the answer opening with a
+    key; keys named with a noun ("Option 2", "Caption B") or ordinals ("the second one") when
+    they name one option; otherwise the one option whose text the answer states.
+
+    >>> chosen("B.", ["A. a cat", "B. a dog"]).index
+    1
+    >>> chosen("I think the second one fits best.", ["a cat", "a dog"]).index
+    1
+    >>> chosen("Option A is wrong; the answer is b", ["a cat", "a dog"]).index
+    1
+    >>> chosen("It is clearly a dog running.", ["a cat", "a dog"]).index
+    1
+    """
+    n = len(options)
+    if n == 0:
+        return None
+    text = answer if len(answer) <= 200_000 else answer[-200_000:]
+    marked = [
+        Pick(i, "explicit pick", m.span(1))
+        for m in _MARKED_RE.finditer(text)
+        if (i := key_index(m.group(1), n)) is not None and not _denied(text, m.start(), m.end())
+    ]
+    if marked:
+        return marked[-1]
+    lead = _LEAD_RE.match(text)
+    if lead and (i := key_index(lead.group(1), n)) is not None:
+        return Pick(i, "answer opens with the option key", lead.span(1))
+    named: dict[int, Pick] = {}
+    for m in _NOUN_KEY_RE.finditer(text):
+        i = key_index(m.group(1), n)
+        if i is not None and not _denied(text, m.start(), m.end()):
+            named[i] = Pick(i, "option named", m.span(1))
+    for m in _ORDINAL_RE.finditer(text):
+        i = key_index(m.group(1), n)
+        if i is not None and not _denied(text, m.start(), m.end()):
+            named[i] = Pick(i, "option named by its place", m.span(1))
+    if len(named) == 1:
+        return next(iter(named.values()))
+    if len(text) == 0:
+        return None
+    if not named:
+        line = _LEAD_RE.search(text)
+        if line and (i := key_index(line.group(1), n)) is not None and len(_LEAD_RE.findall(text)) == 1:
+            return Pick(i, "a line opens with the option key", line.span(1))
+    return _by_text(text, options)
+
+
+def _by_text(answer: str, options: list[str]) -> Pick | None:
+    from vstar_cli.verify.classes import assert_class
+
+    norm = normalize(answer)
+    texts = [normalize(option_text(c)) for c in options]
+    hits: list[tuple[int, tuple[int, int] | None]] = []
+    for i, opt in enumerate(texts):
+        if not opt.strip():
+            continue
+        if len(opt) <= 60:
+            pos = norm.rfind(opt)
+            ok = pos >= 0 and (pos == 0 or not norm[pos - 1].isalnum())
+            ok = ok and (pos + len(opt) == len(norm) or not norm[pos + len(opt)].isalnum())
+            if ok:
+                hits.append((i, (pos, pos + len(opt))))
+                continue
+        v = assert_class(answer, option_text(options[i]))
+        if v.ok:
+            hits.append((i, v.span))
+    # An option contained in a longer option ("dog" in "a dog and a cat") is not a pick.
+    hits = [(i, s) for i, s in hits if not any(j != i and texts[i] in texts[j] for j, _ in hits)]
+    if len(hits) == 1:
+        i, span = hits[0]
+        return Pick(i, "option text stated", span or (0, 0))
+    return None
