@@ -66,7 +66,9 @@ DIRECTIONS = frozenset(
 )
 # Verbs that carry little content: a label word of this set may be dropped by a paraphrase
 # ("showing a smile" ~ "smiles"), and words of one group stand in for each other.
-LIGHT_VERBS = frozenset("""be have do get go come show seem appear keep try continue start begin make""".split())
+LIGHT_VERBS = frozenset(
+    """be have do get go come show seem appear keep try continue make perform engage""".split()
+)
 SYNONYM_GROUPS = (
     "look check see watch view glance observe examine inspect stare gaze peek",
     "take grab pick get fetch seize",
@@ -145,6 +147,26 @@ def is_verb_form(word: str) -> bool:
     if not verb or verb[0] == word:
         return False
     return word.endswith("ed") or "NOUN" not in lemmas
+
+
+@lru_cache(maxsize=65536)
+def part_of_speech(word: str) -> frozenset[str]:
+    """The parts of speech a word can have ("NUM" for numbers and number words).
+
+    >>> sorted(part_of_speech("threw")), sorted(part_of_speech("diver"))
+    (['VERB'], ['NOUN'])
+    """
+    if word.isdigit() or word in _NUMBER_WORDS:
+        return frozenset({"NUM"})
+    if word in COLOURS:
+        return frozenset({"ADJ", "NOUN"})
+    pos = frozenset(p for p in _lemmatizer()(word) if p in {"VERB", "NOUN", "ADJ", "ADV"})
+    return pos or frozenset({"NOUN"})
+
+
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred".split()
+)
 
 
 def is_content(tok: Token) -> bool:

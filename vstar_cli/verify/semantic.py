@@ -17,12 +17,17 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from vstar_cli.verify.align import LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
+from vstar_cli.verify.numbers import UNITS
 from vstar_cli.verify.text import is_negation, tokenize
-from vstar_cli.verify.verdict import Verdict
+from vstar_cli.verify.verdict import CannotJudge, Verdict
+
+NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
 
 log = logging.getLogger("vstar.verify")
 
 MAX_UNITS = 64
+MAX_WORDS = 200  # the embedder reads 256 word pieces; longer units are cut
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT_RE = re.compile(
     r"\s*;\s*|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
@@ -45,7 +50,10 @@ def sentences(text: str) -> list[str]:
     """
     out = []
     for s in _SENT_SPLIT_RE.split(text):
-        s = _LIST_MARK_RE.sub("", s.strip()).strip()
+        if len(out) >= MAX_UNITS:
+            break
+        s = " ".join(s.split()[:MAX_WORDS])  # whitespace runs collapse: the splitters stay linear
+        s = _LIST_MARK_RE.sub("", s).strip()
         if s and any(ch.isalnum() for ch in s):
             out.append(s)
     return out[:MAX_UNITS]
@@ -94,13 +102,100 @@ def polarity(text: str) -> bool:
 
 
 def gold_items(label: Any) -> list[str]:
-    """Gold sentences: a list as is, a string with "->" as a sequence, else one sentence."""
+    """Gold sentences: a list as is, a string with "->" as a sequence, else one sentence.
+
+    A gold value with no words (empty, ``"->"``, a number, ``null``) raises :class:`CannotJudge`.
+
+    >>> gold_items("he jumps -> he lands")
+    ['he jumps', 'he lands']
+    """
     if isinstance(label, (list, tuple)):
-        return [str(x) for x in label if str(x).strip()]
-    text = str(label)
-    if "->" in text:
-        return [p.strip() for p in text.split("->") if p.strip()]
-    return [text]
+        items = [x.strip() for x in label if isinstance(x, str) and x.strip()]
+        if len(items) != len(label):
+            raise CannotJudge(f"gold {label!r:.60} holds items that are not sentences")
+    elif isinstance(label, str):
+        items = [p.strip() for p in label.split("->")] if "->" in label else [label.strip()]
+        items = [p for p in items if p]
+    else:
+        raise CannotJudge(f"gold {label!r:.60} is not a sentence or a list of sentences")
+    if not items or not all(any(ch.isalpha() for ch in p) for p in items):
+        raise CannotJudge(f"gold {label!r:.60} has no sentence to compare with")
+    if sum(len(p) for p in items) > 20000:
+        raise CannotJudge("gold sentences are longer than 20,000 characters")
+    return items
+
+
+def _content_keys(text: str) -> tuple[list[str], list[str]]:
+    """Content words of a text as comparison keys (number words as digits), and the words."""
+    keys, words = [], []
+    for t in tokenize(text)[: 4 * MAX_WORDS]:
+        if not is_content(t) or t.text in ROLE_WORDS:
+            continue
+        w = t.text
+        if w in NUMBER_WORDS:
+            keys.append(str(NUMBER_WORDS[w]))
+        elif lemma(w) not in LIGHT_VERBS:
+            keys.append(key(w))
+        else:
+            continue
+        words.append(w)
+    return keys, words
+
+
+def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: float = 0.7) -> str | None:
+    """Why a unit that embeds close to a gold sentence still states something else, if it does.
+
+    Gold content words missing from the unit are aligned, in order, with the unit words in their
+    place; a substitute that is an opposite, another colour, direction or number, or any word
+    that is not a synonym (same lemma group, or word embeddings at least ``synonym_sim`` alike)
+    is a different statement: "threw the blanket" is not "folded the blanket".
+
+    >>> word_conflict("he folds the blanket", "he throws the blanket", None)
+    "'fold' differs from 'throw'"
+    >>> word_conflict("he takes the towel", "he took a towel", None) is None
+    True
+    """
+    (gk, gw), (uk, uw) = _content_keys(gold), _content_keys(unit)
+    if len(gk) < 2 or not uk:
+        return None
+    uset, gset = set(uk), set(gk)
+    if not any(g in uset for g in gk):
+        return None
+    # In-order positions of the gold words the unit holds.
+    pos: list[int | None] = []
+    p = -1
+    for g in gk:
+        nxt = next((j for j in range(p + 1, len(uk)) if uk[j] == g), None)
+        if nxt is None and g in uset:
+            nxt = uk.index(g)
+        pos.append(nxt)
+        if nxt is not None and nxt > p:
+            p = nxt
+    for i, g in enumerate(gk):
+        if pos[i] is not None:
+            continue
+        lo = next((pos[k] for k in range(i - 1, -1, -1) if pos[k] is not None), -1)
+        hi = next((pos[k] for k in range(i + 1, len(gk)) if pos[k] is not None), len(uk))
+        if hi <= lo:
+            continue
+        span = [(u, w) for u, w in zip(uk[lo + 1 : hi], uw[lo + 1 : hi], strict=True) if u not in gset]
+        for u, _ in span:
+            why = conflict(g, u)
+            if why:
+                return f"{g!r} vs {u!r}: {why}"
+        # Only a word of the same part of speech stands in for a gold word.
+        gpos = part_of_speech(gw[i])
+        gap = [u for u, w in span if part_of_speech(w) & gpos]
+        if not gap:
+            continue
+        if g.isdigit() or any(u.isdigit() for u in gap):
+            return f"{g!r} differs from {gap[0]!r}"
+        if embedder is not None and not g.startswith("~"):
+            vecs = embedder.encode([g] + [u for u in gap if not u.startswith("~")] or [g])
+            if len(vecs) > 1 and float((vecs[1:] @ vecs[0]).max()) >= synonym_sim:
+                continue
+        return f"{g!r} differs from {gap[0]!r}"
+    return None
 
 
 class Embedder:
@@ -188,7 +283,11 @@ class Embedder:
 
 def needed_texts(answer: str, label: Any, kind: str) -> list[str]:
     """Every text a semantic check of this answer will embed (for batched prefetch)."""
-    return units(answer, ordered=kind.endswith("sequence") or kind == "llm") + gold_items(label)
+    try:
+        golds = gold_items(label)
+    except CannotJudge:
+        golds = []
+    return units(answer, ordered=kind.endswith("sequence") or kind == "llm") + golds
 
 
 def _threshold(cfg: Any, kind: str) -> float:
@@ -196,26 +295,57 @@ def _threshold(cfg: Any, kind: str) -> float:
     return float(getattr(cfg, f"{kind}_threshold", defaults[kind]))
 
 
+def _locate(answer: str, unit: str) -> tuple[int, int] | None:
+    """Where a unit's text (whitespace collapsed) starts and ends in the answer, when found verbatim."""
+    words = unit.split()
+    if not words:
+        return None
+    a = answer.find(words[0])
+    if a < 0:
+        return None
+    b = answer.find(words[-1], a)
+    return (a, b + len(words[-1])) if b >= 0 else None
+
+
+def _cover(spans: list[tuple[int, int] | None]) -> tuple[int, int] | None:
+    known = [s for s in spans if s is not None]
+    return (min(s[0] for s in known), max(s[1] for s in known)) if known else None
+
+
 def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold: float) -> Verdict:
     """Every gold sentence is matched by some unit of the answer with the same polarity."""
     us = units(answer, ordered=False)
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
-    found = []
+    found: list[str] = []
+    spans: list[tuple[int, int] | None] = []
     for i, g in enumerate(golds):
         gp = polarity(g)
-        best, best_j = -1.0, None
-        for j in range(len(us)):
-            if upol[j] == gp and sim[i, j] > best:
-                best, best_j = float(sim[i, j]), j
-        if best_j is None or best < threshold:
+        best_j, clash = None, None
+        for j in sorted(range(len(us)), key=lambda j: -sim[i, j]):
+            if sim[i, j] < threshold:
+                break
+            if upol[j] != gp:
+                continue
+            why = word_conflict(g, us[j], embedder)
+            if why:
+                clash = clash or (us[j], why)
+                continue
+            best_j = j
+            break
+        if best_j is None:
             closest = max(range(len(us)), key=lambda j: sim[i, j])
             why = f"{g!r} not stated (best similarity {float(sim[i, closest]):.2f} < {threshold})"
-            if sim[i, closest] >= threshold and upol[closest] != gp:
+            if clash is not None:
+                why = f"{g!r} is not what {clash[0]!r} says ({clash[1]})"
+            elif sim[i, closest] >= threshold and upol[closest] != gp:
                 why = f"{g!r} is contradicted by {us[closest]!r} (negation)"
-            return Verdict(False, found or None, why)
+            return Verdict(False, found or None, why, _locate(answer, us[closest]))
         found.append(us[best_j])
-    return Verdict(True, found if len(found) > 1 else found[0], f"every gold sentence matched (>= {threshold})")
+        spans.append(_locate(answer, us[best_j]))
+    return Verdict(
+        True, found if len(found) > 1 else found[0], f"every gold sentence matched (>= {threshold})", _cover(spans)
+    )
 
 
 def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: float, margin: float = 0.05) -> Verdict:
@@ -233,7 +363,12 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
 
     def eligible(i: int, j: int) -> bool:
         s = sim[i, j]
-        return bool(s >= threshold and upol[j] == gpol[i] and (s >= best_step[j] - margin or s >= 0.8))
+        return bool(
+            s >= threshold
+            and upol[j] == gpol[i]
+            and (s >= best_step[j] - margin or s >= 0.8)
+            and word_conflict(golds[i], us[j], embedder) is None
+        )
 
     for i, g in enumerate(golds):
         chosen = next((j for j in range(pos, len(us)) if eligible(i, j)), None)
@@ -244,7 +379,8 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
             return Verdict(False, found or None, f"step {i + 1} {g!r} is missing")
         found.append(us[chosen])
         pos = chosen
-    return Verdict(True, found, f"all {len(golds)} steps matched in order (>= {threshold})")
+    spans = [_locate(answer, u) for u in found]
+    return Verdict(True, found, f"all {len(golds)} steps matched in order (>= {threshold})", _cover(spans))
 
 
 def verify_sentence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
