@@ -48,14 +48,14 @@ ROLE_WORDS = {
     "until": "goal",
     "till": "goal",
     "than": "than",
-    "before": "before",
-    "after": "after",
-    "then": "after",
-    "afterwards": "after",
+    # "A before B", "A, then B": B is the later event; "B after A": A is the earlier one.
+    "before": "later",
+    "then": "later",
+    "afterwards": "later",
+    "after": "earlier",
     "versus": "than",
     "vs": "than",
 }
-# Roles that mean the same across phrasings ("A before B" ~ "A, then B" differ in role of B only).
 COLOURS = frozenset(
     """red orange yellow green blue purple violet pink brown black white gray grey silver gold golden
     beige maroon navy teal cyan magenta turquoise""".split()
@@ -66,9 +66,7 @@ DIRECTIONS = frozenset(
 )
 # Verbs that carry little content: a label word of this set may be dropped by a paraphrase
 # ("showing a smile" ~ "smiles"), and words of one group stand in for each other.
-LIGHT_VERBS = frozenset(
-    """be have do get go come show seem appear keep try continue make perform engage""".split()
-)
+LIGHT_VERBS = frozenset("""be have do get go come show seem appear keep try continue make perform engage""".split())
 SYNONYM_GROUPS = (
     "look check see watch view glance observe examine inspect stare gaze peek",
     "take grab pick get fetch seize",

@@ -18,7 +18,7 @@ from typing import Any
 
 from vstar_cli.verify import numbers
 from vstar_cli.verify.align import ANTONYMS, LIGHT_VERBS, ROLE_WORDS, is_content, is_verb_form, key, lemma, roles
-from vstar_cli.verify.options import chosen, key_index, option_text, record_options
+from vstar_cli.verify.options import chosen, distinct_texts, key_index, option_text, record_options
 from vstar_cli.verify.text import (
     CLAUSE_BREAKS,
     SENTENCE_BREAKS,
@@ -363,10 +363,13 @@ def _gold_option(gold: str, options: list[str]) -> int | None:
         from vstar_cli.verify.options import split_option
 
         gkey, gtext = split_option(gold_s)
-    texts = [normalize(option_text(c)).strip(" .") for c in options]
     norm_gold = normalize(gtext).strip(" .")
-    if norm_gold in texts:
-        return texts.index(norm_gold)
+    for texts in (
+        [normalize(option_text(c)).strip(" .") for c in options],
+        [normalize(t) for t in distinct_texts(options)],
+    ):
+        if norm_gold in texts:
+            return texts.index(norm_gold)
     if gkey is not None:
         return key_index(gkey, len(options))
     return None
@@ -426,6 +429,9 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
     label = str(label)
     if not any(ch.isalnum() for ch in label):
         raise CannotJudge(f"gold {label!r:.60} has no words")
+    yes_no = normalize(label).strip(" .!")
+    if yes_no in {"yes", "no", "true", "false"}:
+        return _assert_bool(answer, yes_no in {"yes", "true"})
     options = record_options(record) if isinstance(record, dict) else []
     if options:
         v = _assert_choice(answer, label, options)

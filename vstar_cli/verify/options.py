@@ -32,7 +32,7 @@ ORDINALS = {
     "4th": 3,
     "5th": 4,
 }
-_NOUNS = r"(?:option|choice|caption|sentence|answer|candidate|alternative|statement|description)"
+_NOUNS = r"(?:option|choice|caption|sentence|answer|candidate|alternative|statement|description|information)"
 # The key of an option as written in front of its text.
 _PREFIX_RE = re.compile(
     rf"^\s*(?:{_NOUNS}\s{{0,3}})?[\(\[]?([A-Ja-j]|\d{{1,2}})(?:[\)\].:]|\s*[-\u2013])[ \t]{{0,8}}(?=\S)", re.I
@@ -67,9 +67,38 @@ def split_option(choice: str) -> tuple[str | None, str]:
     return None, choice.strip()
 
 
+_FIELD_RE = re.compile(r"""['"]([^'"\n]{1,60})['"]\s{0,3}:\s{0,3}['"]([^'"\n]{0,200})['"]""")
+
+
 def option_text(choice: str) -> str:
-    """An option without its key prefix ("B. a dog" -> "a dog")."""
-    return split_option(choice)[1]
+    """An option without its key prefix ("B. a dog" -> "a dog"); a dict of fields gives its values.
+
+    >>> option_text("Information B: {'subject': 'people', 'action': 'ice skating'}")
+    'people ice skating'
+    """
+    text = split_option(choice)[1]
+    if text.startswith("{") and text.endswith("}"):
+        fields = _FIELD_RE.findall(text)
+        if fields:
+            return " ".join(v for _, v in fields)
+    return text
+
+
+def distinct_texts(options: list[str]) -> list[str]:
+    """Option texts without the words every option shares ("people skiing" / "people swimming").
+
+    >>> distinct_texts(["{'subject': 'people', 'action': 'skiing'}", "{'subject': 'people', 'action': 'ice skating'}"])
+    ['skiing', 'ice skating']
+    """
+    texts = []
+    for c in options:
+        body = split_option(c)[1]
+        fields = _FIELD_RE.findall(body) if body.startswith("{") else []
+        texts.append([v for _, v in fields] if fields else [option_text(c)])
+    if len(texts) > 1 and all(len(t) > 1 for t in texts):
+        common = set(texts[0]).intersection(*texts[1:])
+        texts = [[v for v in t if v not in common] or t for t in texts]
+    return [" ".join(t) for t in texts]
 
 
 def options_from_question(question: str) -> list[str]:
@@ -201,7 +230,8 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
     from vstar_cli.verify.classes import assert_class
 
     norm = normalize(answer)
-    texts = [normalize(option_text(c)) for c in options]
+    raw = distinct_texts(options)
+    texts = [normalize(t) for t in raw]
     hits: list[tuple[int, tuple[int, int] | None]] = []
     for i, opt in enumerate(texts):
         if not opt.strip():
@@ -213,7 +243,7 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
             if ok:
                 hits.append((i, (pos, pos + len(opt))))
                 continue
-        v = assert_class(answer, option_text(options[i]))
+        v = assert_class(answer, raw[i])
         if v.ok:
             hits.append((i, v.span))
     # An option contained in a longer option ("dog" in "a dog and a cat") is not a pick.
