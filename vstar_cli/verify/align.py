@@ -62,7 +62,7 @@ COLOURS = frozenset(
 )
 DIRECTIONS = frozenset(
     """left right up down upward downward forward backward clockwise counterclockwise anticlockwise north south
-    east west inside outside in out toward away top bottom front back""".split()
+    east west inside outside in out toward towards away top bottom front back""".split()
 )
 # Verbs that carry little content: a label word of this set may be dropped by a paraphrase
 # ("showing a smile" ~ "smiles"), and words of one group stand in for each other.
@@ -182,13 +182,29 @@ def roles(tokens: list[Token], breaks: frozenset[str]) -> list[str | None]:
     """
     out: list[str | None] = []
     cur: str | None = None
-    for t in tokens:
+    for i, t in enumerate(tokens):
         if t.text in breaks:
             cur = None
+        elif (
+            t.text in {"compared", "relative", "unlike"}
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text in {"with", "to"}
+        ):
+            cur = "than"  # "compared with the glass, the cup fills faster" ~ "faster than the glass"
         elif t.text in ROLE_WORDS:
-            cur = ROLE_WORDS[t.text]
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            # "to" before a verb's base form is an infinitive ("to look at"), not a goal.
+            cur = None if t.text == "to" and _base_verb(nxt) else ROLE_WORDS[t.text]
         out.append(cur)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _base_verb(word: str) -> bool:
+    if not word.isalpha() or word in POLAR:
+        return False
+    verb = _lemmatizer()(word).get("VERB")
+    return bool(verb) and verb[0] == word
 
 
 def conflict(a: str, b: str) -> str | None:

@@ -17,7 +17,17 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from vstar_cli.verify import numbers
-from vstar_cli.verify.align import ANTONYMS, LIGHT_VERBS, ROLE_WORDS, is_content, is_verb_form, key, lemma, roles
+from vstar_cli.verify.align import (
+    ANTONYMS,
+    DIRECTIONS,
+    LIGHT_VERBS,
+    ROLE_WORDS,
+    is_content,
+    is_verb_form,
+    key,
+    lemma,
+    roles,
+)
 from vstar_cli.verify.options import chosen, distinct_texts, key_index, option_text, record_options
 from vstar_cli.verify.text import (
     CLAUSE_BREAKS,
@@ -53,7 +63,7 @@ def label_words(label: str) -> list[Token]:
             depth = max(0, depth - 1)
         elif depth == 0 and t.is_word:
             kept.append(t)
-    content = [t for t in kept if is_content(t) and t.text not in ROLE_WORDS]
+    content = [t for t in kept if is_content(t) and (t.text not in ROLE_WORDS or t.text in DIRECTIONS)]
     return content or kept
 
 
@@ -222,11 +232,13 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
         return None
     limit = max(4, n_label + 3)
     chain = [items[where]]
+    lead = None  # the first item may carry the sentence's opening ("she is running")
     k = where - 1
     while k >= 0:
         a, b = items[k]
         chain.insert(0, (max(a, b - limit), b))
         if b - a > limit:
+            lead = chain[0]
             break
         k -= 1
     k = where + 1
@@ -238,8 +250,8 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
     need = 2 if after_colon else 3
     if len(distinct) < need:
         return None
-    others = [(a, b) for a, b in chain if not (a <= s < b)]
-    if sum(is_verb_form(tokens[a].text) for a, _ in others) * 2 >= len(others) and not after_colon:
+    others = [(a, b) for a, b in chain if not (a <= s < b) and (a, b) != lead]
+    if others and sum(is_verb_form(tokens[a].text) for a, _ in others) * 2 >= len(others) and not after_colon:
         return None
     return f"the answer lists {len(distinct)} candidates"
 
@@ -252,7 +264,13 @@ def conceded(tokens: list[Token], s: int, e: int) -> str | None:
     if not appearance:
         return None
     before = any(tokens[j].text in {"although", "though", "while"} for j in range(max(ss, s - 12), s))
-    after = any(tokens[j].text in _CONTRAST for j in range(e, min(se, e + 12)))
+    after = False
+    for j in range(e, min(len(tokens), e + 12)):  # a contrast may follow after ";" or ","
+        if tokens[j].text in {".", "!", "?", "\n"}:
+            break
+        if tokens[j].text in _CONTRAST:
+            after = True
+            break
     if before or after:
         return "the answer concedes the label only to reject it"
     return None
@@ -372,7 +390,9 @@ def _gold_option(gold: str, options: list[str]) -> int | None:
             return texts.index(norm_gold)
     if gkey is not None:
         return key_index(gkey, len(options))
-    return None
+    # A gold class name that exactly one option states ("juggling balls" / "the man is juggling balls").
+    stating = [i for i, t in enumerate(distinct_texts(options)) if assert_class(t, gtext).ok]
+    return stating[0] if len(stating) == 1 else None
 
 
 def _assert_choice(answer: str, gold: str, choices: list[str]) -> Verdict | None:

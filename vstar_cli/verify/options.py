@@ -161,6 +161,11 @@ _MARKED_RE = re.compile(
     rf"(?:\bis\b|:|=|\bwould\s+be\b|\bchoose\b|\bpick\b|\bselect\b)\s{{0,3}}(?:{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
     re.I,
 )
+# "I'd pick (b)", "I choose option 2", "going with C".
+_VERB_KEY_RE = re.compile(
+    rf"\b(?:pick|choose|select|go(?:ing)?\s+with|opt\s+for)\s{{1,3}}(?:(?:the\s+)?{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    re.I,
+)
 _NOUN_KEY_RE = re.compile(rf"\b{_NOUNS}\s{{0,3}}\(?([A-J]|[a-j](?=[\s).,:;!?]|$)|\d{{1,2}})\)?(?![\w'])", re.I)
 _LEAD_RE = re.compile(r"^\W{0,6}?\(?([A-Ja-j]|\d{1,2})(?:\)|\.|:|\]|\s*$|\s+[-\u2013]\s)", re.M)
 _ORDINAL_RE = re.compile(
@@ -170,6 +175,15 @@ _ORDINAL_RE = re.compile(
 )
 _DENY_AFTER_RE = re.compile(r"^[^.\n]{0,12}\b(?:is|are|seems?)\s+(?:not|incorrect|wrong|false|unlikely)\b|^\s*n't\b")
 _DENY_BEFORE_RE = re.compile(r"\b(?:not|rule\s+out|eliminate|exclude|than|unlike|except)\s{1,3}$")
+
+
+_WORD_AFTER_RE = re.compile(r"[ \t]{1,4}[a-z]")
+
+
+def _article(text: str, m: re.Match) -> bool:
+    """A lowercase one-letter key followed by a word is the article "a" or the pronoun "i"."""
+    k = m.group(1)
+    return len(k) == 1 and k.islower() and bool(_WORD_AFTER_RE.match(text, m.end(1)))
 
 
 def _denied(text: str, start: int, end: int) -> bool:
@@ -198,18 +212,21 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
     text = answer if len(answer) <= 200_000 else answer[-200_000:]
     marked = [
         Pick(i, "explicit pick", m.span(1))
-        for m in _MARKED_RE.finditer(text)
-        if (i := key_index(m.group(1), n)) is not None and not _denied(text, m.start(), m.end())
+        for rx in (_MARKED_RE, _VERB_KEY_RE)
+        for m in rx.finditer(text)
+        if (i := key_index(m.group(1), n)) is not None
+        and not _article(text, m)
+        and not _denied(text, m.start(), m.end())
     ]
     if marked:
-        return marked[-1]
+        return max(marked, key=lambda p: p.span)
     lead = _LEAD_RE.match(text)
     if lead and (i := key_index(lead.group(1), n)) is not None:
         return Pick(i, "answer opens with the option key", lead.span(1))
     named: dict[int, Pick] = {}
     for m in _NOUN_KEY_RE.finditer(text):
         i = key_index(m.group(1), n)
-        if i is not None and not _denied(text, m.start(), m.end()):
+        if i is not None and not _article(text, m) and not _denied(text, m.start(), m.end()):
             named[i] = Pick(i, "option named", m.span(1))
     for m in _ORDINAL_RE.finditer(text):
         i = key_index(m.group(1), n)

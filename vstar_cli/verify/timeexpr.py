@@ -29,6 +29,8 @@ _END_CUE_RE = re.compile(
     r"\b(?:end(?:s|ed|ing)?|conclud(?:es?|ed|ing)|finish(?:es|ed|ing)?|stop(?:s|ped|ping)?|complet(?:es?|ed|ion)|"
     r"terminat(?:es?|ed)|until|till|to|through|lasts?|lasting|ceases?|disappears?|wraps?\s+up|up\s+to)\b[^.!?\n\d]{0,40}$"
 )
+# "at 0.3 the dog starts running": the start cue right after the time.
+_START_AFTER_RE = re.compile(r"[^.!?\n\d]{0,30}?\b(?:start(?:s|ed)?|begin(?:s)?|began|commenc(?:es|ed)|kicks?\s+off)\b")
 _JOIN_RE = re.compile(
     r"^\s{0,4}(?:(?:s|sec|secs|seconds?|%|percent)\s{0,4})?(?:(?:of\s+the\s+(?:video|clip)\s{0,4})?)?"
     r"(?:-|\u2013|\u2014|~|to|till|until|through|and|,)\s{0,4}(?:the\s+|about\s+|around\s+|approximately\s+|roughly\s+)?$"
@@ -40,7 +42,8 @@ _BETWEEN_BEFORE_RE = re.compile(
 _TIME_TAIL_RE = re.compile(
     r"^\s{0,3}(?:[.,;:!?)\]\n-]|$|and\b|to\b|or\b|until\b|till\b|through\b|mark\b|point\b|of\s+the\s+(?:video|clip|way|duration|total|length)\b"
     r"|in(?:to)?\s+the\s+(?:video|clip)\b|into\b|(?:of\s+)?(?:the\s+)?(?:video|clip|way|timeline|duration)\b|when\b|where\b|with\b|as\b|in\b|on\b|at\b|for\b"
-    r"|then\b|which\b|while\b|before\b|after\b|respectively\b|normalized\b|\u2013|\u2014)",
+    r"|then\b|which\b|while\b|before\b|after\b|respectively\b|normalized\b|\u2013|\u2014"
+    r"|(?:the|a|an|it|he|she|they|this|that|his|her|their|its|someone|we|you)\b)",
 )
 _NOT_TIME_BEFORE_RE = re.compile(
     r"\b(?:stability|confidence|score|probability|accuracy|ratio|rate|speed|height|width|size|iou|certainty|"
@@ -160,7 +163,7 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
                 cued = (p, (last_start.start, n.end))
                 last_start = None
                 continue
-        if _START_CUE_RE.search(before):
+        if _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
             last_start = n
     best = None
     for cand in (cued, joined):

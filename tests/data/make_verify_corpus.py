@@ -1,0 +1,554 @@
+"""Write tests/data/verify_corpus.jsonl: judged answers for the verifier, right by construction.
+
+Every record holds an answer (``output``) in a style video LVLMs use (bare letters,
+one-liners, long rationales that restate the options, lists, captions, step-by-step
+reasoning with distractor numbers), its gold ``label``, ``label_type``, ``verifier_type``,
+optional ``choices`` / ``duration`` / ``question``, and
+
+* ``expected``: whether a careful judge accepts the answer (known from how it was built:
+  the answer states the gold, or states something else, negates, hedges or lists it);
+* ``class``: the failure class it exercises ("options", "order", "enumeration",
+  "paraphrase", "time_range", "score") or "baseline";
+* ``split``: "tune" for phrasings the verifier was developed against, "heldout" for
+  phrasings written separately and not tuned against.
+
+Run: ``python tests/data/make_verify_corpus.py`` (fixed seed; the output is deterministic).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+SEED = 11
+OUT = Path(__file__).with_name("verify_corpus.jsonl")
+LETTERS = "ABCD"
+ORDINALS = ["first", "second", "third", "fourth"]
+
+# ---------------------------------------------------------------- content pools
+
+# (gerund phrase, 3rd-person phrase, past phrase)
+ACTS = [
+    ("dunking a basketball", "dunks a basketball", "dunked a basketball"),
+    ("dribbling a basketball", "dribbles a basketball", "dribbled a basketball"),
+    ("ice skating", "ice skates", "ice skated"),
+    ("skiing", "skis", "skied"),
+    ("swimming", "swims", "swam"),
+    ("riding a horse", "rides a horse", "rode a horse"),
+    ("playing the violin", "plays the violin", "played the violin"),
+    ("chopping onions", "chops onions", "chopped onions"),
+    ("folding a shirt", "folds a shirt", "folded a shirt"),
+    ("pouring water into a glass", "pours water into a glass", "poured water into a glass"),
+    ("washing the dishes", "washes the dishes", "washed the dishes"),
+    ("climbing a wall", "climbs a wall", "climbed a wall"),
+    ("tying a shoelace", "ties a shoelace", "tied a shoelace"),
+    ("brushing teeth", "brushes teeth", "brushed teeth"),
+    ("juggling balls", "juggles balls", "juggled balls"),
+    ("painting a fence", "paints a fence", "painted a fence"),
+    ("surfing a wave", "surfs a wave", "surfed a wave"),
+    ("lifting weights", "lifts weights", "lifted weights"),
+    ("sweeping the floor", "sweeps the floor", "swept the floor"),
+    ("kicking a ball", "kicks a ball", "kicked a ball"),
+]
+SUBJECTS = ["The man", "The woman", "A person", "The girl", "The boy", "The athlete", "Someone"]
+OBJECTS = [
+    "red cup",
+    "laptop",
+    "umbrella",
+    "bicycle",
+    "guitar",
+    "blue backpack",
+    "teapot",
+    "smartphone",
+    "frisbee",
+    "toaster",
+    "yellow taxi",
+    "wooden chair",
+    "skateboard",
+    "pineapple",
+    "traffic cone",
+    "violin",
+]
+SPEEDS = ["slow motion", "normal speed", "time-lapse", "rapid pace"]
+DIRS = ["towards the camera", "away from the camera", "from left to right", "from right to left"]
+FILLER = [
+    "The video shows an indoor scene with soft lighting.",
+    "The camera is mostly steady throughout the clip.",
+    "There are a few objects in the background, such as a table and a lamp.",
+    "Let me analyze the frames carefully.",
+    "Based on the visual cues in the video,",
+]
+
+
+class Corpus:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def add(self, kind, output, label, expected, cls, split="tune", **extra) -> None:
+        rec = {
+            "question_id": f"c{len(self.rows)}",
+            "output": output,
+            "label": {"t": label},
+            "label_type": ["t"],
+            "verifier_type": [kind],
+            "expected": bool(expected),
+            "class": cls,
+            "split": split,
+        }
+        rec.update({k: v for k, v in extra.items() if v is not None})
+        self.rows.append(rec)
+
+
+# ---------------------------------------------------------------- 1. options
+
+
+def _option_sets(rng: random.Random) -> list[tuple[str, list[str]]]:
+    sets = []
+    for _ in range(20):
+        acts = rng.sample(ACTS, 3 + rng.random().__lt__(0.3))
+        sets.append(("What is the person doing in the video?", [a[0] for a in acts]))
+    for _ in range(6):
+        sets.append(("What is the speed of the video?", rng.sample(SPEEDS, 3)))
+    for _ in range(6):
+        sets.append(("Which direction is the car moving?", rng.sample(DIRS, 3)))
+    for _ in range(8):
+        objs = rng.sample(OBJECTS, 4)
+        sets.append(("Which object appears in the video?", ["a " + o for o in objs]))
+    return sets
+
+
+def _format(style: str, i: int, text: str, subject: str) -> str:
+    k = LETTERS[i]
+    return {
+        "dot": f"{k}. {text}",
+        "paren": f"({k}) {text}",
+        "close": f"{k}) {text}",
+        "optnum": f"Option {i + 1}: {subject} is {text}.",
+        "sentence": f"Sentence {k}: {subject} is {text}.",
+        "caption": f"Caption {k}: {subject} is {text}.",
+        "info": f"Information {k}: {{'subject': '{subject.lower()}', 'action': '{text}'}}",
+        "plain": text,
+    }[style]
+
+
+def options(c: Corpus, rng: random.Random) -> None:
+    styles = ["dot", "paren", "close", "optnum", "sentence", "caption", "info", "plain"]
+    for q, texts in _option_sets(rng):
+        for style in rng.sample(styles, 4):
+            subject = rng.choice(["the man", "the person", "a woman"])
+            opts = [_format(style, i, t, subject) for i, t in enumerate(texts)]
+            gold = rng.randrange(len(opts))
+            numbered = style == "optnum"
+            noun = {"optnum": "Option", "sentence": "Sentence", "caption": "Caption", "info": "Information"}.get(style)
+            in_question = style != "plain" and rng.random() < 0.5
+            question = q + "\n" + "\n".join(opts) if in_question else q
+            label_choice = rng.choice(["key", "full", "text"]) if style not in {"plain", "info"} else "text"
+            if style == "info":
+                label = f"{LETTERS[gold]}. {texts[gold]}"
+            elif label_choice == "key":
+                label = str(gold + 1) if numbered else LETTERS[gold]
+            elif label_choice == "full":
+                label = opts[gold]
+            else:
+                label = texts[gold]
+            extra = {"question": question}
+            if not in_question:
+                extra["choices"] = opts
+            for pick in (gold, rng.choice([j for j in range(len(opts)) if j != gold])):
+                key = str(pick + 1) if numbered else LETTERS[pick]
+                if style == "info":
+                    answers_t = [
+                        f"{subject.capitalize()} is {texts[pick]} in the video.",
+                        f"In this clip, {subject} is {texts[pick]} while the camera follows.",
+                    ]
+                    answers_h = [f"A short video of {subject} {texts[pick]}."]
+                elif style == "plain":
+                    answers_t = [texts[pick], f"{subject.capitalize()} is {texts[pick]}."]
+                    answers_h = [f"It looks like {subject} is {texts[pick]} here."]
+                else:
+                    answers_t = [
+                        key,
+                        f"{key}.",
+                        f"({key})",
+                        f"{key}:",
+                        f"Answer: {key.lower()}",
+                        f"The answer is ({key}).",
+                        f"{opts[pick]}",
+                        f"the {ORDINALS[pick]} one",
+                        (f"{noun} {key}" if noun else f"Option {key}"),
+                        _rationale(opts, pick, key, rng),
+                    ]
+                    answers_h = [
+                        f"Best answer: {key}",
+                        f"I'd pick ({key.lower()})." if not numbered else f"I'd pick option {key}.",
+                        f"{key} - {texts[pick]}",
+                        f"My choice is {noun or 'option'} {key}.",
+                        f"Correct option: {key}",
+                        f"{texts[pick].capitalize()} ({key})",
+                    ]
+                for a in rng.sample(answers_t, min(4, len(answers_t))):
+                    c.add("simple", a, label, pick == gold, "options", **extra)
+                for a in rng.sample(answers_h, min(2, len(answers_h))):
+                    c.add("simple", a, label, pick == gold, "options", "heldout", **extra)
+
+
+def _rationale(opts: list[str], pick: int, key: str, rng: random.Random) -> str:
+    lines = [rng.choice(FILLER), "Let's go through the options."]
+    for i, o in enumerate(opts):
+        if i != pick:
+            lines.append(f"{o} - this does not match what happens in the video.")
+        else:
+            lines.append(f"{o} - this matches the frames.")
+    lines.append(f"Therefore, the answer is {key}.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- 2. order
+
+FROM_TO = [("left", "right"), ("top", "bottom"), ("the door", "the window"), ("green", "red"), ("the kitchen", "the garden")]
+FROM_TO_VERBS = [("moving", "moves"), ("panning", "pans"), ("walking", "walks"), ("sliding", "slides"), ("rolling", "rolls")]
+CHANGES = [("full blossom", "withered"), ("empty", "full"), ("green", "yellow"), ("solid", "liquid"), ("small", "large")]
+COMPARE = [("cup", "glass", "is filled"), ("red car", "blue truck", "drives"), ("dog", "cat", "runs"), ("boy", "girl", "swims")]
+COMPARATIVES = [("faster", "slower"), ("higher", "lower"), ("louder", "quieter")]
+PARTICLES = [
+    ("zooming in", "zooming out", "The camera is"),
+    ("going up", "going down", "The elevator is"),
+    ("moving forward", "moving backward", "The car is"),
+    ("turning left", "turning right", "The cyclist is"),
+    ("getting brighter", "getting darker", "The room is"),
+    ("increasing", "decreasing", "The water level is"),
+    ("expanding", "shrinking", "The balloon is"),
+    ("opening the door", "closing the door", "The man is"),
+    ("pushing the cart", "pulling the cart", "The woman is"),
+]
+SEQ = [("opening the fridge", "pouring milk"), ("putting on a jacket", "leaving the room"), ("picking up the phone", "sitting down")]
+
+
+def order(c: Corpus, rng: random.Random) -> None:
+    for (a, b) in FROM_TO:
+        for ger, third in FROM_TO_VERBS:
+            label = f"{ger} from {a} to {b}"
+            subj = rng.choice(["The car", "The camera", "The person", "The ball"])
+            c.add("simple", f"{subj} {third} from {a} to {b}.", label, True, "order")
+            c.add("simple", f"{subj} {third} from {b} to {a}.", label, False, "order")
+            c.add("simple", f"In the video, {subj.lower()} is {ger} from {b} to {a} across the frame.", label, False, "order")
+            c.add("simple", f"{subj} starts at {a} and {third} to {b}.", label, True, "order", "heldout")
+            c.add("simple", f"{subj} {third} to {a}, coming from {b}.", label, False, "order", "heldout")
+    for (x, y) in CHANGES:
+        label = f"turning from {x} to {y}"
+        c.add("simple", f"The object slowly turns from {x} to {y}.", label, True, "order")
+        c.add("simple", f"The object slowly turns from {y} to {x}.", label, False, "order")
+        c.add("simple", f"Over the clip it changes from {y} into {x}.", label, False, "order", "heldout")
+        c.add("simple", f"It is turning from {x} to {y} over time.", label, True, "order", "heldout")
+    for (p, q, verb) in COMPARE:
+        for fast, slow in COMPARATIVES:
+            label = f"the {p} {verb} {fast} than the {q}"
+            c.add("simple", f"The {p} {verb} {fast} than the {q}.", label, True, "order")
+            c.add("simple", f"The {q} {verb} {fast} than the {p}.", label, False, "order")
+            c.add("simple", f"The {p} {verb} {slow} than the {q}.", label, False, "order")
+            c.add("simple", f"Compared with the {q}, the {p} {verb} {fast}.", label, True, "order", "heldout")
+            c.add("simple", f"The {q} clearly {verb} {fast} than the {p} does.", label, False, "order", "heldout")
+    for good, bad, subj in PARTICLES:
+        for style in range(3):
+            text = [f"{subj} {{}}.", f"{subj} clearly {{}} in this video.", f"Answer: {{}}"][style]
+            c.add("simple", text.format(good), good, True, "order")
+            c.add("simple", text.format(bad), good, False, "order")
+        c.add("simple", f"Throughout the clip, {subj.lower()} {bad} steadily.", good, False, "order", "heldout")
+        c.add("simple", f"Throughout the clip, {subj.lower()} {good} steadily.", good, True, "order", "heldout")
+    for first, second in SEQ:
+        label = f"{first} before {second}"
+        c.add("simple", f"The person is {first} before {second}.", label, True, "order")
+        c.add("simple", f"The person is {second} before {first}.", label, False, "order")
+        c.add("simple", f"The person is {first}, then {second}.", label, True, "order", "heldout")
+    # One-word differences for the embedding kinds.
+    swaps = [
+        ("the man folds the blanket", "The man folds the blanket on the bed.", "The man throws the blanket on the bed."),
+        ("the woman opens the red door", "The woman opens the red door.", "The woman opens the blue door."),
+        ("the boy kicks the ball to the left", "The boy kicks the ball to the left.", "The boy kicks the ball to the right."),
+        ("two dogs run in the park", "Two dogs run in the park.", "Three dogs run in the park."),
+        ("the chef cuts the tomato", "The chef cuts the tomato on a board.", "The chef cuts the cucumber on a board."),
+        ("the girl picks up the cup", "The girl picks up the cup.", "The girl knocks over the cup."),
+        ("the man pushes the cart", "The man pushes the cart down the aisle.", "The man pulls the cart down the aisle."),
+        ("the cat jumps onto the table", "The cat jumps onto the table.", "The cat jumps onto the chair."),
+        ("the woman pours coffee into a mug", "The woman pours coffee into a mug.", "The woman pours tea into a mug."),
+        ("the car turns right at the corner", "The car turns right at the corner.", "The car turns left at the corner."),
+    ]
+    for kind in ("sentence", "classifier", "llm"):
+        for label, good, bad in swaps:
+            c.add(kind, good, label, True, "order")
+            c.add(kind, bad, label, False, "order")
+            c.add(kind, f"{rng.choice(FILLER)} {bad}", label, False, "order", "heldout")
+    steps = [
+        (["the man picks up the box", "the man opens the box", "the man takes out a ball"], "opens", "closes"),
+        (["the woman fills the kettle", "the woman boils the water", "the woman pours the tea"], "fills", "empties"),
+        (["the dog runs to the door", "the dog barks", "the dog lies down"], "barks", "sleeps"),
+    ]
+    for kind in ("sentence_sequence", "classifier_sequence"):
+        for golds, verb, other in steps:
+            text = ". ".join(s.capitalize() for s in golds) + "."
+            c.add(kind, text, golds, True, "order")
+            c.add(kind, text.replace(verb, other), golds, False, "order")
+            rev = ". ".join(s.capitalize() for s in reversed(golds)) + "."
+            c.add(kind, rev, golds, False, "order")
+
+
+# ---------------------------------------------------------------- 3. enumeration
+
+
+def enumeration(c: Corpus, rng: random.Random) -> None:
+    for _ in range(45):
+        a, b, d = rng.sample(ACTS, 3)
+        subj = rng.choice(SUBJECTS)
+        label = b[0]
+        c.add("simple", f"{subj} is {a[0]}, {b[0]} and {d[0]}.", label, False, "enumeration")
+        c.add("simple", f"Possible actions: {a[0]}, {b[0]}, {d[0]}.", label, False, "enumeration")
+        c.add("simple", f"Possible actions: {a[0]}, {b[0]}.", label, False, "enumeration")
+        c.add("simple", f"The activity could be one of these:\n- {a[0]}\n- {b[0]}\n- {d[0]}", label, False, "enumeration")
+        c.add("simple", f"It may look like {b[0]}, but it is actually {a[0]}.", label, False, "enumeration")
+        c.add("simple", f"It may look like {a[0]}, but it is actually {b[0]}.", label, True, "enumeration")
+        c.add("simple", f"{subj} {b[1]} in the video.", label, True, "enumeration")
+        c.add("simple", f"{subj} is {b[0]}. {rng.choice(FILLER)}", label, True, "enumeration")
+        c.add("simple", f"Candidates include {d[0]}, {b[0]} and {a[0]}.", label, False, "enumeration", "heldout")
+        c.add("simple", f"This could be {a[0]}, {b[0]}, or {d[0]}.", label, False, "enumeration", "heldout")
+        c.add(
+            "simple",
+            f"At first glance it seems to be {b[0]}; however, {subj.lower()} is {d[0]}.",
+            label,
+            False,
+            "enumeration",
+            "heldout",
+        )
+        c.add(
+            "simple",
+            f"Although it might appear to be {a[0]}, {subj.lower()} is really {b[0]}.",
+            label,
+            True,
+            "enumeration",
+            "heldout",
+        )
+        c.add("simple", f"1. {a[0]}\n2. {b[0]}\n3. {d[0]}", label, False, "enumeration", "heldout")
+    for _ in range(20):
+        objs = rng.sample(OBJECTS, 3)
+        c.add("obj_identify", f"I can see a {objs[0]}, a {objs[1]} and a {objs[2]}.", objs[1], False, "enumeration")
+        c.add("obj_identify", f"The object held up is a {objs[1]}.", objs[1], True, "enumeration")
+        c.add("obj_identify", f"It resembles a {objs[1]}, but it is actually a {objs[2]}.", objs[1], False, "enumeration")
+
+
+# ---------------------------------------------------------------- 4. paraphrase
+
+PARA = [
+    ("Took the towel.", ["She takes a towel from the rack.", "The man took the towel.", "He is taking the towel."], ["She takes a cup from the rack.", "He drops the towel."]),
+    ("raising his arm to look at the watch", ["He raises his arm to check his watch.", "The man raised his arm and looked at his watch."], ["He raises his arm to wave at a friend.", "He lowers his arm."]),
+    ("Opened the laptop.", ["The person opens a laptop on the desk.", "She is opening the laptop."], ["The person closes the laptop.", "She opens the fridge."]),
+    ("putting a book on the shelf", ["He puts the book on a shelf.", "She placed books on the shelf."], ["He takes a book off the shelf.", "She puts a vase on the shelf."]),
+    ("washing the dishes", ["The woman washes dishes in the sink.", "A man washed the dish."], ["The woman dries her hands.", "A man is washing the car."]),
+    ("Threw the ball.", ["The boy throws a ball.", "She is throwing the ball across the yard."], ["The boy catches a ball.", "She throws a frisbee."]),
+    ("eating a sandwich", ["The kid eats a sandwich.", "He ate the sandwich quickly."], ["The kid makes a sandwich.", "He eats an apple."]),
+    ("Closed the window.", ["The woman closes the window.", "He is closing a window."], ["The woman opens the window.", "He closes the door."]),
+]
+
+
+def paraphrase(c: Corpus, rng: random.Random) -> None:
+    for label, goods, bads in PARA:
+        for i, g in enumerate(goods):
+            c.add("simple", g, label, True, "paraphrase", "heldout" if i == len(goods) - 1 else "tune")
+            c.add("simple", f"{rng.choice(FILLER)} {g}", label, True, "paraphrase")
+        for b in bads:
+            c.add("simple", b, label, False, "paraphrase")
+            c.add("simple", f"{rng.choice(FILLER)} {b}", label, False, "paraphrase")
+    for ger, third, past in ACTS:
+        subj = rng.choice(SUBJECTS)
+        c.add("simple", f"{subj} {past}.", ger, True, "paraphrase")
+        c.add("simple", f"{subj} {third} several times.", ger, True, "paraphrase")
+        c.add("simple", f"In the clip, {subj.lower()} {third}.", past.capitalize() + ".", True, "paraphrase")
+        other = rng.choice([a for a in ACTS if a[0] != ger])
+        c.add("simple", f"{subj} {other[1]}.", ger, False, "paraphrase")
+        c.add("simple", f"{subj} is not {ger} at all.", ger, False, "paraphrase", "heldout")
+        c.add("simple", f"Not {ger}: {subj.lower()} {other[1]}.", ger, False, "paraphrase", "heldout")
+    for kind in ("sentence", "classifier"):
+        pairs = [
+            ("the man opens the door", "A man opened the door and walked in.", "A man locks the door."),
+            ("a woman slices bread", "The woman is slicing the bread.", "The woman butters the bread."),
+            ("the child rides a bicycle", "A kid rides his bicycle down the street.", "A kid pushes his bicycle down the street."),
+            ("the dog catches a frisbee", "The dog caught the frisbee in mid-air.", "The dog chases a ball."),
+        ]
+        for label, good, bad in pairs:
+            c.add(kind, good, label, True, "paraphrase")
+            c.add(kind, bad, label, False, "paraphrase")
+
+
+# ---------------------------------------------------------------- 5. time ranges
+
+
+def _fmt_s(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def time_range(c: Corpus, rng: random.Random) -> None:
+    for _ in range(30):
+        a = round(rng.uniform(0.05, 0.5), 2)
+        b = round(min(0.97, a + rng.uniform(0.2, 0.45)), 2)
+        gold = [a, b]
+        wa = round(min(0.95, b + rng.uniform(0.05, 0.2)), 2)
+        wb = round(min(1.0, wa + 0.3), 2)
+        wrong = [wa, max(wb, round(wa + 0.02, 2))]
+        dur = rng.choice([20.0, 30.0, 60.0, 90.0])
+        for ok, (x, y) in ((True, gold), (False, wrong)):
+            c.add("temporal_range", f"The action starts at {x} and, after a short pause, ends at {y}.", gold, ok, "time_range")
+            c.add("temporal_range", f"It begins at {x} and concludes at {y}.", gold, ok, "time_range")
+            c.add("temporal_range", f"The event has a start time of {x} and an end time of {y}.", gold, ok, "time_range")
+            c.add("temporal_range", f"From the {x} mark until about {y}, the man jumps.", gold, ok, "time_range")
+            c.add(
+                "temporal_range",
+                f"The jump happens between {_fmt_s(x * dur)} seconds and {_fmt_s(y * dur)} seconds.",
+                gold,
+                ok,
+                "time_range",
+                duration=dur,
+            )
+            c.add("temporal_range", f"The ball is thrown from {x} to {y} seconds.", gold, ok, "time_range")
+            c.add(
+                "temporal_range",
+                f"The person waves from {x} to {y}. Its stability is about {round(rng.uniform(0.1, 0.9), 1)}, and 3 people watch.",
+                gold,
+                ok,
+                "time_range",
+            )
+            c.add("temporal_range", f"{x}-{y}", gold, ok, "time_range")
+            c.add("temporal_range", f"The action spans roughly {x} to {y} of the video.", gold, ok, "time_range", "heldout")
+            c.add("temporal_range", f"Start: {x}, End: {y}", gold, ok, "time_range", "heldout")
+            c.add("temporal_range", f"The event occurs in [{x}, {y}].", gold, ok, "time_range", "heldout")
+            c.add(
+                "temporal_range",
+                f"Around {x} the dog starts running, and it stops at approximately {y}.",
+                gold,
+                ok,
+                "time_range",
+                "heldout",
+            )
+            c.add(
+                "temporal_range",
+                f"The clip runs {dur:.0f} seconds; the pour lasts from {int(x * dur)}s to {int(y * dur)}s, with {rng.randint(2, 5)} cups on the table.",
+                gold,
+                ok,
+                "time_range",
+                "heldout",
+                duration=dur,
+            )
+    spans = [
+        ("in the first half of the video", [0.0, 0.5]),
+        ("during the last third of the clip", [0.667, 1.0]),
+        ("in the second half", [0.5, 1.0]),
+        ("during the first quarter", [0.0, 0.25]),
+    ]
+    for text, gold in spans:
+        for other_text, other in spans:
+            inter = max(0.0, min(gold[1], other[1]) - max(gold[0], other[0]))
+            ok = inter / (max(gold[1], other[1]) - min(gold[0], other[0])) > 0.5  # the kind's IoU rule
+            c.add("temporal_range", f"The man jumps {other_text}.", gold, ok, "time_range")
+            c.add("temporal_range", f"It mostly happens {other_text}, I think.", gold, ok, "time_range", "heldout")
+    for _ in range(20):
+        t = round(rng.uniform(0.1, 0.9), 2)
+        dur = rng.choice([30.0, 60.0])
+        off = round(min(0.99, t + rng.choice([0.25, 0.3, -0.25]) if t > 0.3 else t + 0.3), 2)
+        c.add("timestamp", f"The cup falls at about {t * dur:.0f} seconds.", t, True, "time_range", duration=dur)
+        c.add("timestamp", f"The cup falls at about {off * dur:.0f} seconds.", t, False, "time_range", duration=dur)
+        c.add("timestamp", f"The cup falls roughly {round(t * 100)}% of the way through.", t, True, "time_range", "heldout")
+
+
+# ---------------------------------------------------------------- 6. scores
+
+
+def scores(c: Corpus, rng: random.Random) -> None:
+    for _ in range(30):
+        s100 = round(rng.uniform(40, 98), 1)
+        s10 = round(rng.uniform(3, 9.8), 1)
+        w100 = round(s100 * rng.choice([0.6, 0.7, 1.4]), 1)
+        w10 = round(s10 * rng.choice([0.6, 1.5]), 1)
+        dist = f"The diver performs {rng.randint(2, 4)} somersaults and {rng.randint(1, 3)} twists with a difficulty of {rng.uniform(2.5, 3.8):.1f}."
+        for ok, v100, v10 in ((True, s100, s10), (False, w100, w10)):
+            c.add("float", f"Score: {v100}/100", s100, ok, "score")
+            c.add("float", f"I would rate this performance {v10} out of 10.", s10, ok, "score")
+            c.add("float", f"{dist} The entry is clean.\nFinal score: {v100}/100", s100, ok, "score")
+            c.add("float", f"Step 1: {dist}\nStep 2: Splash is minimal.\nSo the score is {v100}.", s100, ok, "score")
+            c.add("float", f"Rating - {v10}/10", s10, ok, "score", "heldout")
+            c.add("float", f"I would give this dive a score of {v100} (out of 100).", s100, ok, "score", "heldout")
+            c.add("float", f"{dist} Overall: {v100} / 100 points.", s100, ok, "score", "heldout")
+
+
+# ---------------------------------------------------------------- baseline (every kind)
+
+
+def baseline(c: Corpus, rng: random.Random) -> None:
+    for ger, third, _ in ACTS:
+        subj = rng.choice(SUBJECTS)
+        c.add("simple", f"{subj} is {ger}.", ger, True, "baseline")
+        c.add("simple", f"{subj} is not {ger}; {subj.lower()} is resting.", ger, False, "baseline")
+        c.add("simple", f"{rng.choice(FILLER)} {subj} {third} with great focus.", ger, True, "baseline")
+    for o in OBJECTS:
+        other = rng.choice([x for x in OBJECTS if x != o])
+        c.add("obj_identify", f"The object is a {o}.", o, True, "baseline")
+        c.add("obj_identify", f"The object is a {other}.", o, False, "baseline")
+        c.add("obj_compare", f"The {o} is the one that was moved.", o, True, "baseline")
+        c.add("obj_compare", f"The {other} is the one that was moved, not the {o}.", o, False, "baseline")
+    for _ in range(20):
+        c.add("simple", "Yes, the man is dunking.", "yes", True, "baseline")
+        c.add("simple", "No. He is dribbling the ball.", "yes", False, "baseline")
+        c.add("simple", "No, the video is not in slow motion.", "no", True, "baseline", "heldout")
+    for _ in range(25):
+        x, y = round(rng.uniform(0.2, 0.8), 2), round(rng.uniform(0.2, 0.8), 2)
+        gold = [x, y, 0.2, 0.3]
+        c.add("bbox", f"The cup is at [{x + 0.01:.2f}, {y:.2f}, 0.20, 0.30].", gold, True, "baseline")
+        c.add("bbox", f"The cup is at [{min(0.95, x + 0.3):.2f}, {y:.2f}, 0.20, 0.30].", gold, False, "baseline")
+        c.add("bbox", f"Bounding box: ({x:.2f}, {y + 0.02:.2f}, 0.21, 0.3)", gold, True, "baseline", "heldout")
+    for _ in range(15):
+        c.add("same_or_not", "They look alike at first, but they are not the same object.", "not the same", True, "baseline")
+        c.add("same_or_not", "Yes, it is the same cup in both frames.", "the same", True, "baseline")
+        c.add("same_or_not", "They are different objects.", "the same", False, "baseline")
+        c.add("same_or_not", "Both clips show the identical mug.", "the same", True, "baseline", "heldout")
+    for _ in range(25):
+        t = round(rng.uniform(0.1, 0.9), 2)
+        c.add("timestamp", f"The ball drops at {t}.", t, True, "baseline")
+        c.add("timestamp", f"The ball drops at {round((t + 0.4) % 1, 2)}.", t, False, "baseline")
+        s = round(rng.uniform(30, 95), 1)
+        c.add("float", f"I estimate a score of {s}.", s, True, "baseline")
+        c.add("float", f"Dives like this score between {s - 10:.0f} and {s + 10:.0f}.", s, False, "baseline")
+    sents = [
+        "the man opens the door",
+        "a woman rides a horse on the beach",
+        "the boy throws a ball to his dog",
+        "the chef stirs the soup",
+        "two people shake hands",
+    ]
+    for kind in ("sentence", "classifier", "llm"):
+        for s in sents:
+            c.add(kind, s.capitalize() + ".", s, True, "baseline")
+            c.add(kind, f"{rng.choice(FILLER)} In the video, {s}.", s, True, "baseline")
+            c.add(kind, "A cat sleeps on the sofa.", s, False, "baseline")
+            neg = s.replace(" opens", " does not open").replace(" rides", " does not ride").replace(" throws", " does not throw").replace(" stirs", " does not stir").replace(" shake", " do not shake")
+            c.add(kind, neg.capitalize() + ".", s, False, "baseline")
+    seqs = [
+        ["the diver jumps from the board", "the diver tucks", "the diver enters the water"],
+        ["the man picks up the kettle", "the man pours water into a cup", "the man drinks"],
+    ]
+    for kind in ("sentence_sequence", "classifier_sequence", "llm"):
+        for steps in seqs:
+            c.add(kind, "First, " + ", then ".join(steps) + ".", steps, True, "baseline")
+            c.add(kind, ". ".join(s.capitalize() for s in steps[:2]) + ".", steps, False, "baseline")
+            c.add(kind, "First, " + ", then ".join(reversed(steps)) + ".", steps, False, "baseline")
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    c = Corpus()
+    for part in (options, order, enumeration, paraphrase, time_range, scores, baseline):
+        part(c, rng)
+    with OUT.open("w", encoding="utf-8") as f:
+        for r in c.rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{len(c.rows)} records -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
