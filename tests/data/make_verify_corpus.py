@@ -539,10 +539,133 @@ def baseline(c: Corpus, rng: random.Random) -> None:
             c.add(kind, "First, " + ", then ".join(reversed(steps)) + ".", steps, False, "baseline")
 
 
+# ---------------------------------------------------------------- second held-out batch
+
+H2 = "heldout2"  # written after the first tuning round; never tuned against
+
+
+def heldout2(c: Corpus, rng: random.Random) -> None:
+    for _ in range(30):
+        acts = rng.sample(ACTS, 4)
+        texts = [a[0] for a in acts]
+        opts = [f"{LETTERS[i]}. {t}" for i, t in enumerate(texts)]
+        gold = rng.randrange(4)
+        q = "What is the person doing?\n" + "\n".join(opts)
+        for pick in (gold, (gold + rng.randrange(1, 4)) % 4):
+            k = LETTERS[pick]
+            wrong = LETTERS[(pick + 1) % 4]
+            for a in (
+                f"**{k}**",
+                f"{k} is the correct answer.",
+                f"Option {wrong} seems unlikely given the motion. I conclude ({k}) is correct.",
+                f"I believe the answer is option {k}, since the person is clearly {texts[pick]}.",
+                f"Answer: ({k}) {texts[pick]}",
+                f"{k.lower()}",
+                f"The person is {texts[pick]}, so {k}.",
+            ):
+                c.add("simple", a, rng.choice([LETTERS[gold], opts[gold], texts[gold]]), pick == gold, "options", H2, question=q)
+    dirs = [("right", "left"), ("left", "right"), ("top", "bottom")]
+    for x, y in dirs:
+        label = f"moving from {x} to {y}"
+        c.add("simple", f"It moves from {x} to {y} across the screen.", label, True, "order", H2)
+        c.add("simple", f"It moves {x} to {y}.", label, True, "order", H2)
+        c.add("simple", f"It moves {y} to {x}.", label, False, "order", H2)
+        c.add("simple", f"The object is moving to the {y}, away from the {x}.", label, False, "order", H2)
+        c.add("simple", f"Clearly the motion goes from {y} to {x}, not the other way.", label, False, "order", H2)
+    for good, bad, subj in PARTICLES:
+        c.add("simple", f"Watching closely, {subj.lower()} {bad}, not {good}.", good, False, "order", H2)
+        c.add("simple", f"{subj} {good}, which is easy to see.", good, True, "order", H2)
+    for _ in range(25):
+        a, b, d = rng.sample(ACTS, 3)
+        c.add("simple", f"Activities observed: {a[0]}; {b[0]}; {d[0]}.", b[0], False, "enumeration", H2)
+        c.add("simple", f"Not {b[0]}, but {a[0]}.", b[0], False, "enumeration", H2)
+        c.add("simple", f"Not {a[0]}, but {b[0]}.", b[0], True, "enumeration", H2)
+        c.add("simple", f"Is it {b[0]}? No, it is {a[0]}.", b[0], False, "enumeration", H2)
+        c.add("simple", f"The person could be {a[0]}, {b[0]} or {d[0]}; hard to tell.", b[0], False, "enumeration", H2)
+        c.add("simple", f"Judging by the frames, the person is {b[0]}.", b[0], True, "enumeration", H2)
+        c.add("simple", f"Possible answers are {a[0]} and {b[0]}.", b[0], False, "enumeration", H2)
+    para = [
+        ("Took the towel.", "She grabbed the towel.", "She folded the towel."),
+        ("cutting vegetables", "The man is seen cutting some vegetables.", "The man is washing some vegetables."),
+        ("opening a bottle", "He opened the bottle with his teeth.", "He closed the bottle tightly."),
+        ("putting the cup on the table", "She puts the cup down on the table.", "She takes the cup off the table."),
+        ("sitting on the bench", "A man sat on a bench.", "A man stood next to the bench."),
+        ("drinking coffee", "The woman drinks her coffee.", "The woman spills her coffee."),
+    ]
+    for label, good, bad in para:
+        c.add("simple", good, label, True, "paraphrase", H2)
+        c.add("simple", f"{rng.choice(FILLER)} {good}", label, True, "paraphrase", H2)
+        c.add("simple", bad, label, False, "paraphrase", H2)
+    for _ in range(25):
+        a = round(rng.uniform(0.05, 0.45), 2)
+        b = round(a + rng.uniform(0.25, 0.45), 2)
+        dur = rng.choice([20.0, 40.0])
+        wa, wb = round(min(0.9, b + 0.05), 2), 1.0
+        for ok, (x, y) in ((True, (a, b)), (False, (wa, wb))):
+            g = [a, b]
+            c.add("temporal_range", f"The relevant segment is {x}\u2013{y}.", g, ok, "time_range", H2)
+            c.add("temporal_range", f"Start time: {x}; end time: {y}.", g, ok, "time_range", H2)
+            c.add(
+                "temporal_range",
+                f"From 00:{int(x * dur):02d} to 00:{int(round(y * dur)):02d} the man climbs.",
+                g,
+                ok,
+                "time_range",
+                H2,
+                duration=dur,
+            )
+            c.add(
+                "temporal_range",
+                f"The climb lasts roughly {x * dur:.0f}s-{y * dur:.0f}s, and {rng.randint(2, 6)} people cheer.",
+                g,
+                ok,
+                "time_range",
+                H2,
+                duration=dur,
+            )
+            c.add("temporal_range", f"Step 1: find the jump. Step 2: it starts at {x} and finishes at {y}.", g, ok, "time_range", H2)
+    c.add("temporal_range", "It happens in the middle third of the video.", [0.333, 0.667], True, "time_range", H2)
+    c.add("temporal_range", "It happens in the first third of the video.", [0.333, 0.667], False, "time_range", H2)
+    for _ in range(20):
+        s100 = round(rng.uniform(40, 95), 1)
+        s10 = round(rng.uniform(3, 9.5), 1)
+        for ok, f in ((True, 1.0), (False, 0.65)):
+            c.add("float", f"Predicted score: {s100 * f:.1f}", s100, ok, "score", H2)
+            c.add("float", f"My estimate: {s10 * f:.1f}/10 points", s10, ok, "score", H2)
+            c.add("float", f"Score = {s100 * f:.0f} out of 100", s100, ok, "score", H2)
+            c.add(
+                "float",
+                f"The dive has {rng.randint(2, 4)} twists and a 3.2 difficulty; the splash is small. I'd score it {s100 * f:.1f}.",
+                s100,
+                ok,
+                "score",
+                H2,
+            )
+    sem = [
+        ("a girl in a red dress dances", "A young girl wearing a red dress is dancing.", "A girl in a blue dress dances."),
+        ("the man walks to the left", "The man is walking toward the left side.", "The man walks to the right."),
+        ("three birds sit on a wire", "Three birds are sitting on the wire.", "Five birds sit on a wire."),
+        ("the woman waters the plants", "A woman is watering plants in the garden.", "The woman cuts the plants."),
+        ("the boy climbs the tree", "A boy climbs up a tree.", "The boy climbs the fence."),
+        ("the dog drinks water from a bowl", "The dog is drinking water out of a bowl.", "The dog eats food from a bowl."),
+    ]
+    for kind in ("sentence", "classifier", "llm"):
+        for label, good, bad in sem:
+            c.add(kind, good, label, True, "order", H2)
+            c.add(kind, bad, label, False, "order", H2)
+            c.add(kind, f"In the video, {label} is not happening.", label, False, "baseline", H2)
+    seq = ["the man opens the car door", "the man sits down", "the man starts the engine"]
+    for kind in ("sentence_sequence", "classifier_sequence"):
+        c.add(kind, "He opens the car door, sits down and then starts the engine.", seq, True, "baseline", H2)
+        c.add(kind, "He starts the engine, then opens the door and sits down.", seq, False, "baseline", H2)
+        c.add(kind, "He opens the car door and sits down.", seq, False, "baseline", H2)
+        c.add(kind, "He opens the car door, sits down and then stops the engine.", seq, False, "order", H2)
+
+
 def main() -> None:
     rng = random.Random(SEED)
     c = Corpus()
-    for part in (options, order, enumeration, paraphrase, time_range, scores, baseline):
+    for part in (options, order, enumeration, paraphrase, time_range, scores, baseline, heldout2):
         part(c, rng)
     with OUT.open("w", encoding="utf-8") as f:
         for r in c.rows:
