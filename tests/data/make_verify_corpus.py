@@ -570,7 +570,7 @@ def heldout2(c: Corpus, rng: random.Random) -> None:
         c.add("simple", f"It moves from {x} to {y} across the screen.", label, True, "order", H2)
         c.add("simple", f"It moves {x} to {y}.", label, True, "order", H2)
         c.add("simple", f"It moves {y} to {x}.", label, False, "order", H2)
-        c.add("simple", f"The object is moving to the {y}, away from the {x}.", label, False, "order", H2)
+        c.add("simple", f"The object is moving to the {y}, away from the {x}.", label, True, "order", H2)
         c.add("simple", f"Clearly the motion goes from {y} to {x}, not the other way.", label, False, "order", H2)
     for good, bad, subj in PARTICLES:
         c.add("simple", f"Watching closely, {subj.lower()} {bad}, not {good}.", good, False, "order", H2)

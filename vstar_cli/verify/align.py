@@ -19,7 +19,7 @@ from vstar_cli.verify.text import STOPWORDS, Token, stem
 _ANTONYM_PAIRS = """
 in out|inside outside|into out|up down|upward downward|upwards downwards|left right|top bottom
 above below|over under|front back|forward backward|forwards backwards|ahead behind|on off
-before after|first last|early late|earlier later|begin end|start finish|start end|open close|opened closed
+before after|first last|early late|earlier later|begin end|start finish|start end|open close
 increase decrease|increasing decreasing|rise fall|rising falling|ascend descend|grow shrink|expand contract
 fast slow|faster slower|quick slow|big small|bigger smaller|large small|larger smaller|long short|longer shorter
 high low|higher lower|tall short|taller shorter|wide narrow|wider narrower|near far|closer farther|close far
@@ -100,12 +100,12 @@ def _lemmatizer():
 def lemma(word: str) -> str:
     """A word's lemma: the verb reading first, then noun, adjective, adverb.
 
-    Polar words keep their form ("left" is a direction here, not the past of "leave").
+    Directions keep their form ("left" is a direction here, not the past of "leave").
 
-    >>> lemma("took"), lemma("towels"), lemma("left"), lemma("smiling")
-    ('take', 'towel', 'left', 'smile')
+    >>> lemma("took"), lemma("towels"), lemma("left"), lemma("smiling"), lemma("opened"), lemma("increasing")
+    ('take', 'towel', 'left', 'smile', 'open', 'increase')
     """
-    if word in POLAR or not word.isalpha():
+    if word in DIRECTIONS or not word.isalpha():
         return word
     lemmas = _lemmatizer()(word)
     for pos in ("VERB", "NOUN", "ADJ", "ADV", "AUX"):

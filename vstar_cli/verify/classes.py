@@ -159,7 +159,14 @@ def find_mentions(
             best = None
             while i0 < len(row) and row[i0][0] <= anchor + max_len:
                 j, e = row[i0]
-                if not role_set or idx.roles[j] == want or (want is None and idx.roles[j] not in role_set):
+                got = idx.roles[j]
+                # "right to left" leaves the source unmarked: a missing "from" is not another role.
+                if (
+                    not role_set
+                    or got == want
+                    or (want is None and got not in role_set)
+                    or (want == "source" and got is None)
+                ):
                     if best is None or abs(j - anchor) < abs(best[0] - anchor):
                         best = (j, e)
                 i0 += 1
@@ -185,7 +192,7 @@ def find_mentions(
     return spans
 
 
-_LIST_SEPS = frozenset({",", "and", "or", "/", "nor"})
+_LIST_SEPS = frozenset({",", "and", "or", "/", "nor", ";"})
 _APPEARANCE = frozenset(
     """may might could seem seems seemed look looks looked appear appears appeared resemble resembles resembled
     initially mistaken""".split()
@@ -207,6 +214,24 @@ def _items(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+_HARD_BREAKS = frozenset(".!?\n")
+# Words that introduce a list as candidates ("possible answers are X and Y").
+_CANDIDATE_CUES = frozenset(
+    """possible possibly candidate candidates options alternatives choices guesses either potential""".split()
+)
+
+
+def _list_bounds(tokens: list[Token], i: int, reach: int = 200) -> tuple[int, int]:
+    """Sentence bounds for list detection: ";" separates items, not sentences (at most ``reach`` tokens away)."""
+    s = i
+    while s > 0 and i - s < reach and tokens[s - 1].text not in _HARD_BREAKS:
+        s -= 1
+    e = i
+    while e < len(tokens) and e - i < reach and tokens[e].text not in _HARD_BREAKS:
+        e += 1
+    return s, e
+
+
 def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str]) -> str | None:
     """Why a mention is one candidate in a list of several, if it is.
 
@@ -218,9 +243,7 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
     >>> enumerated(toks, 4, 5, 1, [t.text for t in toks]) is not None
     True
     """
-    ss, se = sentence_bounds(tokens, s)
-    if se - ss > 400:
-        ss, se = max(ss, s - 200), min(se, e + 200)
+    ss, se = _list_bounds(tokens, s)
     colon = ss
     for j in range(s - 1, max(ss, s - 40) - 1, -1):
         if tokens[j].text == ":":
@@ -246,7 +269,7 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
         chain.append(items[k])
         k += 1
     distinct = {" ".join(keys[a:b]) for a, b in chain if b > a}
-    after_colon = colon > ss
+    after_colon = colon > ss or any(tokens[j].text in _CANDIDATE_CUES for j in range(ss, s))
     need = 2 if after_colon else 3
     if len(distinct) < need:
         return None
@@ -320,8 +343,11 @@ def assert_class(answer: str, label: str, fuzz: float = 0.85, tokens: list[Token
     span = _char_span(answer, norm, toks, s, e)
     if negated_before(toks, s) or negated_after(toks, e):
         return Verdict(False, mention, f"the answer negates {mention!r}", span)
+    se = sentence_bounds(toks, s)[1]
+    asked = se < len(toks) and toks[se].text == "?"
     why = (
-        hedged(toks, s, e)
+        ("the answer only asks whether it is so" if asked else None)
+        or hedged(toks, s, e)
         or conceded(toks, s, e)
         or enumerated(toks, s, e, len(label_words(label)), idx.keys)
         or ("the answer lists candidates line by line" if _bullet_list(norm, toks[s].start) else None)

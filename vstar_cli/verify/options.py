@@ -166,6 +166,11 @@ _VERB_KEY_RE = re.compile(
     rf"\b(?:pick|choose|select|go(?:ing)?\s+with|opt\s+for)\s{{1,3}}(?:(?:the\s+)?{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
     re.I,
 )
+# "(C) is correct", "B is the right answer", "A would be the best choice".
+_KEY_IS_RE = re.compile(
+    r"(?:^|(?<=[\s(\[]))\(?([A-J]|\d{1,2})\)?\s{1,3}(?:is|would\s+be|seems|appears)\s{1,3}(?:to\s+be\s+)?(?:the\s+)?"
+    r"(?:most\s+|best\s+)?(?:correct|right|accurate|appropriate|suitable|best|answer)\b"
+)
 _NOUN_KEY_RE = re.compile(rf"\b{_NOUNS}\s{{0,3}}\(?([A-J]|[a-j](?=[\s).,:;!?]|$)|\d{{1,2}})\)?(?![\w'])", re.I)
 _LEAD_RE = re.compile(r"^\W{0,6}?\(?([A-Ja-j]|\d{1,2})(?:\)|\.|:|\]|\s*$|\s+[-\u2013]\s)", re.M)
 _ORDINAL_RE = re.compile(
@@ -210,9 +215,10 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
     if n == 0:
         return None
     text = answer if len(answer) <= 200_000 else answer[-200_000:]
+    text = text.replace("*", " ").replace("`", " ")  # markdown emphasis: "**B**" (same length, spans hold)
     marked = [
         Pick(i, "explicit pick", m.span(1))
-        for rx in (_MARKED_RE, _VERB_KEY_RE)
+        for rx in (_MARKED_RE, _VERB_KEY_RE, _KEY_IS_RE)
         for m in rx.finditer(text)
         if (i := key_index(m.group(1), n)) is not None
         and not _article(text, m)
