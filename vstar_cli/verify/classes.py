@@ -42,6 +42,7 @@ from vstar_cli.verify.text import (
     tokenize,
 )
 from vstar_cli.verify.verdict import CannotJudge, Verdict
+from vstar_cli.verify.window import bounded
 
 _BREAKS = frozenset(CLAUSE_BREAKS) - {"while"}
 
@@ -118,13 +119,14 @@ class _Index:
 
 
 def find_mentions(
-    answer: list[Token], label: str, fuzz: float = 0.85, index: _Index | None = None
+    answer: list[Token], label: str, fuzz: float = 0.85, index: _Index | None = None, last_only: bool = False
 ) -> list[tuple[int, int]]:
     """Token spans ``(start, end)`` of the answer where all label words occur close together.
 
     Words may come in any order unless the label gives them roles, with a few words between
     them ("plays an old guitar"), but never across a sentence boundary. Label words that are
-    light verbs ("showing", "starts") may be left out when others remain.
+    light verbs ("showing", "starts") may be left out when others remain. With ``last_only``
+    the search runs backwards and stops at the last mention.
 
     >>> find_mentions(tokenize("Then he plays the guitar."), "playing guitar")
     [(2, 5)]
@@ -151,7 +153,7 @@ def find_mentions(
     max_len = 2 * len(required) + 3
     starts = rows[min(range(len(rows)), key=lambda i: len(rows[i]))]
     spans: list[tuple[int, int]] = []
-    for anchor, _ in starts:
+    for anchor, _ in reversed(starts) if last_only else starts:
         lo = max(0, anchor - max_len)
         picked = []
         for row, want in zip(rows, wroles, strict=True):
@@ -183,6 +185,8 @@ def find_mentions(
             continue
         if opposites and any(idx.keys[j] in opposites for j in range(s, min(e + 1, len(answer)))):
             continue
+        if last_only:
+            return [(s, e)]
         if spans and spans[-1][0] <= s < spans[-1][1]:
             if e - s < spans[-1][1] - spans[-1][0]:
                 spans[-1] = (s, e)
@@ -334,7 +338,7 @@ def assert_class(answer: str, label: str, fuzz: float = 0.85, tokens: list[Token
     """
     toks = tokens if tokens is not None else tokenize(answer)
     idx = _Index(toks)
-    spans = find_mentions(toks, label, fuzz, idx)
+    spans = find_mentions(toks, label, fuzz, idx, last_only=True)
     if not spans:
         return Verdict(False, None, f"label {label!r} not found in the answer")
     s, e = spans[-1]
@@ -437,6 +441,7 @@ def _assert_choice(answer: str, gold: str, choices: list[str]) -> Verdict | None
     )
 
 
+@bounded
 def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``simple`` / ``obj_identify`` / ``obj_compare``: the answer asserts the gold value.
 
@@ -514,6 +519,7 @@ def _gold_same(label: Any) -> bool | None:
     return None
 
 
+@bounded
 def verify_same_or_not(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``same_or_not``: the answer's last decision (same / not the same) matches the gold.
 

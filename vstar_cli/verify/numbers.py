@@ -63,7 +63,7 @@ _NUM_RE = re.compile(
     rf"(?<![\w.])(?P<sign>[-+\u2212])?(?P<num>{_DIGITS})(?:\s*/\s*(?P<den>\d+))?(?![\d/]|\.\d|(?:st|nd|rd|th)\b)"
     r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?"
 )
-_UNIT_RE = re.compile(r"\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b")
+_UNIT_RE = re.compile(r"\s{0,4}(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b")
 _WORD_RE = re.compile(r"[a-z]+")
 _OUT_OF_RE = re.compile(
     r"[ \t]{1,4}out[ \t]{1,4}of[ \t]{1,4}(?:a[ \t]{1,4}(?:maximum|max|possible)[ \t]{1,4}(?:of[ \t]{1,4})?)?(\d+(?:\.\d+)?)(?![\d.])"
@@ -160,8 +160,8 @@ def _with_suffix(text: str, num: Num) -> Num:
     """Attach a following percent sign or time unit to a plain number."""
     if num.unit is not None:
         return num
-    rest = text[num.end :]
-    m = re.match(r"\s*(?:%|percent\b|per\s+cent\b)", rest)
+    rest = text[num.end : num.end + 40]  # a bounded look: the scan stays linear
+    m = _PCT_AFTER_RE.match(rest)
     if m:
         return Num(num.value / 100.0, num.start, num.end + m.end(), "percent")
     m = _UNIT_RE.match(rest)
@@ -170,6 +170,8 @@ def _with_suffix(text: str, num: Num) -> Num:
     return num
 
 
+_PCT_AFTER_RE = re.compile(r"\s{0,4}(?:%|percent\b|per\s+cent\b)")
+_LETTER_AFTER_RE = re.compile(r"\s{0,8}[a-z]")
 _ONE_AFTER = re.compile(r"\s*(?:of|who|that|which|another|by|is|was|another|'s)\b")
 _ONE_BEFORE = re.compile(r"(?:\b(?:the|this|that|each|any|no|every|which|another|a)\s*)$")
 
@@ -177,20 +179,10 @@ _ONE_BEFORE = re.compile(r"(?:\b(?:the|this|that|each|any|no|every|which|another
 def _pronoun_one(text: str, n: Num) -> bool:
     """ "one of them", "the one who", "this one": *one* as a pronoun, not the number 1."""
     return bool(
-        _ONE_AFTER.match(text[n.end :])
+        _ONE_AFTER.match(text[n.end : n.end + 20])
         or _ONE_BEFORE.search(text[max(0, n.start - 12) : n.start])
-        or not re.match(r"\s*[a-z]", text[n.end :])
+        or not _LETTER_AFTER_RE.match(text, n.end, n.end + 10)
     )
-
-
-def _inside(taken: list[tuple[int, int]], pos: int, starts: set[int]) -> bool:
-    """Whether ``pos`` starts a taken span or falls inside one of the sorted clock spans."""
-    from bisect import bisect_right
-
-    if pos in starts:
-        return True
-    i = bisect_right(taken, (pos, 10**18)) - 1
-    return i >= 0 and taken[i][0] <= pos < taken[i][1]
 
 
 def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
@@ -212,8 +204,19 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
         found.append(Num(float(secs), m.start(), m.end(), "seconds"))
         taken.append((m.start(), m.end()))
     taken_starts: set[int] = set()
-    for m in _NUM_RE.finditer(t):
-        if _inside(taken, m.start(), taken_starts):
+    if taken:
+        # Blank the clock times out (same length, so offsets hold): nothing else reads them again.
+        pieces, prev = [], 0
+        for a, b in taken:
+            pieces.append(t[prev:a])
+            pieces.append(" " * (b - a))
+            prev = b
+        pieces.append(t[prev:])
+        t_nums = "".join(pieces)
+    else:
+        t_nums = t
+    for m in _NUM_RE.finditer(t_nums):
+        if m.start() in taken_starts:
             continue
         before = t[max(0, m.start() - 12) : m.start()]
         after = t[m.end("num") : m.end("num") + 2] if not m.group("den") else ""
@@ -245,8 +248,6 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
             continue
         found.append(_with_suffix(t, Num(value, start, m.end("num"), None)))
     for n in _word_numbers(t):
-        if _inside(taken, n.start, taken_starts):
-            continue
         n = _with_suffix(t, n)
         if n.unit is None and t[n.start : n.end] == "one" and _pronoun_one(t, n):
             continue

@@ -16,6 +16,7 @@ from vstar_cli.verify.numbers import Num, asserted, find_numbers
 from vstar_cli.verify.text import normalize
 from vstar_cli.verify.timeexpr import extract_range, find_range, to_fraction
 from vstar_cli.verify.verdict import CannotJudge, Verdict
+from vstar_cli.verify.window import bounded
 
 __all__ = ["extract_range", "to_fraction", "verify_bbox", "verify_float", "verify_temporal_range", "verify_timestamp"]
 
@@ -47,6 +48,7 @@ def _span(text: str, answer: str, start: int, end: int) -> tuple[int, int] | Non
     return (start, end) if len(text) == len(answer) else None
 
 
+@bounded
 def verify_float(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``float``: the asserted number is within a relative tolerance (default 10%) of the gold.
 
@@ -85,15 +87,16 @@ _POSITION_WORDS = (
 )
 
 
-def _time_mentions(text: str, duration: float | None) -> list[tuple[Num, float]]:
+def _time_mentions(text: str, duration: float | None, nums: list[Num] | None = None) -> list[tuple[Num, float]]:
     out = []
-    for n in find_numbers(text, normalized=True):
+    for n in find_numbers(text, normalized=True) if nums is None else nums:
         f = to_fraction(n, duration)
         if f is not None and -0.05 <= f <= 1.05:
             out.append((n, f))
     return out
 
 
+@bounded
 def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``timestamp``: the asserted time is within an absolute tolerance (default 0.1) of the gold.
 
@@ -108,7 +111,8 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
         raise CannotJudge(f"gold {label!r:.60} is not a time in [0, 1]")
     duration = _duration(record)
     text = normalize(answer)
-    mentions = _time_mentions(text, duration)
+    all_nums = find_numbers(text, normalized=True)
+    mentions = _time_mentions(text, duration, all_nums)
     if not mentions:
         for rx, pos in _POSITION_WORDS:
             hits = list(rx.finditer(text))
@@ -116,7 +120,7 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
                 mentions.append((Num(pos, hits[-1].start(), hits[-1].end(), "fraction"), pos))
         mentions.sort(key=lambda m: m[0].start)
     if not mentions:
-        hint = " (seconds need the record's 'duration')" if find_numbers(text, normalized=True) else ""
+        hint = " (seconds need the record's 'duration')" if all_nums else ""
         return Verdict(False, None, "no time in the answer" + hint)
     nums = [m[0] for m in mentions]
     a = asserted(text, nums)
@@ -140,6 +144,7 @@ def iou_1d(a: tuple[float, float], b: tuple[float, float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+@bounded
 def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``temporal_range``: the stated range overlaps the gold ``[start, end]`` with IoU > 0.5.
 
@@ -189,6 +194,7 @@ def box_iou(a: list[float], b: list[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+@bounded
 def verify_bbox(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``bbox``: the last box written as ``[xc, yc, w, h]`` (normalized) has IoU > 0.5 with the gold.
 

@@ -21,6 +21,7 @@ from vstar_cli.verify.align import LIGHT_VERBS, ROLE_WORDS, conflict, is_content
 from vstar_cli.verify.numbers import UNITS
 from vstar_cli.verify.text import is_negation, tokenize
 from vstar_cli.verify.verdict import CannotJudge, Verdict
+from vstar_cli.verify.window import bounded, clip
 
 NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
 
@@ -287,7 +288,7 @@ def needed_texts(answer: str, label: Any, kind: str) -> list[str]:
         golds = gold_items(label)
     except CannotJudge:
         golds = []
-    return units(answer, ordered=kind.endswith("sequence") or kind == "llm") + golds
+    return units(clip(answer)[0], ordered=kind.endswith("sequence") or kind == "llm") + golds
 
 
 def _threshold(cfg: Any, kind: str) -> float:
@@ -383,21 +384,25 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
     return Verdict(True, found, f"all {len(golds)} steps matched in order (>= {threshold})", _cover(spans))
 
 
+@bounded
 def verify_sentence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``sentence``: each gold sentence is stated somewhere in the answer (embedding similarity, default 0.6)."""
     return match_unordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "sentence"))
 
 
+@bounded
 def verify_sentence_sequence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``sentence_sequence``: every gold step is stated, in order (similarity default 0.5)."""
     return match_ordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "sentence_sequence"))
 
 
+@bounded
 def verify_classifier(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``classifier``: each gold class description is stated by some clause (similarity default 0.6)."""
     return match_unordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "classifier"))
 
 
+@bounded
 def verify_classifier_sequence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``classifier_sequence``: the gold classes are stated clause by clause, in order (default 0.5)."""
     return match_ordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "classifier_sequence"))
@@ -446,6 +451,7 @@ class LocalJudge:
         return words.lower().startswith("yes"), words
 
 
+@bounded
 def verify_llm(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``llm``: a local judge model decides (``--judge``); without one, the ordered embedding check."""
     judge = cfg.judge
