@@ -91,7 +91,11 @@ def scores(pairs: list[tuple[bool, bool | None]]) -> dict:
 
 def report(rows: list[dict], got: list[dict]) -> dict:
     """Scores overall and grouped by class, kind and split."""
-    groups: dict[str, dict[str, list]] = {"class": defaultdict(list), "kind": defaultdict(list), "split": defaultdict(list)}
+    groups: dict[str, dict[str, list]] = {
+        "class": defaultdict(list),
+        "kind": defaultdict(list),
+        "split": defaultdict(list),
+    }
     allp = []
     for r, g in zip(rows, got, strict=True):
         if g["reason"] == "skipped":

@@ -206,10 +206,33 @@ def _rationale(opts: list[str], pick: int, key: str, rng: random.Random) -> str:
 
 # ---------------------------------------------------------------- 2. order
 
-FROM_TO = [("left", "right"), ("top", "bottom"), ("the door", "the window"), ("green", "red"), ("the kitchen", "the garden")]
-FROM_TO_VERBS = [("moving", "moves"), ("panning", "pans"), ("walking", "walks"), ("sliding", "slides"), ("rolling", "rolls")]
-CHANGES = [("full blossom", "withered"), ("empty", "full"), ("green", "yellow"), ("solid", "liquid"), ("small", "large")]
-COMPARE = [("cup", "glass", "is filled"), ("red car", "blue truck", "drives"), ("dog", "cat", "runs"), ("boy", "girl", "swims")]
+FROM_TO = [
+    ("left", "right"),
+    ("top", "bottom"),
+    ("the door", "the window"),
+    ("green", "red"),
+    ("the kitchen", "the garden"),
+]
+FROM_TO_VERBS = [
+    ("moving", "moves"),
+    ("panning", "pans"),
+    ("walking", "walks"),
+    ("sliding", "slides"),
+    ("rolling", "rolls"),
+]
+CHANGES = [
+    ("full blossom", "withered"),
+    ("empty", "full"),
+    ("green", "yellow"),
+    ("solid", "liquid"),
+    ("small", "large"),
+]
+COMPARE = [
+    ("cup", "glass", "is filled"),
+    ("red car", "blue truck", "drives"),
+    ("dog", "cat", "runs"),
+    ("boy", "girl", "swims"),
+]
 COMPARATIVES = [("faster", "slower"), ("higher", "lower"), ("louder", "quieter")]
 PARTICLES = [
     ("zooming in", "zooming out", "The camera is"),
@@ -222,26 +245,36 @@ PARTICLES = [
     ("opening the door", "closing the door", "The man is"),
     ("pushing the cart", "pulling the cart", "The woman is"),
 ]
-SEQ = [("opening the fridge", "pouring milk"), ("putting on a jacket", "leaving the room"), ("picking up the phone", "sitting down")]
+SEQ = [
+    ("opening the fridge", "pouring milk"),
+    ("putting on a jacket", "leaving the room"),
+    ("picking up the phone", "sitting down"),
+]
 
 
 def order(c: Corpus, rng: random.Random) -> None:
-    for (a, b) in FROM_TO:
+    for a, b in FROM_TO:
         for ger, third in FROM_TO_VERBS:
             label = f"{ger} from {a} to {b}"
             subj = rng.choice(["The car", "The camera", "The person", "The ball"])
             c.add("simple", f"{subj} {third} from {a} to {b}.", label, True, "order")
             c.add("simple", f"{subj} {third} from {b} to {a}.", label, False, "order")
-            c.add("simple", f"In the video, {subj.lower()} is {ger} from {b} to {a} across the frame.", label, False, "order")
+            c.add(
+                "simple",
+                f"In the video, {subj.lower()} is {ger} from {b} to {a} across the frame.",
+                label,
+                False,
+                "order",
+            )
             c.add("simple", f"{subj} starts at {a} and {third} to {b}.", label, True, "order", "heldout")
             c.add("simple", f"{subj} {third} to {a}, coming from {b}.", label, False, "order", "heldout")
-    for (x, y) in CHANGES:
+    for x, y in CHANGES:
         label = f"turning from {x} to {y}"
         c.add("simple", f"The object slowly turns from {x} to {y}.", label, True, "order")
         c.add("simple", f"The object slowly turns from {y} to {x}.", label, False, "order")
         c.add("simple", f"Over the clip it changes from {y} into {x}.", label, False, "order", "heldout")
         c.add("simple", f"It is turning from {x} to {y} over time.", label, True, "order", "heldout")
-    for (p, q, verb) in COMPARE:
+    for p, q, verb in COMPARE:
         for fast, slow in COMPARATIVES:
             label = f"the {p} {verb} {fast} than the {q}"
             c.add("simple", f"The {p} {verb} {fast} than the {q}.", label, True, "order")
@@ -263,16 +296,32 @@ def order(c: Corpus, rng: random.Random) -> None:
         c.add("simple", f"The person is {first}, then {second}.", label, True, "order", "heldout")
     # One-word differences for the embedding kinds.
     swaps = [
-        ("the man folds the blanket", "The man folds the blanket on the bed.", "The man throws the blanket on the bed."),
+        (
+            "the man folds the blanket",
+            "The man folds the blanket on the bed.",
+            "The man throws the blanket on the bed.",
+        ),
         ("the woman opens the red door", "The woman opens the red door.", "The woman opens the blue door."),
-        ("the boy kicks the ball to the left", "The boy kicks the ball to the left.", "The boy kicks the ball to the right."),
+        (
+            "the boy kicks the ball to the left",
+            "The boy kicks the ball to the left.",
+            "The boy kicks the ball to the right.",
+        ),
         ("two dogs run in the park", "Two dogs run in the park.", "Three dogs run in the park."),
         ("the chef cuts the tomato", "The chef cuts the tomato on a board.", "The chef cuts the cucumber on a board."),
         ("the girl picks up the cup", "The girl picks up the cup.", "The girl knocks over the cup."),
-        ("the man pushes the cart", "The man pushes the cart down the aisle.", "The man pulls the cart down the aisle."),
+        (
+            "the man pushes the cart",
+            "The man pushes the cart down the aisle.",
+            "The man pulls the cart down the aisle.",
+        ),
         ("the cat jumps onto the table", "The cat jumps onto the table.", "The cat jumps onto the chair."),
         ("the woman pours coffee into a mug", "The woman pours coffee into a mug.", "The woman pours tea into a mug."),
-        ("the car turns right at the corner", "The car turns right at the corner.", "The car turns left at the corner."),
+        (
+            "the car turns right at the corner",
+            "The car turns right at the corner.",
+            "The car turns left at the corner.",
+        ),
     ]
     for kind in ("sentence", "classifier", "llm"):
         for label, good, bad in swaps:
@@ -304,7 +353,9 @@ def enumeration(c: Corpus, rng: random.Random) -> None:
         c.add("simple", f"{subj} is {a[0]}, {b[0]} and {d[0]}.", label, False, "enumeration")
         c.add("simple", f"Possible actions: {a[0]}, {b[0]}, {d[0]}.", label, False, "enumeration")
         c.add("simple", f"Possible actions: {a[0]}, {b[0]}.", label, False, "enumeration")
-        c.add("simple", f"The activity could be one of these:\n- {a[0]}\n- {b[0]}\n- {d[0]}", label, False, "enumeration")
+        c.add(
+            "simple", f"The activity could be one of these:\n- {a[0]}\n- {b[0]}\n- {d[0]}", label, False, "enumeration"
+        )
         c.add("simple", f"It may look like {b[0]}, but it is actually {a[0]}.", label, False, "enumeration")
         c.add("simple", f"It may look like {a[0]}, but it is actually {b[0]}.", label, True, "enumeration")
         c.add("simple", f"{subj} {b[1]} in the video.", label, True, "enumeration")
@@ -332,20 +383,54 @@ def enumeration(c: Corpus, rng: random.Random) -> None:
         objs = rng.sample(OBJECTS, 3)
         c.add("obj_identify", f"I can see a {objs[0]}, a {objs[1]} and a {objs[2]}.", objs[1], False, "enumeration")
         c.add("obj_identify", f"The object held up is a {objs[1]}.", objs[1], True, "enumeration")
-        c.add("obj_identify", f"It resembles a {objs[1]}, but it is actually a {objs[2]}.", objs[1], False, "enumeration")
+        c.add(
+            "obj_identify", f"It resembles a {objs[1]}, but it is actually a {objs[2]}.", objs[1], False, "enumeration"
+        )
 
 
 # ---------------------------------------------------------------- 4. paraphrase
 
 PARA = [
-    ("Took the towel.", ["She takes a towel from the rack.", "The man took the towel.", "He is taking the towel."], ["She takes a cup from the rack.", "He drops the towel."]),
-    ("raising his arm to look at the watch", ["He raises his arm to check his watch.", "The man raised his arm and looked at his watch."], ["He raises his arm to wave at a friend.", "He lowers his arm."]),
-    ("Opened the laptop.", ["The person opens a laptop on the desk.", "She is opening the laptop."], ["The person closes the laptop.", "She opens the fridge."]),
-    ("putting a book on the shelf", ["He puts the book on a shelf.", "She placed books on the shelf."], ["He takes a book off the shelf.", "She puts a vase on the shelf."]),
-    ("washing the dishes", ["The woman washes dishes in the sink.", "A man washed the dish."], ["The woman dries her hands.", "A man is washing the car."]),
-    ("Threw the ball.", ["The boy throws a ball.", "She is throwing the ball across the yard."], ["The boy catches a ball.", "She throws a frisbee."]),
-    ("eating a sandwich", ["The kid eats a sandwich.", "He ate the sandwich quickly."], ["The kid makes a sandwich.", "He eats an apple."]),
-    ("Closed the window.", ["The woman closes the window.", "He is closing a window."], ["The woman opens the window.", "He closes the door."]),
+    (
+        "Took the towel.",
+        ["She takes a towel from the rack.", "The man took the towel.", "He is taking the towel."],
+        ["She takes a cup from the rack.", "He drops the towel."],
+    ),
+    (
+        "raising his arm to look at the watch",
+        ["He raises his arm to check his watch.", "The man raised his arm and looked at his watch."],
+        ["He raises his arm to wave at a friend.", "He lowers his arm."],
+    ),
+    (
+        "Opened the laptop.",
+        ["The person opens a laptop on the desk.", "She is opening the laptop."],
+        ["The person closes the laptop.", "She opens the fridge."],
+    ),
+    (
+        "putting a book on the shelf",
+        ["He puts the book on a shelf.", "She placed books on the shelf."],
+        ["He takes a book off the shelf.", "She puts a vase on the shelf."],
+    ),
+    (
+        "washing the dishes",
+        ["The woman washes dishes in the sink.", "A man washed the dish."],
+        ["The woman dries her hands.", "A man is washing the car."],
+    ),
+    (
+        "Threw the ball.",
+        ["The boy throws a ball.", "She is throwing the ball across the yard."],
+        ["The boy catches a ball.", "She throws a frisbee."],
+    ),
+    (
+        "eating a sandwich",
+        ["The kid eats a sandwich.", "He ate the sandwich quickly."],
+        ["The kid makes a sandwich.", "He eats an apple."],
+    ),
+    (
+        "Closed the window.",
+        ["The woman closes the window.", "He is closing a window."],
+        ["The woman opens the window.", "He closes the door."],
+    ),
 ]
 
 
@@ -370,7 +455,11 @@ def paraphrase(c: Corpus, rng: random.Random) -> None:
         pairs = [
             ("the man opens the door", "A man opened the door and walked in.", "A man locks the door."),
             ("a woman slices bread", "The woman is slicing the bread.", "The woman butters the bread."),
-            ("the child rides a bicycle", "A kid rides his bicycle down the street.", "A kid pushes his bicycle down the street."),
+            (
+                "the child rides a bicycle",
+                "A kid rides his bicycle down the street.",
+                "A kid pushes his bicycle down the street.",
+            ),
             ("the dog catches a frisbee", "The dog caught the frisbee in mid-air.", "The dog chases a ball."),
         ]
         for label, good, bad in pairs:
@@ -395,9 +484,17 @@ def time_range(c: Corpus, rng: random.Random) -> None:
         wrong = [wa, max(wb, round(wa + 0.02, 2))]
         dur = rng.choice([20.0, 30.0, 60.0, 90.0])
         for ok, (x, y) in ((True, gold), (False, wrong)):
-            c.add("temporal_range", f"The action starts at {x} and, after a short pause, ends at {y}.", gold, ok, "time_range")
+            c.add(
+                "temporal_range",
+                f"The action starts at {x} and, after a short pause, ends at {y}.",
+                gold,
+                ok,
+                "time_range",
+            )
             c.add("temporal_range", f"It begins at {x} and concludes at {y}.", gold, ok, "time_range")
-            c.add("temporal_range", f"The event has a start time of {x} and an end time of {y}.", gold, ok, "time_range")
+            c.add(
+                "temporal_range", f"The event has a start time of {x} and an end time of {y}.", gold, ok, "time_range"
+            )
             c.add("temporal_range", f"From the {x} mark until about {y}, the man jumps.", gold, ok, "time_range")
             c.add(
                 "temporal_range",
@@ -416,7 +513,14 @@ def time_range(c: Corpus, rng: random.Random) -> None:
                 "time_range",
             )
             c.add("temporal_range", f"{x}-{y}", gold, ok, "time_range")
-            c.add("temporal_range", f"The action spans roughly {x} to {y} of the video.", gold, ok, "time_range", "heldout")
+            c.add(
+                "temporal_range",
+                f"The action spans roughly {x} to {y} of the video.",
+                gold,
+                ok,
+                "time_range",
+                "heldout",
+            )
             c.add("temporal_range", f"Start: {x}, End: {y}", gold, ok, "time_range", "heldout")
             c.add("temporal_range", f"The event occurs in [{x}, {y}].", gold, ok, "time_range", "heldout")
             c.add(
@@ -454,7 +558,14 @@ def time_range(c: Corpus, rng: random.Random) -> None:
         off = round(min(0.99, t + rng.choice([0.25, 0.3, -0.25]) if t > 0.3 else t + 0.3), 2)
         c.add("timestamp", f"The cup falls at about {t * dur:.0f} seconds.", t, True, "time_range", duration=dur)
         c.add("timestamp", f"The cup falls at about {off * dur:.0f} seconds.", t, False, "time_range", duration=dur)
-        c.add("timestamp", f"The cup falls roughly {round(t * 100)}% of the way through.", t, True, "time_range", "heldout")
+        c.add(
+            "timestamp",
+            f"The cup falls roughly {round(t * 100)}% of the way through.",
+            t,
+            True,
+            "time_range",
+            "heldout",
+        )
 
 
 # ---------------------------------------------------------------- 6. scores
@@ -503,7 +614,13 @@ def baseline(c: Corpus, rng: random.Random) -> None:
         c.add("bbox", f"The cup is at [{min(0.95, x + 0.3):.2f}, {y:.2f}, 0.20, 0.30].", gold, False, "baseline")
         c.add("bbox", f"Bounding box: ({x:.2f}, {y + 0.02:.2f}, 0.21, 0.3)", gold, True, "baseline", "heldout")
     for _ in range(15):
-        c.add("same_or_not", "They look alike at first, but they are not the same object.", "not the same", True, "baseline")
+        c.add(
+            "same_or_not",
+            "They look alike at first, but they are not the same object.",
+            "not the same",
+            True,
+            "baseline",
+        )
         c.add("same_or_not", "Yes, it is the same cup in both frames.", "the same", True, "baseline")
         c.add("same_or_not", "They are different objects.", "the same", False, "baseline")
         c.add("same_or_not", "Both clips show the identical mug.", "the same", True, "baseline", "heldout")
@@ -526,7 +643,13 @@ def baseline(c: Corpus, rng: random.Random) -> None:
             c.add(kind, s.capitalize() + ".", s, True, "baseline")
             c.add(kind, f"{rng.choice(FILLER)} In the video, {s}.", s, True, "baseline")
             c.add(kind, "A cat sleeps on the sofa.", s, False, "baseline")
-            neg = s.replace(" opens", " does not open").replace(" rides", " does not ride").replace(" throws", " does not throw").replace(" stirs", " does not stir").replace(" shake", " do not shake")
+            neg = (
+                s.replace(" opens", " does not open")
+                .replace(" rides", " does not ride")
+                .replace(" throws", " does not throw")
+                .replace(" stirs", " does not stir")
+                .replace(" shake", " do not shake")
+            )
             c.add(kind, neg.capitalize() + ".", s, False, "baseline")
     seqs = [
         ["the diver jumps from the board", "the diver tucks", "the diver enters the water"],
@@ -563,7 +686,15 @@ def heldout2(c: Corpus, rng: random.Random) -> None:
                 f"{k.lower()}",
                 f"The person is {texts[pick]}, so {k}.",
             ):
-                c.add("simple", a, rng.choice([LETTERS[gold], opts[gold], texts[gold]]), pick == gold, "options", H2, question=q)
+                c.add(
+                    "simple",
+                    a,
+                    rng.choice([LETTERS[gold], opts[gold], texts[gold]]),
+                    pick == gold,
+                    "options",
+                    H2,
+                    question=q,
+                )
     dirs = [("right", "left"), ("left", "right"), ("top", "bottom")]
     for x, y in dirs:
         label = f"moving from {x} to {y}"
@@ -623,7 +754,14 @@ def heldout2(c: Corpus, rng: random.Random) -> None:
                 H2,
                 duration=dur,
             )
-            c.add("temporal_range", f"Step 1: find the jump. Step 2: it starts at {x} and finishes at {y}.", g, ok, "time_range", H2)
+            c.add(
+                "temporal_range",
+                f"Step 1: find the jump. Step 2: it starts at {x} and finishes at {y}.",
+                g,
+                ok,
+                "time_range",
+                H2,
+            )
     c.add("temporal_range", "It happens in the middle third of the video.", [0.333, 0.667], True, "time_range", H2)
     c.add("temporal_range", "It happens in the first third of the video.", [0.333, 0.667], False, "time_range", H2)
     for _ in range(20):
@@ -642,12 +780,20 @@ def heldout2(c: Corpus, rng: random.Random) -> None:
                 H2,
             )
     sem = [
-        ("a girl in a red dress dances", "A young girl wearing a red dress is dancing.", "A girl in a blue dress dances."),
+        (
+            "a girl in a red dress dances",
+            "A young girl wearing a red dress is dancing.",
+            "A girl in a blue dress dances.",
+        ),
         ("the man walks to the left", "The man is walking toward the left side.", "The man walks to the right."),
         ("three birds sit on a wire", "Three birds are sitting on the wire.", "Five birds sit on a wire."),
         ("the woman waters the plants", "A woman is watering plants in the garden.", "The woman cuts the plants."),
         ("the boy climbs the tree", "A boy climbs up a tree.", "The boy climbs the fence."),
-        ("the dog drinks water from a bowl", "The dog is drinking water out of a bowl.", "The dog eats food from a bowl."),
+        (
+            "the dog drinks water from a bowl",
+            "The dog is drinking water out of a bowl.",
+            "The dog eats food from a bowl.",
+        ),
     ]
     for kind in ("sentence", "classifier", "llm"):
         for label, good, bad in sem:

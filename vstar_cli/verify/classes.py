@@ -236,7 +236,7 @@ def _list_bounds(tokens: list[Token], i: int, reach: int = 200) -> tuple[int, in
     return s, e
 
 
-def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str]) -> str | None:
+def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str], label_head: str = "") -> str | None:
     """Why a mention is one candidate in a list of several, if it is.
 
     A list is three or more short parallel items ("running, swimming and cycling"), or two or
@@ -247,6 +247,9 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
     >>> enumerated(toks, 4, 5, 1, [t.text for t in toks]) is not None
     True
     """
+    head = tokens[s].text
+    if label_head.endswith("ing") and head != label_head and head.endswith(("s", "ed")):
+        return None  # "she dives in, swims two lengths and climbs out" narrates; candidates are named alike
     ss, se = _list_bounds(tokens, s)
     colon = ss
     for j in range(s - 1, max(ss, s - 40) - 1, -1):
@@ -347,13 +350,14 @@ def assert_class(answer: str, label: str, fuzz: float = 0.85, tokens: list[Token
     span = _char_span(answer, norm, toks, s, e)
     if negated_before(toks, s) or negated_after(toks, e):
         return Verdict(False, mention, f"the answer negates {mention!r}", span)
+    lws = label_words(label)
     se = sentence_bounds(toks, s)[1]
     asked = se < len(toks) and toks[se].text == "?"
     why = (
         ("the answer only asks whether it is so" if asked else None)
         or hedged(toks, s, e)
         or conceded(toks, s, e)
-        or enumerated(toks, s, e, len(label_words(label)), idx.keys)
+        or enumerated(toks, s, e, len(lws), idx.keys, lws[0].text if lws else "")
         or ("the answer lists candidates line by line" if _bullet_list(norm, toks[s].start) else None)
     )
     if why:
