@@ -808,10 +808,184 @@ def heldout2(c: Corpus, rng: random.Random) -> None:
         c.add(kind, "He opens the car door, sits down and then stops the engine.", seq, False, "order", H2)
 
 
+# ---------------------------------------------------------------- third held-out batch
+
+H3 = "heldout3"  # written last; measured once and reported, never tuned against
+
+
+def heldout3(c: Corpus, rng: random.Random) -> None:
+    for _ in range(20):
+        acts = rng.sample(ACTS, 3)
+        texts = [a[0] for a in acts]
+        opts = [f"{LETTERS[i]}. {t}" for i, t in enumerate(texts)]
+        gold = rng.randrange(3)
+        q = "Which activity is shown?\n" + "\n".join(opts)
+        for pick in (gold, (gold + 1) % 3):
+            k, t = LETTERS[pick], texts[pick]
+            others = [LETTERS[j] for j in range(3) if j != pick]
+            for a in (
+                f"Based on the video, the correct answer is: {k}. {t}",
+                f"The video shows the person {t}. Therefore, the best answer is {k}.",
+                f"({k}) {t}",
+                f"{k}) {t}",
+                f"Answer - {k}",
+                f"I choose {k} because of how the person moves.",
+                f"The answer should be {k}.",
+                f"{others[0]} and {others[1]} do not fit; the answer is {k}.",
+            ):
+                c.add("simple", a, rng.choice([LETTERS[gold], opts[gold]]), pick == gold, "options", H3, question=q)
+        caps = [f"Caption {LETTERS[i]}: A person is {t}." for i, t in enumerate(texts[:2])]
+        qc = "Which caption matches the video better?\n" + "\n".join(caps)
+        g2 = rng.randrange(2)
+        for pick in (0, 1):
+            for a in (
+                f"Caption {LETTERS[pick]} is a better match for the video.",
+                f"The {ORDINALS[pick]} caption better describes the video.",
+                caps[pick],
+            ):
+                c.add("simple", a, caps[g2], pick == g2, "options", H3, question=qc)
+    for gold in ("yes", "no"):
+        for said, text in (
+            ("yes", "Yes."),
+            ("no", "No, the man is not dunking."),
+            ("yes", "Yes, he is moving towards the camera."),
+        ):
+            c.add("simple", text, gold, said == gold, "baseline", H3)
+    pairs = [
+        (
+            "towards the camera",
+            "The people are skating towards the camera.",
+            "The people are skating away from the camera.",
+        ),
+        ("slow motion", "The video is played in slow motion.", "The video plays at normal speed."),
+        (
+            "slow motion",
+            "It looks like slow motion throughout.",
+            "The video is not in slow motion; it runs at normal speed.",
+        ),
+        ("clockwise", "The wheel rotates clockwise.", "The wheel rotates counterclockwise."),
+        ("clockwise", "The wheel rotates clockwise.", "The wheel rotates counter-clockwise."),
+        ("from dark to bright", "The room goes from dark to bright.", "The room goes from bright to dark."),
+        (
+            "pouring the milk before stirring",
+            "She pours the milk and then stirs it.",
+            "She stirs first, then pours the milk.",
+        ),
+        ("rising", "The balloon is rising into the sky.", "The balloon is sinking toward the ground."),
+    ]
+    for label, good, bad in pairs:
+        c.add("simple", good, label, True, "order", H3)
+        c.add("simple", bad, label, False, "order", H3)
+    for _ in range(10):
+        a, b, d = rng.sample(ACTS, 3)
+        c.add("simple", f"The person might be {a[0]}, {b[0]}, or {d[0]}.", b[0], False, "enumeration", H3)
+        c.add("simple", f"Actions seen: {a[0]} / {b[0]} / {d[0]}", b[0], False, "enumeration", H3)
+        c.add(
+            "simple",
+            f"It looks like {b[0]} at first glance, but the person is actually {a[0]}.",
+            b[0],
+            False,
+            "enumeration",
+            H3,
+        )
+        c.add(
+            "simple",
+            f"First the person stretches, and then {b[1].split(' ', 1)[0]} {b[1].split(' ', 1)[1] if ' ' in b[1] else ''}.".replace(
+                " .", "."
+            ),
+            b[0],
+            True,
+            "enumeration",
+            H3,
+        )
+    para = [
+        ("picking up a cup", "The woman picks the cup up.", "The woman puts the cup down."),
+        ("picking up a cup", "She lifted the cup from the table.", "She knocked the cup off the table."),
+        ("walking the dog", "A man walks his dog along the river.", "A man washes his dog."),
+        ("cutting paper with scissors", "She cuts the paper using scissors.", "She folds the paper."),
+    ]
+    for label, good, bad in para:
+        c.add("simple", good, label, True, "paraphrase", H3)
+        c.add("simple", bad, label, False, "paraphrase", H3)
+    for _ in range(8):
+        a = round(rng.uniform(0.1, 0.4), 2)
+        b = round(a + rng.uniform(0.25, 0.4), 2)
+        dur = 40.0
+        wrong = (round(min(0.95, b + 0.05), 2), 1.0)
+        for ok, (x, y) in ((True, (a, b)), (False, wrong)):
+            g = [a, b]
+            c.add(
+                "temporal_range",
+                f"The event takes place from approximately {x * dur:.1f}s to {y * dur:.1f}s.",
+                g,
+                ok,
+                "time_range",
+                H3,
+                duration=dur,
+            )
+            c.add("temporal_range", f"Timestamps: {x} \u2192 {y}", g, ok, "time_range", H3)
+            c.add(
+                "temporal_range",
+                f"The action occurs between the {round(x * 100)}% and {round(y * 100)}% marks.",
+                g,
+                ok,
+                "time_range",
+                H3,
+            )
+            c.add(
+                "temporal_range",
+                f"It starts around {x * dur:.0f} seconds in and ends near the {y * dur:.0f}-second mark.",
+                g,
+                ok,
+                "time_range",
+                H3,
+                duration=dur,
+            )
+            c.add(
+                "temporal_range",
+                f"Answer: [{x}, {y}]. The camera shakes a bit (about 0.3 on a 0-1 scale).",
+                g,
+                ok,
+                "time_range",
+                H3,
+            )
+    for _ in range(8):
+        sc = round(rng.uniform(50, 95), 1)
+        s10 = round(rng.uniform(4, 9.5), 1)
+        c.add("float", f"Predicted Score: {sc:.2f}", sc, True, "score", H3)
+        c.add("float", f"I'd estimate around {round(sc)} points.", sc, True, "score", H3)
+        c.add("float", f"The score is likely in the range {round(sc) - 5}-{round(sc) + 5}.", sc, False, "score", H3)
+        c.add("float", f"Final Answer: {s10}/10", s10, True, "score", H3)
+        c.add("float", f"Final Answer: {round(s10 * 0.5, 1)}/10", s10, False, "score", H3)
+        c.add("float", f"Score (0-100): {sc}", sc, True, "score", H3)
+    sem = [
+        (
+            "a man is slicing a tomato",
+            "Someone slices a tomato on a cutting board.",
+            ["A man is slicing a cucumber.", "A man is peeling a tomato."],
+        ),
+        (
+            "the girl throws the ball to the dog",
+            "A girl throws a ball for her dog.",
+            ["The girl takes the ball from the dog.", "The boy throws the ball to the dog."],
+        ),
+        ("the car drives up the hill", "A car is driving up a hill.", ["A car drives down the hill."]),
+    ]
+    for kind in ("sentence", "classifier", "llm"):
+        for label, good, bads in sem:
+            c.add(kind, good, label, True, "order", H3)
+            for bad in bads:
+                c.add(kind, bad, label, False, "order", H3)
+    seq = ["the woman opens the oven", "the woman puts in the tray", "the woman closes the oven"]
+    for kind in ("sentence_sequence", "classifier_sequence", "llm"):
+        c.add(kind, "She opens the oven, puts the tray in, and closes the oven.", seq, True, "baseline", H3)
+        c.add(kind, "She closes the oven, then opens it and puts in the tray.", seq, False, "baseline", H3)
+
+
 def main() -> None:
     rng = random.Random(SEED)
     c = Corpus()
-    for part in (options, order, enumeration, paraphrase, time_range, scores, baseline, heldout2):
+    for part in (options, order, enumeration, paraphrase, time_range, scores, baseline, heldout2, heldout3):
         part(c, rng)
     with OUT.open("w", encoding="utf-8") as f:
         for r in c.rows:
