@@ -284,7 +284,7 @@ def order(c: Corpus, rng: random.Random) -> None:
             c.add("simple", f"The {q} clearly {verb} {fast} than the {p} does.", label, False, "order", "heldout")
     for good, bad, subj in PARTICLES:
         for style in range(3):
-            text = [f"{subj} {{}}.", f"{subj} clearly {{}} in this video.", f"Answer: {{}}"][style]
+            text = [f"{subj} {{}}.", f"{subj} clearly {{}} in this video.", "Answer: {}"][style]
             c.add("simple", text.format(good), good, True, "order")
             c.add("simple", text.format(bad), good, False, "order")
         c.add("simple", f"Throughout the clip, {subj.lower()} {bad} steadily.", good, False, "order", "heldout")
@@ -546,7 +546,7 @@ def time_range(c: Corpus, rng: random.Random) -> None:
         ("in the second half", [0.5, 1.0]),
         ("during the first quarter", [0.0, 0.25]),
     ]
-    for text, gold in spans:
+    for _text, gold in spans:
         for other_text, other in spans:
             inter = max(0.0, min(gold[1], other[1]) - max(gold[0], other[0]))
             ok = inter / (max(gold[1], other[1]) - min(gold[0], other[0])) > 0.5  # the kind's IoU rule

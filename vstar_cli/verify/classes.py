@@ -74,6 +74,9 @@ def _label_roles(label: str) -> dict[int, str | None]:
     return {t.start: r for t, r in zip(toks, rs, strict=True)}
 
 
+_REVERSING_PREFIXES = frozenset({"counter", "anti", "non", "un"})
+
+
 class _Index:
     """Positions of each word key in the answer, for matching labels in linear time."""
 
@@ -184,6 +187,9 @@ def find_mentions(
         if e - s > max_len or any(t.text in SENTENCE_BREAKS for t in answer[s:e]):
             continue
         if opposites and any(idx.keys[j] in opposites for j in range(s, min(e + 1, len(answer)))):
+            continue
+        # "counter-clockwise", "anti-clockwise", "non-stop": a prefix that reverses the word.
+        if any(j > 0 and answer[j - 1].text in _REVERSING_PREFIXES for j, _ in picked):
             continue
         if last_only:
             return [(s, e)]

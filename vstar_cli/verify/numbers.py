@@ -63,7 +63,7 @@ _NUM_RE = re.compile(
     rf"(?<![\w.])(?P<sign>[-+\u2212])?(?P<num>{_DIGITS})(?:\s*/\s*(?P<den>\d+))?(?![\d/]|\.\d|(?:st|nd|rd|th)\b)"
     r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?"
 )
-_UNIT_RE = re.compile(r"\s{0,4}(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b")
+_UNIT_RE = re.compile(r"(?:\s{0,4}|-)(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b")
 _WORD_RE = re.compile(r"[a-z]+")
 _OUT_OF_RE = re.compile(
     r"[ \t]{1,4}out[ \t]{1,4}of[ \t]{1,4}(?:a[ \t]{1,4}(?:maximum|max|possible)[ \t]{1,4}(?:of[ \t]{1,4})?)?(\d+(?:\.\d+)?)(?![\d.])"

@@ -158,7 +158,8 @@ _KEY = r"[\(\[]?([A-Ja-j]|\d{1,2})[\)\]]?"
 # "the answer is (B)", "Answer: b", "correct option: 2", "I choose C", "best caption is B".
 _MARKED_RE = re.compile(
     r"\b(?:answer|option|choice|caption|sentence|pick|choose|select|go\s+with)\b[^.\n:]{0,40}?"
-    rf"(?:\bis\b|:|=|\bwould\s+be\b|\bchoose\b|\bpick\b|\bselect\b)\s{{0,3}}(?:{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    rf"(?:\bis\b|:|=|\s[-\u2013]|\b(?:would|should|must|will|could|might)\s+be\b|\bchoose\b|\bpick\b|\bselect\b)"
+    rf"\s{{0,3}}(?:{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
     re.I,
 )
 # "I'd pick (b)", "I choose option 2", "going with C".
@@ -182,13 +183,29 @@ _DENY_AFTER_RE = re.compile(r"^[^.\n]{0,12}\b(?:is|are|seems?)\s+(?:not|incorrec
 _DENY_BEFORE_RE = re.compile(r"\b(?:not|rule\s+out|eliminate|exclude|than|unlike|except)\s{1,3}$")
 
 
-_WORD_AFTER_RE = re.compile(r"[ \t]{1,4}[a-z]")
+_WORD_AFTER_RE = re.compile(r"[ \t]{1,4}([A-Za-z]+)")
+# Words that follow an option key in a sentence ("A because ...", "B is correct").
+_AFTER_KEY = frozenset(
+    """because since as is was seems would should which for and or but here there fits matches best too also
+    instead only then""".split()
+)
 
 
 def _article(text: str, m: re.Match) -> bool:
-    """A lowercase one-letter key followed by a word is the article "a" or the pronoun "i"."""
+    """A one-letter key followed by a word is the article "a" or the pronoun "I" ("Caption B: A person ...").
+
+    Lowercase "a"/"i" followed by any word, and "A"/"I" followed by a word that does not
+    usually follow a key, are read as words, not keys.
+    """
     k = m.group(1)
-    return len(k) == 1 and k.islower() and bool(_WORD_AFTER_RE.match(text, m.end(1)))
+    if len(k) != 1:
+        return False
+    w = _WORD_AFTER_RE.match(text, m.end(1))
+    if w is None:
+        return False
+    if k.islower():
+        return True
+    return k in "AI" and w.group(1).lower() not in _AFTER_KEY
 
 
 def _denied(text: str, start: int, end: int) -> bool:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()\[\]\n]")
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()\[\]\n/]")
 CLAUSE_BREAKS = frozenset(".,;:!?()[]\n") | {"but", "however", "although", "though", "whereas", "while", "yet"}
 SENTENCE_BREAKS = frozenset(".;!?\n")
 

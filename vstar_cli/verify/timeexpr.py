@@ -33,14 +33,14 @@ _END_CUE_RE = re.compile(
 _START_AFTER_RE = re.compile(r"[^.!?\n\d]{0,30}?\b(?:start(?:s|ed)?|begin(?:s)?|began|commenc(?:es|ed)|kicks?\s+off)\b")
 _JOIN_RE = re.compile(
     r"^\s{0,4}(?:(?:s|sec|secs|seconds?|%|percent)\s{0,4})?(?:(?:of\s+the\s+(?:video|clip)\s{0,4})?)?"
-    r"(?:-|\u2013|\u2014|~|to|till|until|through|and|,)\s{0,4}(?:the\s+|about\s+|around\s+|approximately\s+|roughly\s+)?$"
+    r"(?:-|\u2013|\u2014|~|->|\u2192|=>|to|till|until|through|and|,)\s{0,4}(?:the\s+|about\s+|around\s+|approximately\s+|roughly\s+)?$"
 )
 _BETWEEN_BEFORE_RE = re.compile(
     r"\b(?:between|from|spanning|spans?|covering|range\s+of)\s+(?:the\s+)?(?:about\s+|around\s+)?$"
 )
 # Words that may follow a time; any other word right after a number means it counts something else.
 _TIME_TAIL_RE = re.compile(
-    r"^\s{0,3}(?:[.,;:!?)\]\n-]|$|and\b|to\b|or\b|until\b|till\b|through\b|mark\b|point\b|of\s+the\s+(?:video|clip|way|duration|total|length)\b"
+    r"^\s{0,3}(?:[.,;:!?)\]\n\-~\u2192]|=>|$|and\b|to\b|or\b|until\b|till\b|through\b|mark\b|point\b|of\s+the\s+(?:video|clip|way|duration|total|length)\b"
     r"|in(?:to)?\s+the\s+(?:video|clip)\b|into\b|(?:of\s+)?(?:the\s+)?(?:video|clip|way|timeline|duration)\b|when\b|where\b|with\b|as\b|in\b|on\b|at\b|for\b"
     r"|then\b|which\b|while\b|before\b|after\b|respectively\b|normalized\b|\u2013|\u2014"
     r"|(?:the|a|an|it|he|she|they|this|that|his|her|their|its|someone|we|you)\b)",
