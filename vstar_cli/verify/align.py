@@ -89,6 +89,18 @@ SYNONYM_GROUPS = (
 _SYN: dict[str, int] = {}
 
 
+# Spellings of one direction ("towards" / "toward").
+_ALIASES = {
+    "towards": "toward",
+    "backwards": "backward",
+    "forwards": "forward",
+    "upwards": "upward",
+    "downwards": "downward",
+    "anticlockwise": "counterclockwise",
+    "grey": "gray",
+}
+
+
 @lru_cache(maxsize=1)
 def _lemmatizer():
     from lemminflect import getAllLemmas
@@ -129,6 +141,7 @@ def key(word: str) -> str:
     False
     """
     lem = lemma(word)
+    lem = _ALIASES.get(lem, lem)
     if lem in POLAR:
         return lem
     if lem in _SYN:

@@ -243,8 +243,17 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
     ]
     if marked:
         return max(marked, key=lambda p: p.span)
+    # A digit opening an answer is usually a numbered step ("1. The video shows ..."): a key
+    # only when the options are numbered or at most a few words follow it.
+    numbered = any(split_option(o)[0] is not None and split_option(o)[0].isdigit() for o in options)
+
+    def lead_key(m: re.Match | None) -> int | None:
+        if m is None or (m.group(1).isdigit() and not numbered and len(text[m.end() : m.end() + 200].split()) > 4):
+            return None
+        return key_index(m.group(1), n)
+
     lead = _LEAD_RE.match(text)
-    if lead and (i := key_index(lead.group(1), n)) is not None:
+    if (i := lead_key(lead)) is not None:
         return Pick(i, "answer opens with the option key", lead.span(1))
     named: dict[int, Pick] = {}
     for m in _NOUN_KEY_RE.finditer(text):
@@ -261,7 +270,7 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
         return None
     if not named:
         line = _LEAD_RE.search(text)
-        if line and (i := key_index(line.group(1), n)) is not None and len(_LEAD_RE.findall(text)) == 1:
+        if (i := lead_key(line)) is not None and len(_LEAD_RE.findall(text)) == 1:
             return Pick(i, "a line opens with the option key", line.span(1))
     return _by_text(text, options)
 
