@@ -85,6 +85,12 @@ SYNONYM_GROUPS = (
     "face expression",
     "car automobile vehicle",
     "picture photo image",
+    "cut slice chop",
+    "jump hop leap",
+    "cup mug",
+    "sofa couch",
+    "road street",
+    "toss throw",
 )
 _SYN: dict[str, int] = {}
 
@@ -98,6 +104,7 @@ _ALIASES = {
     "downwards": "downward",
     "anticlockwise": "counterclockwise",
     "grey": "gray",
+    "shut": "close",
 }
 
 
