@@ -73,3 +73,23 @@ def test_options_from_question():
 )
 def test_options_from_the_question_judge_the_pick(answer, label, question, ok):
     assert verify_simple(answer, label, {"question": question}).ok is ok
+
+
+@pytest.mark.parametrize(
+    "answer,label,ok",
+    [
+        ("A", 2, True),  # the gold 2 is option A's text, not option 2
+        ("B", 2, False),
+        ("There are 2 people.", 2, True),
+        ("B", "B. 3", True),
+        ("B", "(B)", True),
+        ("A", "(B)", False),
+    ],
+)
+def test_numeric_gold_among_numeric_options(answer, label, ok):
+    assert verify_simple(answer, label, {"choices": ["A. 2", "B. 3"]}).ok is ok
+
+
+def test_numbered_steps_are_not_keys():
+    answer = "1. The video shows a man in a gym.\n2. He bounces the ball.\nSo he is dribbling."
+    assert chosen(answer, ["A. dunking", "B. dribbling"]).index == 1

@@ -28,7 +28,7 @@ from vstar_cli.verify.align import (
     lemma,
     roles,
 )
-from vstar_cli.verify.options import chosen, distinct_texts, key_index, option_text, record_options
+from vstar_cli.verify.options import chosen, distinct_texts, key_index, option_text, record_options, split_option
 from vstar_cli.verify.text import (
     CLAUSE_BREAKS,
     SENTENCE_BREAKS,
@@ -411,25 +411,27 @@ def _assert_number(answer: str, gold: float, rel_tol: float = 1e-6) -> Verdict:
 
 
 def _gold_option(gold: str, options: list[str]) -> int | None:
+    """Index of the gold option: by key ("B", "(B)", "2"), by text, or the one option stating it.
+
+    A gold that is also an option's text ("2" among the options "2", "3") is read as text.
+    """
     gold_s = gold.strip()
     gkey, gtext = (None, gold_s)
-    if len(gold_s) <= 4:
-        i = key_index(gold_s.strip("()[]. :"), len(options))
-        if i is not None:
-            return i
+    short = len(gold_s) <= 4 and " " not in gold_s
+    if short:
+        gkey = gold_s.strip("()[]. :") or None
     else:
-        from vstar_cli.verify.options import split_option
-
         gkey, gtext = split_option(gold_s)
     norm_gold = normalize(gtext).strip(" .")
     for texts in (
         [normalize(option_text(c)).strip(" .") for c in options],
         [normalize(t) for t in distinct_texts(options)],
     ):
-        if norm_gold in texts:
-            return texts.index(norm_gold)
-    if gkey is not None:
-        return key_index(gkey, len(options))
+        if norm_gold in texts and texts.count(norm_gold) == 1:
+            if gkey is None or short or key_index(gkey, len(options)) in (None, texts.index(norm_gold)):
+                return texts.index(norm_gold)
+    if gkey is not None and (i := key_index(gkey, len(options))) is not None:
+        return i
     # A gold class name that exactly one option states ("juggling balls" / "the man is juggling balls").
     stating = [i for i, t in enumerate(distinct_texts(options)) if assert_class(t, gtext).ok]
     return stating[0] if len(stating) == 1 else None
@@ -469,7 +471,11 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
     if isinstance(label, bool):
         return _assert_bool(answer, label)
     if isinstance(label, (int, float)):
-        return _assert_number(answer, _gold_number(label))
+        gold = _gold_number(label)
+        options = record_options(record) if isinstance(record, dict) else []
+        if options and (v := _assert_choice(answer, f"{gold:g}", options)) is not None:
+            return v
+        return _assert_number(answer, gold)
     if isinstance(label, list):
         if not label:
             raise CannotJudge("empty gold list")
