@@ -38,13 +38,13 @@ def load(path: Path = CORPUS) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def judge_all(rows: list[dict], semantic: bool = True) -> list[dict]:
+def judge_all(rows: list[dict], semantic: bool = True, ctx=None) -> list[dict]:
     """Each record's verdict: ``{"got": bool | None, "reason": str}`` (``None``: cannot judge)."""
     from vstar_cli.stages.verify import Context, VerifyConfig
     from vstar_cli.verify.registry import KINDS
     from vstar_cli.verify.verdict import CannotJudge
 
-    ctx = Context(VerifyConfig())
+    ctx = ctx if ctx is not None else Context(VerifyConfig())
     if semantic:
         from vstar_cli.verify import semantic as sem
 

@@ -982,11 +982,57 @@ def heldout3(c: Corpus, rng: random.Random) -> None:
         c.add(kind, "She closes the oven, then opens it and puts in the tray.", seq, False, "baseline", H3)
 
 
+# ---------------------------------------------------------------- more embedding-kind answers
+
+SEM_MORE = [
+    ("a woman is typing on a laptop", "The woman types on her laptop at a desk.", "The woman closes her laptop."),
+    (
+        "the boy rides a skateboard down the street",
+        "A boy skateboards down the street.",
+        "A boy carries a skateboard down the street.",
+    ),
+    (
+        "a man is washing a red car",
+        "A man washes a red car in the driveway.",
+        "A man washes a white car in the driveway.",
+    ),
+    ("the cat jumps off the sofa", "The cat leaps off the couch.", "The cat sleeps on the sofa."),
+    (
+        "two children are building a sandcastle",
+        "Two kids build a sandcastle on the beach.",
+        "Two kids destroy a sandcastle on the beach.",
+    ),
+    ("the chef flips a pancake", "The chef flips the pancake in the pan.", "The chef burns the pancake in the pan."),
+    ("a man climbs up the ladder", "A man is climbing up a ladder.", "A man climbs down the ladder."),
+    ("the woman pours milk into the bowl", "The woman pours milk into a bowl.", "The woman pours milk into a glass."),
+]
+
+
+def semantic_more(c: Corpus, rng: random.Random) -> None:
+    for kind in ("sentence", "classifier", "llm"):
+        for label, good, bad in SEM_MORE:
+            c.add(kind, good, label, True, "paraphrase")
+            c.add(kind, f"{rng.choice(FILLER)} {good}", label, True, "paraphrase")
+            c.add(kind, bad, label, False, "order")
+            c.add(kind, f"{good[:-1]}? No, that is not what happens.", label, False, "baseline")
+    steps = [
+        ["the man fills a glass with water", "the man drinks the water", "the man puts the glass down"],
+        ["the girl opens the book", "the girl reads a page", "the girl closes the book"],
+    ]
+    for kind in ("sentence_sequence", "classifier_sequence"):
+        for st in steps:
+            c.add(kind, "Step 1: " + st[0] + ". Step 2: " + st[1] + ". Step 3: " + st[2] + ".", st, True, "baseline")
+            c.add(kind, " and then ".join(st).capitalize() + ".", st, True, "baseline")
+            c.add(kind, ", then ".join(reversed(st)).capitalize() + ".", st, False, "order")
+            c.add(kind, (st[0] + ", then " + st[2]).capitalize() + ".", st, False, "baseline")
+
+
 def main() -> None:
     rng = random.Random(SEED)
     c = Corpus()
     for part in (options, order, enumeration, paraphrase, time_range, scores, baseline, heldout2, heldout3):
         part(c, rng)
+    semantic_more(c, random.Random(SEED + 1))  # added last: the batches above keep their draws
     with OUT.open("w", encoding="utf-8") as f:
         for r in c.rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -24,6 +24,8 @@ from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded, clip
 
 NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
+# Stopwords for class names, but who acts matters in a sentence ("a man" is not "a woman").
+_PERSON_NOUNS = frozenset({"man", "woman", "men", "women", "person", "people"})
 
 log = logging.getLogger("vstar.verify")
 
@@ -130,7 +132,7 @@ def _content_keys(text: str) -> tuple[list[str], list[str]]:
     """Content words of a text as comparison keys (number words as digits), and the words."""
     keys, words = [], []
     for t in tokenize(text)[: 4 * MAX_WORDS]:
-        if not is_content(t) or t.text in ROLE_WORDS:
+        if not (is_content(t) or t.text in _PERSON_NOUNS) or t.text in ROLE_WORDS:
             continue
         w = t.text
         if w in NUMBER_WORDS:
@@ -161,7 +163,8 @@ def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: 
     if len(gk) < 2 or not uk:
         return None
     uset, gset = set(uk), set(gk)
-    missing = sum(1 for g in gk if g not in uset)
+    # A person named in the gold but a pronoun in the unit ("the man" / "he") is not a missing word.
+    missing = sum(1 for g, w in zip(gk, gw, strict=True) if g not in uset and w not in _PERSON_NOUNS)
     # A word or two differ: when more are missing the unit is a paraphrase, which the embedding judges.
     if missing == 0 or missing > max(1, len(gk) // 2):
         return None
@@ -176,29 +179,30 @@ def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: 
         if nxt is not None and nxt > p:
             p = nxt
     for i, g in enumerate(gk):
-        if pos[i] is not None:
+        if pos[i] is not None or gw[i] in _PERSON_NOUNS and not any(w in _PERSON_NOUNS for w in uw):
             continue
         lo = next((pos[k] for k in range(i - 1, -1, -1) if pos[k] is not None), -1)
         hi = next((pos[k] for k in range(i + 1, len(gk)) if pos[k] is not None), len(uk))
         if hi <= lo:
             continue
         span = [(u, w) for u, w in zip(uk[lo + 1 : hi], uw[lo + 1 : hi], strict=True) if u not in gset]
-        for u, _ in span:
+        gword = lemma(gw[i])
+        for u, w in span:
             why = conflict(g, u)
             if why:
-                return f"{g!r} vs {u!r}: {why}"
+                return f"{gword!r} vs {lemma(w)!r}: {why}"
         # Only a word of the same part of speech stands in for a gold word.
         gpos = part_of_speech(gw[i])
-        gap = [u for u, w in span if part_of_speech(w) & gpos]
+        gap = [(u, lemma(w)) for u, w in span if part_of_speech(w) & gpos]
         if not gap:
             continue
-        if g.isdigit() or any(u.isdigit() for u in gap):
-            return f"{g!r} differs from {gap[0]!r}"
-        if embedder is not None and not g.startswith("~"):
-            vecs = embedder.encode([g] + [u for u in gap if not u.startswith("~")] or [g])
-            if len(vecs) > 1 and float((vecs[1:] @ vecs[0]).max()) >= synonym_sim:
+        if g.isdigit() or any(u.isdigit() for u, _ in gap):
+            return f"{gword!r} differs from {gap[0][1]!r}"
+        if embedder is not None:
+            vecs = embedder.encode([gword] + [w for _, w in gap])
+            if float((vecs[1:] @ vecs[0]).max()) >= synonym_sim:
                 continue
-        return f"{g!r} differs from {gap[0]!r}"
+        return f"{gword!r} differs from {gap[0][1]!r}"
     return None
 
 
@@ -299,6 +303,14 @@ def _threshold(cfg: Any, kind: str) -> float:
     return float(getattr(cfg, f"{kind}_threshold", defaults[kind]))
 
 
+def _questions(answer: str, us: list[str]) -> list[bool]:
+    """Which units only ask ("He jumps? No, ..."): units of a sentence that ends with "?"."""
+    qs = [s for s in sentences(answer) if s.rstrip().endswith("?")]
+    if not qs:
+        return [False] * len(us)
+    return [u.rstrip().endswith("?") or any(u in q for q in qs) for u in us]
+
+
 def _locate(answer: str, unit: str) -> tuple[int, int] | None:
     """Where a unit's text (whitespace collapsed) starts and ends in the answer, when found verbatim."""
     words = unit.split()
@@ -321,6 +333,7 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
     us = units(answer, ordered=False)
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
+    asked = _questions(answer, us)
     found: list[str] = []
     spans: list[tuple[int, int] | None] = []
     for i, g in enumerate(golds):
@@ -329,7 +342,7 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
         for j in sorted(range(len(us)), key=lambda j: -sim[i, j]):
             if sim[i, j] < threshold:
                 break
-            if upol[j] != gp:
+            if upol[j] != gp or asked[j]:
                 continue
             why = word_conflict(g, us[j], embedder)
             if why:
@@ -362,6 +375,7 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
     gpol = [polarity(g) for g in golds]
+    asked = _questions(answer, us)
     best_step = sim.max(axis=0)
     pos, found = 0, []
 
@@ -370,6 +384,7 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
         return bool(
             s >= threshold
             and upol[j] == gpol[i]
+            and not asked[j]
             and (s >= best_step[j] - margin or s >= 0.8)
             and word_conflict(golds[i], us[j], embedder) is None
         )
