@@ -93,3 +93,43 @@ def test_numeric_gold_among_numeric_options(answer, label, ok):
 def test_numbered_steps_are_not_keys():
     answer = "1. The video shows a man in a gym.\n2. He bounces the ball.\nSo he is dribbling."
     assert chosen(answer, ["A. dunking", "B. dribbling"]).index == 1
+
+
+# Questions and gold answers from TempCompass (llyx97/TempCompass, questions/multi-choice.json and
+# questions/caption_matching.json at e1b4631); the answers to judge are ours.
+TEMPCOMPASS = [
+    (
+        "In what order do the events occur with the skillet?\nA. Smoking, followed by burning in fire\n"
+        "B. Burning in fire, followed by smoking\nC. Both events happen simultaneously",
+        "B. Burning in fire, followed by smoking",
+    ),
+    (
+        "In what direction are the clock hands moving?\nA. clockwise\n"
+        "B. alternating between clockwise and counterclockwise\nC. counterclockwise",
+        "A. clockwise",
+    ),
+    (
+        "Which caption matches the video better?\nCaption A: The fighter jet first shot one missile, then shot two "
+        "missiles.\nCaption B: The fighter jet shot three missiles, then shot four missiles.",
+        "Caption A: The fighter jet first shot one missile, then shot two missiles.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "which,answer,ok",
+    [
+        (0, "Burning in fire, followed by smoking", True),
+        (0, "Smoking, followed by burning in fire", False),
+        (0, "The skillet starts burning in fire, followed by smoking. So the answer is B.", True),
+        (1, "clockwise", True),
+        (1, "counterclockwise", False),
+        (1, "C. counterclockwise", False),
+        (2, "Caption A", True),
+        (2, "The fighter jet shot three missiles, then shot four missiles.", False),
+        (2, "Caption A: The fighter jet first shot one missile, then shot two missiles.", True),
+    ],
+)
+def test_tempcompass_questions(which, answer, ok):
+    question, gold = TEMPCOMPASS[which]
+    assert verify_simple(answer, gold, {"question": question}).ok is ok

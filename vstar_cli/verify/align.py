@@ -53,6 +53,8 @@ ROLE_WORDS = {
     "then": "later",
     "afterwards": "later",
     "after": "earlier",
+    "while": "during",
+    "during": "during",
     "versus": "than",
     "vs": "than",
 }
@@ -95,6 +97,9 @@ SYNONYM_GROUPS = (
 _SYN: dict[str, int] = {}
 
 
+_NUMBER_DIGITS = {
+    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
 # Spellings of one direction ("towards" / "toward").
 _ALIASES = {
     "towards": "toward",
@@ -147,6 +152,8 @@ def key(word: str) -> str:
     >>> key("threw") == key("folded")
     False
     """
+    if word in _NUMBER_DIGITS:
+        return _NUMBER_DIGITS[word]
     lem = lemma(word)
     lem = _ALIASES.get(lem, lem)
     if lem in POLAR:

@@ -64,7 +64,11 @@ def label_words(label: str) -> list[Token]:
             depth = max(0, depth - 1)
         elif depth == 0 and t.is_word:
             kept.append(t)
-    content = [t for t in kept if is_content(t) and (t.text not in ROLE_WORDS or t.text in DIRECTIONS)]
+    content = [
+        t
+        for t in kept
+        if (is_content(t) or t.text in _COUNT_WORDS) and (t.text not in ROLE_WORDS or t.text in DIRECTIONS)
+    ]
     return content or kept
 
 
@@ -74,6 +78,8 @@ def _label_roles(label: str) -> dict[int, str | None]:
     return {t.start: r for t, r in zip(toks, rs, strict=True)}
 
 
+# Counts are content in a label ("shooting one missile" is not "shooting two missiles").
+_COUNT_WORDS = frozenset({"one"})
 _REVERSING_PREFIXES = frozenset({"counter", "anti", "non", "un"})
 
 
@@ -140,8 +146,10 @@ def find_mentions(
     if not words:
         return []
     idx = index or _Index(answer)
-    required = [w for w in words if lemma(w.text) not in LIGHT_VERBS] if len(words) > 1 else words
-    required = required or words
+    # Light verbs may be dropped ("showing a serious expression" ~ "looks serious") when two
+    # other content words remain; "making salad" still needs "making".
+    heavy = [w for w in words if lemma(w.text) not in LIGHT_VERBS]
+    required = heavy if len(heavy) >= 2 else words
     rows = []
     for lw in required:
         row = idx.positions(lw, fuzz)

@@ -282,21 +282,27 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
     raw = distinct_texts(options)
     texts = [normalize(t) for t in raw]
     hits: list[tuple[int, tuple[int, int] | None]] = []
+    exact: set[int] = set()
     for i, opt in enumerate(texts):
-        if not opt.strip():
+        opt = opt.strip().rstrip(".")
+        if not opt:
             continue
-        if len(opt) <= 60:
-            pos = norm.rfind(opt)
-            ok = pos >= 0 and (pos == 0 or not norm[pos - 1].isalnum())
-            ok = ok and (pos + len(opt) == len(norm) or not norm[pos + len(opt)].isalnum())
-            if ok:
-                hits.append((i, (pos, pos + len(opt))))
-                continue
+        pos = norm.rfind(opt)  # the option written out word for word
+        ok = pos >= 0 and (pos == 0 or not norm[pos - 1].isalnum())
+        ok = ok and (pos + len(opt) == len(norm) or not norm[pos + len(opt)].isalnum())
+        if ok:
+            hits.append((i, (pos, pos + len(opt)) if len(norm) == len(answer) else None))
+            exact.add(i)
+            continue
         v = assert_class(answer, raw[i])
         if v.ok:
             hits.append((i, v.span))
     # An option contained in a longer option ("dog" in "a dog and a cat") is not a pick.
     hits = [(i, s) for i, s in hits if not any(j != i and texts[i] in texts[j] for j, _ in hits)]
+    if len(hits) > 1:
+        # An option written out word for word beats options whose words merely occur.
+        verbatim = [(i, s) for i, s in hits if i in exact]
+        hits = verbatim if len(verbatim) == 1 else hits
     if len(hits) == 1:
         i, span = hits[0]
         return Pick(i, "option text stated", span or (0, 0))
