@@ -133,3 +133,19 @@ TEMPCOMPASS = [
 def test_tempcompass_questions(which, answer, ok):
     question, gold = TEMPCOMPASS[which]
     assert verify_simple(answer, gold, {"question": question}).ok is ok
+
+
+@pytest.mark.parametrize(
+    "answer,said",
+    [
+        ("Answer: Yes.", "yes"),
+        ("**No**", "no"),
+        ("The answer is no.", "no"),
+        ("No, the man is not dunking.", "no"),
+        ("Based on the video: yes, he is dunking.", "yes"),
+        ("There is no dunking here.", None),
+    ],
+)
+def test_yes_no_decisions(answer, said):
+    for gold in ("yes", "no"):
+        assert verify_simple(answer, gold, {}).ok is (said == gold)

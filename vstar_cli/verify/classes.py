@@ -379,7 +379,10 @@ def assert_class(answer: str, label: str, fuzz: float = 0.85, tokens: list[Token
     return Verdict(True, mention, "label asserted", span)
 
 
-_YES_NO_RE = re.compile(r"(?:^|[.!?\n])[ \t]{0,20}(yes|no)\b", re.I)
+# "Yes.", "No, he is not", "Answer: yes", "**No**", "The answer is no": a decision opens a sentence.
+_YES_NO_RE = re.compile(
+    r"(?:^|[.!?\n:*\"'(]|\banswer\s{1,3}is|\banswer\s{1,3}would\s{1,3}be)[ \t*\"'(]{0,20}(yes|no)\b(?!-)", re.I
+)
 
 
 def _assert_bool(answer: str, gold: bool) -> Verdict:
