@@ -66,6 +66,13 @@ def test_lists_and_concessions(answer, ok):
         ("during the last third", [0.67, 1.0], None, True),
         ("From 0.2 to 0.5. Its stability is about 0.4.", [0.2, 0.5], None, True),
         ("It starts at 0.7 and ends at 0.95.", [0.1, 0.4], None, False),
+        ("t=0.21 to t=0.64", [0.2, 0.65], None, True),
+        ("The event spans 0.21 to 0.64 (normalized time).", [0.2, 0.65], None, True),
+        ("The timestamps are 0.21 and 0.64.", [0.2, 0.65], None, True),
+        ("The jump happens at 4.1s and ends at 13s.", [0.2, 0.65], 20.0, True),
+        ("It starts at 0.7, peaks at 0.2 and ends at 0.95.", [0.2, 0.65], None, False),
+        ("Timestamps: 0.23 \u2192 0.58", [0.23, 0.58], None, True),
+        ("It starts around 9 seconds in and ends near the 23-second mark.", [0.23, 0.58], 40.0, True),
     ],
 )
 def test_time_ranges(answer, gold, duration, ok):

@@ -33,14 +33,16 @@ _END_CUE_RE = re.compile(
 _START_AFTER_RE = re.compile(r"[^.!?\n\d]{0,30}?\b(?:start(?:s|ed)?|begin(?:s)?|began|commenc(?:es|ed)|kicks?\s+off)\b")
 _JOIN_RE = re.compile(
     r"^\s{0,4}(?:(?:s|sec|secs|seconds?|%|percent)\s{0,4})?(?:(?:of\s+the\s+(?:video|clip)\s{0,4})?)?"
-    r"(?:-|\u2013|\u2014|~|->|\u2192|=>|to|till|until|through|and|,)\s{0,4}(?:the\s+|about\s+|around\s+|approximately\s+|roughly\s+)?$"
+    r"(?:-|\u2013|\u2014|~|->|\u2192|=>|to|till|until|through|and|,)\s{0,4}(?:the\s+|about\s+|around\s+|approximately\s+|roughly\s+)?(?:t\s{0,2}=\s{0,2})?$"
 )
+_SENT_END_RE = re.compile(r"[.!?\n](?:\s|$)")
 _BETWEEN_BEFORE_RE = re.compile(
     r"\b(?:between|from|spanning|spans?|covering|range\s+of)\s+(?:the\s+)?(?:about\s+|around\s+)?$"
+    r"|\b(?:timestamps?|times|range|interval|segment|window|span)\b[^.!?\n\d]{0,20}$"
 )
 # Words that may follow a time; any other word right after a number means it counts something else.
 _TIME_TAIL_RE = re.compile(
-    r"^\s{0,3}(?:[.,;:!?)\]\n\-~\u2192]|=>|$|and\b|to\b|or\b|until\b|till\b|through\b|mark\b|point\b|of\s+the\s+(?:video|clip|way|duration|total|length)\b"
+    r"^\s{0,3}(?:[.,;:!?()\]\n\-~\u2192]|=>|$|and\b|to\b|or\b|until\b|till\b|through\b|mark\b|point\b|of\s+the\s+(?:video|clip|way|duration|total|length)\b"
     r"|in(?:to)?\s+the\s+(?:video|clip)\b|into\b|(?:of\s+)?(?:the\s+)?(?:video|clip|way|timeline|duration)\b|when\b|where\b|with\b|as\b|in\b|on\b|at\b|for\b"
     r"|then\b|which\b|while\b|before\b|after\b|respectively\b|normalized\b|\u2013|\u2014"
     r"|(?:the|a|an|it|he|she|they|this|that|his|her|their|its|someone|we|you)\b)",
@@ -157,10 +159,14 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
                         joined = (p, (a.start, n.end))
                         last_start = None
                         continue
-        if _END_CUE_RE.search(before) and last_start is not None:
-            p = _pair(text, last_start, n, duration)
-            if p and n.start - last_start.end <= 400:
-                cued = (p, (last_start.start, n.end))
+        if _END_CUE_RE.search(before):
+            # "happens at X and ends at Y": without a start cue, the time just before in the sentence.
+            start = last_start
+            if start is None and i > 0 and not _SENT_END_RE.search(text, nums[i - 1].end, n.start):
+                start = nums[i - 1] if n.start - nums[i - 1].end <= 80 else None
+            p = _pair(text, start, n, duration) if start is not None else None
+            if p and n.start - start.end <= 400:
+                cued = (p, (start.start, n.end))
                 last_start = None
                 continue
         if _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
