@@ -1027,12 +1027,105 @@ def semantic_more(c: Corpus, rng: random.Random) -> None:
             c.add(kind, (st[0] + ", then " + st[2]).capitalize() + ".", st, False, "baseline")
 
 
+# ---------------------------------------------------------------- fourth held-out batch
+
+H4 = "heldout4"  # written after every change above; measured once, reported as is
+
+
+def heldout4(c: Corpus, rng: random.Random) -> None:
+    for _ in range(12):
+        acts = rng.sample(ACTS, 4)
+        texts = [a[0] for a in acts]
+        q = "What is happening in the video?\n" + "\n".join(f"({LETTERS[i]}) {t}" for i, t in enumerate(texts))
+        gold = rng.randrange(4)
+        for pick in (gold, (gold + 2) % 4):
+            k, t = LETTERS[pick], texts[pick]
+            for a in (
+                f"Option ({k}) is the most accurate description.",
+                f"After reviewing the clip, I'd say it's {k}: {t}.",
+                f"The person in the video appears to be {t}. Correct option: ({k})",
+                f"{k}\n\nExplanation: the person is {t}.",
+                f"Looking at the frames, the answer must be {t}.",
+            ):
+                c.add("simple", a, LETTERS[gold], pick == gold, "options", H4, question=q)
+    for x, y in (("left", "right"), ("top", "bottom"), ("front", "back")):
+        label = f"from {x} to {y}"
+        c.add("simple", f"The camera pans from {x} to {y} slowly.", label, True, "order", H4)
+        c.add("simple", f"The camera pans from {y} to {x} slowly.", label, False, "order", H4)
+        c.add("simple", f"The motion is from the {x} side to the {y} side.", label, True, "order", H4)
+    for good, bad in (
+        ("getting larger", "getting smaller"),
+        ("speeding up", "slowing down"),
+        ("filling up", "emptying"),
+    ):
+        c.add("simple", f"Over time the object keeps {good}.", good, True, "order", H4)
+        c.add("simple", f"Over time the object keeps {bad}.", good, False, "order", H4)
+    for _ in range(8):
+        a, b, d = rng.sample(ACTS, 3)
+        c.add(
+            "simple", f"The clip could show {a[0]}, {b[0]} or {d[0]}, but it's unclear.", b[0], False, "enumeration", H4
+        )
+        c.add(
+            "simple",
+            f"Several activities are possible here: {a[0]}, {b[0]}, and {d[0]}.",
+            b[0],
+            False,
+            "enumeration",
+            H4,
+        )
+        c.add("simple", f"The main activity is {b[0]}.", b[0], True, "enumeration", H4)
+        c.add("simple", f"It isn't {b[0]}; the person is {a[0]}.", b[0], False, "enumeration", H4)
+    for label, good, bad in (
+        ("holding an umbrella", "She holds an umbrella over her head.", "She opens a bag under her umbrella stand."),
+        ("running on a treadmill", "A man runs on the treadmill.", "A man walks next to a treadmill."),
+        ("Poured the juice.", "The kid pours juice into a cup.", "The kid drinks the juice."),
+    ):
+        c.add("simple", good, label, True, "paraphrase", H4)
+        c.add("simple", bad, label, False, "paraphrase", H4)
+    for _ in range(6):
+        a = round(rng.uniform(0.1, 0.4), 2)
+        b = round(a + rng.uniform(0.3, 0.45), 2)
+        for ok, (x, y) in ((True, (a, b)), (False, (round(b + 0.02, 2), min(1.0, round(b + 0.3, 2))))):
+            g = [a, b]
+            c.add(
+                "temporal_range",
+                f"The described event is located at {x} - {y} in the normalized timeline.",
+                g,
+                ok,
+                "time_range",
+                H4,
+            )
+            c.add("temporal_range", f"I estimate it begins near {x} and is over by {y}.", g, ok, "time_range", H4)
+            c.add("temporal_range", f"Range: {round(x * 100)}%-{round(y * 100)}%", g, ok, "time_range", H4)
+    for _ in range(6):
+        sc = round(rng.uniform(50, 95), 1)
+        c.add("float", f"Considering execution and difficulty, my predicted score is {sc}.", sc, True, "score", H4)
+        c.add("float", f"Execution: 8/10. Difficulty: 3.1. Overall score: {sc}", sc, True, "score", H4)
+        c.add("float", f"Execution: 8/10. Difficulty: 3.1. Overall score: {round(sc * 0.6, 1)}", sc, False, "score", H4)
+    for kind in ("sentence", "classifier", "llm"):
+        for label, good, bad in (
+            (
+                "a man is riding a bicycle down a hill",
+                "A man rides his bike down a hill.",
+                "A man pushes his bicycle up a hill.",
+            ),
+            (
+                "the woman puts the plate in the sink",
+                "The woman places the plate into the sink.",
+                "The woman takes the plate out of the sink.",
+            ),
+        ):
+            c.add(kind, good, label, True, "paraphrase", H4)
+            c.add(kind, bad, label, False, "order", H4)
+
+
 def main() -> None:
     rng = random.Random(SEED)
     c = Corpus()
     for part in (options, order, enumeration, paraphrase, time_range, scores, baseline, heldout2, heldout3):
         part(c, rng)
     semantic_more(c, random.Random(SEED + 1))  # added last: the batches above keep their draws
+    heldout4(c, random.Random(SEED + 2))
     with OUT.open("w", encoding="utf-8") as f:
         for r in c.rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
