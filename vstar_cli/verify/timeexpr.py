@@ -27,7 +27,8 @@ _START_CUE_RE = re.compile(
 )
 _END_CUE_RE = re.compile(
     r"\b(?:end(?:s|ed|ing)?|conclud(?:es?|ed|ing)|finish(?:es|ed|ing)?|stop(?:s|ped|ping)?|complet(?:es?|ed|ion)|"
-    r"terminat(?:es?|ed)|until|till|to|through|lasts?|lasting|ceases?|disappears?|wraps?\s+up|up\s+to)\b[^.!?\n\d]{0,40}$"
+    r"terminat(?:es?|ed)|until|till|to|through|lasts?|lasting|ceases?|disappears?|wraps?\s+up|up\s+to"
+    r"|(?:over|done|finished|complete|gone)\s+by)\b[^.!?\n\d]{0,40}$"
 )
 # "at 0.3 the dog starts running": the start cue right after the time.
 _START_AFTER_RE = re.compile(r"[^.!?\n\d]{0,30}?\b(?:start(?:s|ed)?|begin(?:s)?|began|commenc(?:es|ed)|kicks?\s+off)\b")
