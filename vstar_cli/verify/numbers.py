@@ -63,8 +63,11 @@ _NUM_RE = re.compile(
     rf"(?<![\w.])(?P<sign>[-+\u2212])?(?P<num>{_DIGITS})(?:\s*/\s*(?P<den>\d+))?(?![\d/]|\.\d|(?:st|nd|rd|th)\b)"
     r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?"
 )
-_UNIT_RE = re.compile(r"\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b")
+_UNIT_RE = re.compile(r"(?:\s{0,4}|-)(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b")
 _WORD_RE = re.compile(r"[a-z]+")
+_OUT_OF_RE = re.compile(
+    r"[ \t]{1,4}out[ \t]{1,4}of[ \t]{1,4}(?:a[ \t]{1,4}(?:maximum|max|possible)[ \t]{1,4}(?:of[ \t]{1,4})?)?(\d+(?:\.\d+)?)(?![\d.])"
+)
 _ENUMERATOR_RE = re.compile(r"(?:^|\n|[.!?])\s*$|(?:step|point|option|item|no\.|number|#)\s*$")
 
 
@@ -73,13 +76,16 @@ class Num:
     """A number mention: its value, span in the normalized text, and unit.
 
     ``unit`` is ``None`` (a plain number), ``"percent"``, ``"seconds"`` (already converted
-    from minutes, hours or mm:ss), or ``"fraction"`` (halfway, a quarter, 1/3).
+    from minutes, hours or mm:ss), or ``"fraction"`` (halfway, a quarter, 1/3). ``scale`` is
+    the maximum of a score written as a fraction ("8.5/10", "8.5 out of 10": value 0.85,
+    scale 10), so that ``value * scale`` is the score.
     """
 
     value: float
     start: int
     end: int
     unit: str | None = None
+    scale: float | None = None
 
 
 def _unit_seconds(unit: str) -> float:
@@ -154,8 +160,8 @@ def _with_suffix(text: str, num: Num) -> Num:
     """Attach a following percent sign or time unit to a plain number."""
     if num.unit is not None:
         return num
-    rest = text[num.end :]
-    m = re.match(r"\s*(?:%|percent\b|per\s+cent\b)", rest)
+    rest = text[num.end : num.end + 40]  # a bounded look: the scan stays linear
+    m = _PCT_AFTER_RE.match(rest)
     if m:
         return Num(num.value / 100.0, num.start, num.end + m.end(), "percent")
     m = _UNIT_RE.match(rest)
@@ -164,6 +170,8 @@ def _with_suffix(text: str, num: Num) -> Num:
     return num
 
 
+_PCT_AFTER_RE = re.compile(r"\s{0,4}(?:%|percent\b|per\s+cent\b)")
+_LETTER_AFTER_RE = re.compile(r"\s{0,8}[a-z]")
 _ONE_AFTER = re.compile(r"\s*(?:of|who|that|which|another|by|is|was|another|'s)\b")
 _ONE_BEFORE = re.compile(r"(?:\b(?:the|this|that|each|any|no|every|which|another|a)\s*)$")
 
@@ -171,9 +179,9 @@ _ONE_BEFORE = re.compile(r"(?:\b(?:the|this|that|each|any|no|every|which|another
 def _pronoun_one(text: str, n: Num) -> bool:
     """ "one of them", "the one who", "this one": *one* as a pronoun, not the number 1."""
     return bool(
-        _ONE_AFTER.match(text[n.end :])
+        _ONE_AFTER.match(text[n.end : n.end + 20])
         or _ONE_BEFORE.search(text[max(0, n.start - 12) : n.start])
-        or not re.match(r"\s*[a-z]", text[n.end :])
+        or not _LETTER_AFTER_RE.match(text, n.end, n.end + 10)
     )
 
 
@@ -195,8 +203,20 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
             secs += float("0." + frac)
         found.append(Num(float(secs), m.start(), m.end(), "seconds"))
         taken.append((m.start(), m.end()))
-    for m in _NUM_RE.finditer(t):
-        if any(s <= m.start() < e for s, e in taken):
+    taken_starts: set[int] = set()
+    if taken:
+        # Blank the clock times out (same length, so offsets hold): nothing else reads them again.
+        pieces, prev = [], 0
+        for a, b in taken:
+            pieces.append(t[prev:a])
+            pieces.append(" " * (b - a))
+            prev = b
+        pieces.append(t[prev:])
+        t_nums = "".join(pieces)
+    else:
+        t_nums = t
+    for m in _NUM_RE.finditer(t_nums):
+        if m.start() in taken_starts:
             continue
         before = t[max(0, m.start() - 12) : m.start()]
         after = t[m.end("num") : m.end("num") + 2] if not m.group("den") else ""
@@ -214,15 +234,20 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
             den = float(m.group("den"))
             if den == 0:
                 continue
-            found.append(_with_suffix(t, Num(value / den, start, m.end(), "fraction")))
+            found.append(_with_suffix(t, Num(value / den, start, m.end(), "fraction", den)))
             continue
+        out_of = _OUT_OF_RE.match(t, m.end("num"))
+        if out_of and not m.group("pct"):
+            den = float(out_of.group(1).replace(",", ""))
+            if den > 0:
+                found.append(Num(value / den, start, out_of.end(), "fraction", den))
+                taken_starts.add(out_of.start(1))
+                continue
         if m.group("pct"):
             found.append(Num(value / 100.0, start, m.end(), "percent"))
             continue
         found.append(_with_suffix(t, Num(value, start, m.end("num"), None)))
     for n in _word_numbers(t):
-        if any(s <= n.start < e for s, e in taken):
-            continue
         n = _with_suffix(t, n)
         if n.unit is None and t[n.start : n.end] == "one" and _pronoun_one(t, n):
             continue
@@ -234,9 +259,10 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
 _MARKER_RE = re.compile(
     r"final answer|the answer is|answer\s*:|answer would be|therefore|thus|hence|in conclusion|"
     r"overall|to conclude|in summary|i would (?:estimate|say|give|rate|predict)|estimated?|"
-    r"(?:score|rating|result|value|count|total|number)\s+(?:is|of|would be|=|:)|"
+    r"(?:score|rating|result|value|count|total|number)\s{0,3}(?:is|of|would be|=|:)|"
     r"(?:it|this|that) (?:is|was|would be)|=|\bso\b"
 )
+_SENT_BREAK_RE = re.compile(r"[.!?\n]")
 _RANGE_BETWEEN_RE = re.compile(r"^\s*(?:-|\u2013|\u2014|to|and|or|till|until|through)\s*$")
 
 
@@ -262,13 +288,19 @@ def asserted(text: str, nums: list[Num]) -> Assertion:
     """
     if not nums:
         return Assertion(None, "no number in the answer")
+    from bisect import bisect_left
+
     pick: Num | None = None
+    starts = [n.start for n in nums]
+    breaks = [m.start() for m in _SENT_BREAK_RE.finditer(text)]
     for m in reversed(list(_MARKER_RE.finditer(text))):
-        after = [n for n in nums if n.start >= m.end() and not re.search(r"[.!?\n]", text[m.end() : n.start])]
-        if after:
-            pick = after[0]
-            how = f"asserted after '{m.group().strip()}'"
-            break
+        k = bisect_left(starts, m.end())
+        if k < len(nums):
+            b = bisect_left(breaks, m.end())
+            if b >= len(breaks) or breaks[b] >= nums[k].start:
+                pick = nums[k]
+                how = f"asserted after '{m.group().strip()}'"
+                break
     if pick is None:
         values = {round(n.value, 9) for n in nums}
         if len(values) == 1:

@@ -7,21 +7,48 @@ the record has ``duration``, seconds ("at 12 s", "0:12", "two minutes in").
 
 from __future__ import annotations
 
+import math
 import re
+from collections import deque
 from typing import Any
 
 from vstar_cli.verify.numbers import Num, asserted, find_numbers
 from vstar_cli.verify.text import normalize
-from vstar_cli.verify.verdict import Verdict
+from vstar_cli.verify.timeexpr import extract_range, find_range, to_fraction
+from vstar_cli.verify.verdict import CannotJudge, Verdict
+from vstar_cli.verify.window import bounded
+
+__all__ = ["extract_range", "to_fraction", "verify_bbox", "verify_float", "verify_temporal_range", "verify_timestamp"]
+
+
+def _duration(record: dict) -> float | None:
+    d = _as_float(record.get("duration")) if isinstance(record, dict) else None
+    return d if d is not None and d > 0 else None
 
 
 def _as_float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
+    if isinstance(value, bool):
         return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return v if math.isfinite(v) else None
 
 
+def _gold(label: Any, what: str = "a number") -> float:
+    """The gold value as a finite float, or :class:`CannotJudge`."""
+    v = _as_float(label)
+    if v is None or abs(v) > 1e15:
+        raise CannotJudge(f"gold {label!r:.60} is not {what}")
+    return v
+
+
+def _span(text: str, answer: str, start: int, end: int) -> tuple[int, int] | None:
+    return (start, end) if len(text) == len(answer) else None
+
+
+@bounded
 def verify_float(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``float``: the asserted number is within a relative tolerance (default 10%) of the gold.
 
@@ -31,9 +58,7 @@ def verify_float(answer: str, label: Any, record: dict, cfg: Any = None) -> Verd
     False
     """
     tol = getattr(cfg, "float_tol", 0.1)
-    gold = _as_float(label)
-    if gold is None:
-        return Verdict(False, None, f"gold {label!r} is not a number")
+    gold = _gold(label)
     text = normalize(answer)
     # "halfway", "a quarter": positions in time, not amounts (a written fraction such as 1/2 stays).
     nums = [
@@ -42,29 +67,17 @@ def verify_float(answer: str, label: Any, record: dict, cfg: Any = None) -> Verd
     a = asserted(text, nums)
     if a.num is None:
         return Verdict(False, None, a.reason)
+    span = _span(text, answer, a.num.start, a.num.end)
     if a.hedge is not None:
-        return Verdict(False, [a.hedge[0].value, a.hedge[1].value], a.reason)
-    value = a.num.value * 100 if a.num.unit == "percent" and abs(gold) > 1.5 else a.num.value
+        return Verdict(False, [a.hedge[0].value, a.hedge[1].value], a.reason, span)
+    value = a.num.value
+    if a.num.scale and (abs(gold) > 1.5 or a.num.scale not in {1.0, 100.0}):
+        value = a.num.value * a.num.scale  # "8.5/10", "82.5 out of 100": the score, not a ratio
+    elif a.num.unit == "percent" and abs(gold) > 1.5:
+        value = a.num.value * 100
     err = abs(value - gold) / abs(gold) if gold != 0 else abs(value)
     ok = err <= tol
-    return Verdict(ok, value, f"{a.reason}; relative error {err:.3f} {'<=' if ok else '>'} {tol}")
-
-
-def to_fraction(num: Num, duration: float | None) -> float | None:
-    """A time mention as a fraction of the video, or ``None`` when it cannot be one.
-
-    >>> to_fraction(Num(12.0, 0, 2, "seconds"), 40.0)
-    0.3
-    """
-    if num.unit == "percent":
-        return num.value
-    if num.unit == "fraction":
-        return num.value
-    if num.unit == "seconds":
-        return num.value / duration if duration else None
-    if 0.0 <= num.value <= 1.0:
-        return num.value
-    return None
+    return Verdict(ok, value, f"{a.reason}; relative error {err:.3f} {'<=' if ok else '>'} {tol}", span)
 
 
 _POSITION_WORDS = (
@@ -74,15 +87,16 @@ _POSITION_WORDS = (
 )
 
 
-def _time_mentions(text: str, duration: float | None) -> list[tuple[Num, float]]:
+def _time_mentions(text: str, duration: float | None, nums: list[Num] | None = None) -> list[tuple[Num, float]]:
     out = []
-    for n in find_numbers(text, normalized=True):
+    for n in find_numbers(text, normalized=True) if nums is None else nums:
         f = to_fraction(n, duration)
         if f is not None and -0.05 <= f <= 1.05:
             out.append((n, f))
     return out
 
 
+@bounded
 def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``timestamp``: the asserted time is within an absolute tolerance (default 0.1) of the gold.
 
@@ -92,12 +106,13 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
     True
     """
     tol = getattr(cfg, "timestamp_tol", 0.1)
-    gold = _as_float(label)
-    if gold is None:
-        return Verdict(False, None, f"gold {label!r} is not a number")
-    duration = _as_float(record.get("duration"))
+    gold = _gold(label, "a time in [0, 1]")
+    if not -0.01 <= gold <= 1.01:
+        raise CannotJudge(f"gold {label!r:.60} is not a time in [0, 1]")
+    duration = _duration(record)
     text = normalize(answer)
-    mentions = _time_mentions(text, duration)
+    all_nums = find_numbers(text, normalized=True)
+    mentions = _time_mentions(text, duration, all_nums)
     if not mentions:
         for rx, pos in _POSITION_WORDS:
             hits = list(rx.finditer(text))
@@ -105,57 +120,17 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
                 mentions.append((Num(pos, hits[-1].start(), hits[-1].end(), "fraction"), pos))
         mentions.sort(key=lambda m: m[0].start)
     if not mentions:
-        hint = " (seconds need the record's 'duration')" if find_numbers(text, normalized=True) else ""
+        hint = " (seconds need the record's 'duration')" if all_nums else ""
         return Verdict(False, None, "no time in the answer" + hint)
     nums = [m[0] for m in mentions]
     a = asserted(text, nums)
+    span = _span(text, answer, a.num.start, a.num.end) if a.num is not None else None
     if a.hedge is not None:
-        return Verdict(False, None, a.reason)
+        return Verdict(False, None, a.reason, span)
     value = dict((id(n), f) for n, f in mentions)[id(a.num)]
     err = abs(value - gold)
     ok = err <= tol
-    return Verdict(ok, round(value, 4), f"{a.reason}; error {err:.3f} {'<=' if ok else '>'} {tol}")
-
-
-_PAIR_BETWEEN_RE = re.compile(
-    r"^\s*(?:(?:s|seconds?|secs?|%|percent)\s*)?(?:-|\u2013|\u2014|to|till|until|through|and|,)\s*(?:the\s+)?$"
-)
-
-
-def _unit_scale(span: str) -> float:
-    """Seconds per unit of a number span such as "5 minutes" (1 for seconds and mm:ss)."""
-    if re.search(r"\bh(?:ours?|rs?)?\b", span):
-        return 3600.0
-    if re.search(r"\bm(?:in(?:ute)?s?)?\b", span):
-        return 60.0
-    return 1.0
-
-
-def extract_range(text: str, duration: float | None) -> tuple[float, float] | None:
-    """The last ``[start, end]`` time range the answer states, as fractions of the video.
-
-    A unit written once applies to both ends ("from 3 to 5 seconds", "20-40%").
-
-    >>> extract_range(normalize("The jump lasts from 3 to 5 seconds."), 10.0)
-    (0.3, 0.5)
-    """
-    nums = find_numbers(text, normalized=True)
-    best = None
-    for a, b in zip(nums, nums[1:], strict=False):
-        between = text[a.end : b.start]
-        if not _PAIR_BETWEEN_RE.match(between) and not re.search(r"\b(?:end|ends|until|finish|stops?)\b", between):
-            continue
-        if re.search(r"[.!?\n]", between):
-            continue
-        ua, ub = a.unit, b.unit
-        if ua is None and ub in {"seconds", "percent"}:
-            scale = _unit_scale(text[b.start : b.end]) if ub == "seconds" else 0.01
-            a = Num(a.value * scale, a.start, a.end, ub)
-        fa, fb = to_fraction(a, duration), to_fraction(b, duration)
-        if fa is None or fb is None or not (fa < fb) or fa < -0.05 or fb > 1.05:
-            continue
-        best = (round(fa, 6), round(fb, 6))
-    return best
+    return Verdict(ok, round(value, 4), f"{a.reason}; error {err:.3f} {'<=' if ok else '>'} {tol}", span)
 
 
 def iou_1d(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -169,6 +144,7 @@ def iou_1d(a: tuple[float, float], b: tuple[float, float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+@bounded
 def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``temporal_range``: the stated range overlaps the gold ``[start, end]`` with IoU > 0.5.
 
@@ -176,21 +152,26 @@ def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None
     True
     """
     thr = getattr(cfg, "range_iou", 0.5)
-    try:
-        gold = (float(label[0]), float(label[1]))
-    except (TypeError, ValueError, IndexError, KeyError):
-        return Verdict(False, None, f"gold {label!r} is not a [start, end] pair")
+    if not isinstance(label, (list, tuple)) or len(label) != 2:
+        raise CannotJudge(f"gold {label!r:.60} is not a [start, end] pair")
+    lo, hi = _as_float(label[0]), _as_float(label[1])
+    if lo is None or hi is None or hi < lo or lo < -0.01 or hi > 1.01:
+        raise CannotJudge(f"gold {label!r:.60} is not a [start, end] pair of fractions")
+    gold = (lo, hi)
     text = normalize(answer)
-    rng = extract_range(text, _as_float(record.get("duration")))
-    if rng is None:
+    found = find_range(text, _duration(record))
+    if found is None:
         return Verdict(False, None, "no time range in the answer")
+    rng, (a, b) = found
     iou = iou_1d(rng, gold)
     ok = iou > thr
-    return Verdict(ok, list(rng), f"IoU {iou:.3f} {'>' if ok else '<='} {thr}")
+    return Verdict(ok, list(rng), f"IoU {iou:.3f} {'>' if ok else '<='} {thr}", _span(text, answer, a, b))
 
 
+_BOX_NUM = r"([-+]?(?:\d{1,20}(?:\.\d{1,20})?|\.\d{1,20}))"
+# Linear: every repetition is bounded, and a number is read one way only.
 _BOX_RE = re.compile(
-    r"[\[(]\s*([-+]?\d*\.?\d+)\s*,\s*([-+]?\d*\.?\d+)\s*,\s*([-+]?\d*\.?\d+)\s*,\s*([-+]?\d*\.?\d+)\s*[\])]"
+    rf"[\[(][ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}}[\])]"
 )
 
 
@@ -213,6 +194,7 @@ def box_iou(a: list[float], b: list[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+@bounded
 def verify_bbox(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdict:
     """``bbox``: the last box written as ``[xc, yc, w, h]`` (normalized) has IoU > 0.5 with the gold.
 
@@ -220,17 +202,15 @@ def verify_bbox(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdi
     True
     """
     thr = getattr(cfg, "bbox_iou", 0.5)
-    try:
-        gold = [float(v) for v in label]
-        assert len(gold) == 4
-    except (TypeError, ValueError, AssertionError):
-        return Verdict(False, None, f"gold {label!r} is not [x_center, y_center, width, height]")
-    boxes = [[float(v) for v in m.groups()] for m in _BOX_RE.finditer(answer)]
-    if not boxes:
+    gold = [_as_float(v) for v in label] if isinstance(label, (list, tuple)) and len(label) == 4 else None
+    if gold is None or any(v is None or not -0.01 <= v <= 1.01 for v in gold) or gold[2] <= 0 or gold[3] <= 0:
+        raise CannotJudge(f"gold {label!r:.60} is not a normalized [x_center, y_center, width, height] box")
+    last = next(iter(deque(_BOX_RE.finditer(answer), maxlen=1)), None)
+    if last is None:
         return Verdict(False, None, "no [x, y, w, h] box in the answer")
-    box = boxes[-1]
+    box = [float(v) for v in last.groups()]
     if any(v < -0.01 or v > 1.01 for v in box) or box[2] <= 0 or box[3] <= 0:
-        return Verdict(False, box, "box is not normalized [x_center, y_center, width, height]")
+        return Verdict(False, box, "box is not normalized [x_center, y_center, width, height]", last.span())
     iou = box_iou(box, gold)
     ok = iou > thr
-    return Verdict(ok, box, f"IoU {iou:.3f} {'>' if ok else '<='} {thr}")
+    return Verdict(ok, box, f"IoU {iou:.3f} {'>' if ok else '<='} {thr}", last.span())

@@ -17,12 +17,20 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from vstar_cli.verify.align import LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
+from vstar_cli.verify.numbers import UNITS
 from vstar_cli.verify.text import is_negation, tokenize
-from vstar_cli.verify.verdict import Verdict
+from vstar_cli.verify.verdict import CannotJudge, Verdict
+from vstar_cli.verify.window import bounded, clip
+
+NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
+# Stopwords for class names, but who acts matters in a sentence ("a man" is not "a woman").
+_PERSON_NOUNS = frozenset({"man", "woman", "men", "women", "person", "people"})
 
 log = logging.getLogger("vstar.verify")
 
 MAX_UNITS = 64
+MAX_WORDS = 200  # the embedder reads 256 word pieces; longer units are cut
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT_RE = re.compile(
     r"\s*;\s*|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
@@ -45,7 +53,10 @@ def sentences(text: str) -> list[str]:
     """
     out = []
     for s in _SENT_SPLIT_RE.split(text):
-        s = _LIST_MARK_RE.sub("", s.strip()).strip()
+        if len(out) >= MAX_UNITS:
+            break
+        s = " ".join(s.split()[:MAX_WORDS])  # whitespace runs collapse: the splitters stay linear
+        s = _LIST_MARK_RE.sub("", s).strip()
         if s and any(ch.isalnum() for ch in s):
             out.append(s)
     return out[:MAX_UNITS]
@@ -94,13 +105,105 @@ def polarity(text: str) -> bool:
 
 
 def gold_items(label: Any) -> list[str]:
-    """Gold sentences: a list as is, a string with "->" as a sequence, else one sentence."""
+    """Gold sentences: a list as is, a string with "->" as a sequence, else one sentence.
+
+    A gold value with no words (empty, ``"->"``, a number, ``null``) raises :class:`CannotJudge`.
+
+    >>> gold_items("he jumps -> he lands")
+    ['he jumps', 'he lands']
+    """
     if isinstance(label, (list, tuple)):
-        return [str(x) for x in label if str(x).strip()]
-    text = str(label)
-    if "->" in text:
-        return [p.strip() for p in text.split("->") if p.strip()]
-    return [text]
+        items = [x.strip() for x in label if isinstance(x, str) and x.strip()]
+        if len(items) != len(label):
+            raise CannotJudge(f"gold {label!r:.60} holds items that are not sentences")
+    elif isinstance(label, str):
+        items = [p.strip() for p in label.split("->")] if "->" in label else [label.strip()]
+        items = [p for p in items if p]
+    else:
+        raise CannotJudge(f"gold {label!r:.60} is not a sentence or a list of sentences")
+    if not items or not all(any(ch.isalpha() for ch in p) for p in items):
+        raise CannotJudge(f"gold {label!r:.60} has no sentence to compare with")
+    if sum(len(p) for p in items) > 20000:
+        raise CannotJudge("gold sentences are longer than 20,000 characters")
+    return items
+
+
+def _content_keys(text: str) -> tuple[list[str], list[str]]:
+    """Content words of a text as comparison keys (number words as digits), and the words."""
+    keys, words = [], []
+    for t in tokenize(text)[: 4 * MAX_WORDS]:
+        if not (is_content(t) or t.text in _PERSON_NOUNS) or t.text in ROLE_WORDS:
+            continue
+        w = t.text
+        if w in NUMBER_WORDS:
+            keys.append(str(NUMBER_WORDS[w]))
+        elif lemma(w) not in LIGHT_VERBS:
+            keys.append(key(w))
+        else:
+            continue
+        words.append(w)
+    return keys, words
+
+
+def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: float = 0.65) -> str | None:
+    """Why a unit that embeds close to a gold sentence still states something else, if it does.
+
+    When the unit lacks a gold content word (at most half of them), each such word is aligned,
+    in order, with the unit words in its place; a substitute that is an opposite, another
+    colour, direction or number, or a word of the same part of speech that is not a synonym
+    (same lemma group, or word embeddings at least ``synonym_sim`` alike) makes a different
+    statement: "threw the blanket" is not "folded the blanket".
+
+    >>> word_conflict("he folds the blanket", "he throws the blanket", None)
+    "'fold' differs from 'throw'"
+    >>> word_conflict("he takes the towel", "he took a towel", None) is None
+    True
+    """
+    (gk, gw), (uk, uw) = _content_keys(gold), _content_keys(unit)
+    if len(gk) < 2 or not uk:
+        return None
+    uset, gset = set(uk), set(gk)
+    # A person named in the gold but a pronoun in the unit ("the man" / "he") is not a missing word.
+    missing = sum(1 for g, w in zip(gk, gw, strict=True) if g not in uset and w not in _PERSON_NOUNS)
+    # A word or two differ: when more are missing the unit is a paraphrase, which the embedding judges.
+    if missing == 0 or missing > max(1, len(gk) // 2):
+        return None
+    # In-order positions of the gold words the unit holds.
+    pos: list[int | None] = []
+    p = -1
+    for g in gk:
+        nxt = next((j for j in range(p + 1, len(uk)) if uk[j] == g), None)
+        if nxt is None and g in uset:
+            nxt = uk.index(g)
+        pos.append(nxt)
+        if nxt is not None and nxt > p:
+            p = nxt
+    for i, g in enumerate(gk):
+        if pos[i] is not None or gw[i] in _PERSON_NOUNS and not any(w in _PERSON_NOUNS for w in uw):
+            continue
+        lo = next((pos[k] for k in range(i - 1, -1, -1) if pos[k] is not None), -1)
+        hi = next((pos[k] for k in range(i + 1, len(gk)) if pos[k] is not None), len(uk))
+        if hi <= lo:
+            continue
+        span = [(u, w) for u, w in zip(uk[lo + 1 : hi], uw[lo + 1 : hi], strict=True) if u not in gset]
+        gword = lemma(gw[i])
+        for u, w in span:
+            why = conflict(g, u)
+            if why:
+                return f"{gword!r} vs {lemma(w)!r}: {why}"
+        # Only a word of the same part of speech stands in for a gold word.
+        gpos = part_of_speech(gw[i])
+        gap = [(u, lemma(w)) for u, w in span if part_of_speech(w) & gpos]
+        if not gap:
+            continue
+        if g.isdigit() or any(u.isdigit() for u, _ in gap):
+            return f"{gword!r} differs from {gap[0][1]!r}"
+        if embedder is not None:
+            vecs = embedder.encode([gword] + [w for _, w in gap])
+            if float((vecs[1:] @ vecs[0]).max()) >= synonym_sim:
+                continue
+        return f"{gword!r} differs from {gap[0][1]!r}"
+    return None
 
 
 class Embedder:
@@ -188,7 +291,11 @@ class Embedder:
 
 def needed_texts(answer: str, label: Any, kind: str) -> list[str]:
     """Every text a semantic check of this answer will embed (for batched prefetch)."""
-    return units(answer, ordered=kind.endswith("sequence") or kind == "llm") + gold_items(label)
+    try:
+        golds = gold_items(label)
+    except CannotJudge:
+        golds = []
+    return units(clip(answer)[0], ordered=kind.endswith("sequence") or kind == "llm") + golds
 
 
 def _threshold(cfg: Any, kind: str) -> float:
@@ -196,26 +303,66 @@ def _threshold(cfg: Any, kind: str) -> float:
     return float(getattr(cfg, f"{kind}_threshold", defaults[kind]))
 
 
+def _questions(answer: str, us: list[str]) -> list[bool]:
+    """Which units only ask ("He jumps? No, ..."): units of a sentence that ends with "?"."""
+    qs = [s for s in sentences(answer) if s.rstrip().endswith("?")]
+    if not qs:
+        return [False] * len(us)
+    return [u.rstrip().endswith("?") or any(u in q for q in qs) for u in us]
+
+
+def _locate(answer: str, unit: str) -> tuple[int, int] | None:
+    """Where a unit's text (whitespace collapsed) starts and ends in the answer, when found verbatim."""
+    words = unit.split()
+    if not words:
+        return None
+    a = answer.find(words[0])
+    if a < 0:
+        return None
+    b = answer.find(words[-1], a)
+    return (a, b + len(words[-1])) if b >= 0 else None
+
+
+def _cover(spans: list[tuple[int, int] | None]) -> tuple[int, int] | None:
+    known = [s for s in spans if s is not None]
+    return (min(s[0] for s in known), max(s[1] for s in known)) if known else None
+
+
 def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold: float) -> Verdict:
     """Every gold sentence is matched by some unit of the answer with the same polarity."""
     us = units(answer, ordered=False)
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
-    found = []
+    asked = _questions(answer, us)
+    found: list[str] = []
+    spans: list[tuple[int, int] | None] = []
     for i, g in enumerate(golds):
         gp = polarity(g)
-        best, best_j = -1.0, None
-        for j in range(len(us)):
-            if upol[j] == gp and sim[i, j] > best:
-                best, best_j = float(sim[i, j]), j
-        if best_j is None or best < threshold:
+        best_j, clash = None, None
+        for j in sorted(range(len(us)), key=lambda j: -sim[i, j]):
+            if sim[i, j] < threshold:
+                break
+            if upol[j] != gp or asked[j]:
+                continue
+            why = word_conflict(g, us[j], embedder)
+            if why:
+                clash = clash or (us[j], why)
+                continue
+            best_j = j
+            break
+        if best_j is None:
             closest = max(range(len(us)), key=lambda j: sim[i, j])
             why = f"{g!r} not stated (best similarity {float(sim[i, closest]):.2f} < {threshold})"
-            if sim[i, closest] >= threshold and upol[closest] != gp:
+            if clash is not None:
+                why = f"{g!r} is not what {clash[0]!r} says ({clash[1]})"
+            elif sim[i, closest] >= threshold and upol[closest] != gp:
                 why = f"{g!r} is contradicted by {us[closest]!r} (negation)"
-            return Verdict(False, found or None, why)
+            return Verdict(False, found or None, why, _locate(answer, us[closest]))
         found.append(us[best_j])
-    return Verdict(True, found if len(found) > 1 else found[0], f"every gold sentence matched (>= {threshold})")
+        spans.append(_locate(answer, us[best_j]))
+    return Verdict(
+        True, found if len(found) > 1 else found[0], f"every gold sentence matched (>= {threshold})", _cover(spans)
+    )
 
 
 def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: float, margin: float = 0.05) -> Verdict:
@@ -228,12 +375,19 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
     gpol = [polarity(g) for g in golds]
+    asked = _questions(answer, us)
     best_step = sim.max(axis=0)
     pos, found = 0, []
 
     def eligible(i: int, j: int) -> bool:
         s = sim[i, j]
-        return bool(s >= threshold and upol[j] == gpol[i] and (s >= best_step[j] - margin or s >= 0.8))
+        return bool(
+            s >= threshold
+            and upol[j] == gpol[i]
+            and not asked[j]
+            and (s >= best_step[j] - margin or s >= 0.8)
+            and word_conflict(golds[i], us[j], embedder) is None
+        )
 
     for i, g in enumerate(golds):
         chosen = next((j for j in range(pos, len(us)) if eligible(i, j)), None)
@@ -244,24 +398,29 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
             return Verdict(False, found or None, f"step {i + 1} {g!r} is missing")
         found.append(us[chosen])
         pos = chosen
-    return Verdict(True, found, f"all {len(golds)} steps matched in order (>= {threshold})")
+    spans = [_locate(answer, u) for u in found]
+    return Verdict(True, found, f"all {len(golds)} steps matched in order (>= {threshold})", _cover(spans))
 
 
+@bounded
 def verify_sentence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``sentence``: each gold sentence is stated somewhere in the answer (embedding similarity, default 0.6)."""
     return match_unordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "sentence"))
 
 
+@bounded
 def verify_sentence_sequence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``sentence_sequence``: every gold step is stated, in order (similarity default 0.5)."""
     return match_ordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "sentence_sequence"))
 
 
+@bounded
 def verify_classifier(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``classifier``: each gold class description is stated by some clause (similarity default 0.6)."""
     return match_unordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "classifier"))
 
 
+@bounded
 def verify_classifier_sequence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``classifier_sequence``: the gold classes are stated clause by clause, in order (default 0.5)."""
     return match_ordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "classifier_sequence"))
@@ -310,6 +469,7 @@ class LocalJudge:
         return words.lower().startswith("yes"), words
 
 
+@bounded
 def verify_llm(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``llm``: a local judge model decides (``--judge``); without one, the ordered embedding check."""
     judge = cfg.judge

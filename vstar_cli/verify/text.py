@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()\[\]\n]")
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()\[\]\n/]")
 CLAUSE_BREAKS = frozenset(".,;:!?()[]\n") | {"but", "however", "although", "though", "whereas", "while", "yet"}
 SENTENCE_BREAKS = frozenset(".;!?\n")
 
@@ -93,29 +93,33 @@ def is_negation(tok: Token) -> bool:
     return tok.text in NEGATION_CUES or tok.text.endswith("n't")
 
 
-def clause_start(tokens: list[Token], i: int) -> int:
-    """Index of the first token of the clause holding token ``i``."""
+def clause_start(tokens: list[Token], i: int, reach: int = 120) -> int:
+    """Index of the first token of the clause holding token ``i`` (at most ``reach`` tokens back)."""
     j = i
-    while j > 0 and tokens[j - 1].text not in CLAUSE_BREAKS:
+    while j > 0 and i - j < reach and tokens[j - 1].text not in CLAUSE_BREAKS:
         j -= 1
     return j
 
 
-def clause_end(tokens: list[Token], i: int) -> int:
-    """Index one past the last token of the clause holding token ``i``."""
+def clause_end(tokens: list[Token], i: int, reach: int = 120) -> int:
+    """Index one past the last token of the clause holding token ``i`` (at most ``reach`` on)."""
     j = i
-    while j < len(tokens) and tokens[j].text not in CLAUSE_BREAKS:
+    while j < len(tokens) and j - i < reach and tokens[j].text not in CLAUSE_BREAKS:
         j += 1
     return j
 
 
-def sentence_bounds(tokens: list[Token], i: int) -> tuple[int, int]:
-    """``(start, end)`` token indices of the sentence holding token ``i``."""
+def sentence_bounds(tokens: list[Token], i: int, reach: int = 120) -> tuple[int, int]:
+    """``(start, end)`` token indices of the sentence holding token ``i``.
+
+    A sentence reaches at most ``reach`` tokens either side of ``i``: a run-on "sentence" of
+    thousands of words is judged near the mention, and the scan stays bounded.
+    """
     s = i
-    while s > 0 and tokens[s - 1].text not in SENTENCE_BREAKS:
+    while s > 0 and i - s < reach and tokens[s - 1].text not in SENTENCE_BREAKS:
         s -= 1
     e = i
-    while e < len(tokens) and tokens[e].text not in SENTENCE_BREAKS:
+    while e < len(tokens) and e - i < reach and tokens[e].text not in SENTENCE_BREAKS:
         e += 1
     return s, e
 
@@ -166,7 +170,7 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
     >>> hedged(toks, 3, 5) is not None
     True
     """
-    s, e = sentence_bounds(tokens, start)
+    s, e = sentence_bounds(tokens, start, reach=40)
     lo, hi = max(s, start - 6), min(e, end + 6)
     for j in range(lo, hi):
         w = tokens[j].text

@@ -1,0 +1,165 @@
+"""How well `vstar verify` judges answers: precision, recall and agreement on the judged corpus.
+
+The corpus (tests/data/verify_corpus.jsonl, written by tests/data/make_verify_corpus.py) holds
+answers in the styles video LVLMs use, each with the verdict a careful judge gives and the
+failure class it exercises. This reports, per class, per kind and per split ("tune": phrasings
+the verifier was developed against; "heldout": phrasings it was not tuned on):
+
+* precision: of the answers the verifier accepts, the share a judge accepts;
+* recall: of the answers a judge accepts, the share the verifier accepts;
+* agreement: the share of answers where both agree;
+* errors: records whose gold label the kind cannot read (``CannotJudge``).
+
+Run with `make bench` or `python bench/verify_quality.py [--show 20]`. The JSON goes to
+bench/out/verify_quality.json, the table to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+CORPUS = ROOT / "tests" / "data" / "verify_corpus.jsonl"
+
+
+def load(path: Path = CORPUS) -> list[dict]:
+    """The corpus records."""
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def judge_all(rows: list[dict], semantic: bool = True, ctx=None) -> list[dict]:
+    """Each record's verdict: ``{"got": bool | None, "reason": str}`` (``None``: cannot judge)."""
+    from vstar_cli.stages.verify import Context, VerifyConfig
+    from vstar_cli.verify.registry import KINDS
+    from vstar_cli.verify.verdict import CannotJudge
+
+    ctx = ctx if ctx is not None else Context(VerifyConfig())
+    if semantic:
+        from vstar_cli.verify import semantic as sem
+
+        texts = []
+        for r in rows:
+            kind = r["verifier_type"][0]
+            if KINDS[kind].needs_embedder:
+                texts.extend(sem.needed_texts(r["output"], r["label"]["t"], kind))
+        ctx.embedder.prefetch(texts)
+    out = []
+    for r in rows:
+        kind = r["verifier_type"][0]
+        if KINDS[kind].needs_embedder and not semantic:
+            out.append({"got": None, "reason": "skipped"})
+            continue
+        try:
+            v = KINDS[kind].judge(r["output"], r["label"]["t"], r, ctx)
+            out.append({"got": bool(v.ok), "reason": v.reason})
+        except CannotJudge as exc:
+            out.append({"got": None, "reason": f"cannot judge: {exc}"})
+    return out
+
+
+def scores(pairs: list[tuple[bool, bool | None]]) -> dict:
+    """Precision, recall, agreement of ``(expected, got)`` pairs (``got`` None counts as an error)."""
+    tp = sum(1 for e, g in pairs if e and g is True)
+    fp = sum(1 for e, g in pairs if not e and g is True)
+    fn = sum(1 for e, g in pairs if e and g is not True)
+    tn = sum(1 for e, g in pairs if not e and g is False)
+    err = sum(1 for _, g in pairs if g is None)
+    n = len(pairs)
+    return {
+        "n": n,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "errors": err,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+        "agreement": round((tp + tn) / n, 4) if n else None,
+    }
+
+
+def report(rows: list[dict], got: list[dict]) -> dict:
+    """Scores overall and grouped by class, kind and split."""
+    groups: dict[str, dict[str, list]] = {
+        "class": defaultdict(list),
+        "kind": defaultdict(list),
+        "split": defaultdict(list),
+    }
+    allp = []
+    for r, g in zip(rows, got, strict=True):
+        if g["reason"] == "skipped":
+            continue
+        p = (bool(r["expected"]), g["got"])
+        allp.append(p)
+        groups["class"][r["class"]].append(p)
+        groups["kind"][r["verifier_type"][0]].append(p)
+        groups["split"][r.get("split", "tune")].append(p)
+        groups["class"][f"{r['class']}/{r.get('split', 'tune')}"].append(p)
+    return {
+        "overall": scores(allp),
+        **{name: {k: scores(v) for k, v in sorted(g.items())} for name, g in groups.items()},
+    }
+
+
+def _table(res: dict) -> str:
+    lines = [f"{'group':34s} {'n':>5s} {'prec':>6s} {'recall':>6s} {'agree':>6s} {'fp':>4s} {'fn':>4s} {'err':>4s}"]
+
+    def row(name: str, s: dict) -> str:
+        f = lambda x: "  -   " if x is None else f"{x:6.3f}"  # noqa: E731
+        return (
+            f"{name:34s} {s['n']:5d} {f(s['precision'])} {f(s['recall'])} {f(s['agreement'])}"
+            f" {s['fp']:4d} {s['fn']:4d} {s['errors']:4d}"
+        )
+
+    lines.append(row("overall", res["overall"]))
+    for group in ("split", "class", "kind"):
+        lines.append(f"-- by {group}")
+        lines.extend(row(k, s) for k, s in res[group].items())
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--show", type=int, default=0, help="print this many disagreements to stderr")
+    ap.add_argument("--no-semantic", action="store_true", help="skip the embedding kinds (no model load)")
+    ap.add_argument("--split", choices=["tune", "heldout"], help="only this split")
+    args = ap.parse_args()
+    rows = load(args.corpus)
+    if args.split:
+        rows = [r for r in rows if r.get("split", "tune") == args.split]
+    t = time.perf_counter()
+    got = judge_all(rows, semantic=not args.no_semantic)
+    dt = time.perf_counter() - t
+    res = report(rows, got)
+    res["seconds"] = round(dt, 2)
+    print(_table(res), file=sys.stderr)
+    shown = 0
+    for r, g in zip(rows, got, strict=True):
+        if shown >= args.show:
+            break
+        if g["reason"] != "skipped" and g["got"] is not bool(r["expected"]):
+            shown += 1
+            print(
+                f"[{r['class']}/{r['verifier_type'][0]}/{r.get('split')}] expected={r['expected']} got={g['got']} "
+                f"label={r['label']['t']!r} output={r['output'][:160]!r} reason={g['reason'][:100]!r}",
+                file=sys.stderr,
+            )
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "verify_quality.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

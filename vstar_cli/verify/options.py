@@ -1,0 +1,309 @@
+"""Multiple-choice options and the option an answer picks.
+
+Options are written "A. text", "(B) text", "C) text", "D: text", "Option 1: text",
+"Sentence A: text", "Caption B: text" or plain text; a record without ``choices`` may list
+them in its question. An answer picks an option by its key ("B", "(C)", "Answer: b",
+"Option 2", "Caption B", "the second one") or by its text. All patterns here are linear:
+bounded repetitions and no nested quantifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vstar_cli.verify.text import normalize
+
+LETTERS = "ABCDEFGHIJ"
+ORDINALS = {
+    "first": 0,
+    "second": 1,
+    "third": 2,
+    "fourth": 3,
+    "fifth": 4,
+    "sixth": 5,
+    "seventh": 6,
+    "eighth": 7,
+    "ninth": 8,
+    "tenth": 9,
+    "1st": 0,
+    "2nd": 1,
+    "3rd": 2,
+    "4th": 3,
+    "5th": 4,
+}
+_NOUNS = r"(?:option|choice|caption|sentence|answer|candidate|alternative|statement|description|information)"
+# The key of an option as written in front of its text.
+_PREFIX_RE = re.compile(
+    rf"^\s*(?:{_NOUNS}\s{{0,3}})?[\(\[]?([A-Ja-j]|\d{{1,2}})(?:[\)\].:]|\s*[-\u2013])[ \t]{{0,8}}(?=\S)", re.I
+)
+# Options listed inside a question ("(A) x (B) y", "A. x\nB. y", "Option 1: x").
+_Q_OPT_RE = re.compile(
+    rf"(?:^|(?<=[\s:?]))(?:(?:{_NOUNS})[ \t]{{0,3}}([A-J1-9])\s{{0,3}}[:.)]|\(([A-J])\)|([A-J])[.)](?=[ \t]))[ \t]{{0,8}}",
+    re.I | re.M,
+)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The option an answer picks: its index, how it was read, and where."""
+
+    index: int
+    how: str
+    span: tuple[int, int]
+
+
+def split_option(choice: str) -> tuple[str | None, str]:
+    """``(key, text)`` of an option as written ("B. a dog" -> ("B", "a dog")).
+
+    >>> split_option("Option 2: the cup falls")
+    ('2', 'the cup falls')
+    >>> split_option("(c) a cat"), split_option("a cat")
+    (('C', 'a cat'), (None, 'a cat'))
+    """
+    m = _PREFIX_RE.match(choice)
+    if m and m.end() < len(choice):
+        return m.group(1).upper(), choice[m.end() :].strip()
+    return None, choice.strip()
+
+
+_FIELD_RE = re.compile(r"""['"]([^'"\n]{1,60})['"]\s{0,3}:\s{0,3}['"]([^'"\n]{0,200})['"]""")
+
+
+def option_text(choice: str) -> str:
+    """An option without its key prefix ("B. a dog" -> "a dog"); a dict of fields gives its values.
+
+    >>> option_text("Information B: {'subject': 'people', 'action': 'ice skating'}")
+    'people ice skating'
+    """
+    text = split_option(choice)[1]
+    if text.startswith("{") and text.endswith("}"):
+        fields = _FIELD_RE.findall(text)
+        if fields:
+            return " ".join(v for _, v in fields)
+    return text
+
+
+def distinct_texts(options: list[str]) -> list[str]:
+    """Option texts without the words every option shares ("people skiing" / "people swimming").
+
+    >>> distinct_texts(["{'subject': 'people', 'action': 'skiing'}", "{'subject': 'people', 'action': 'ice skating'}"])
+    ['skiing', 'ice skating']
+    """
+    texts = []
+    for c in options:
+        body = split_option(c)[1]
+        fields = _FIELD_RE.findall(body) if body.startswith("{") else []
+        texts.append([v for _, v in fields] if fields else [option_text(c)])
+    if len(texts) > 1 and all(len(t) > 1 for t in texts):
+        common = set(texts[0]).intersection(*texts[1:])
+        texts = [[v for v in t if v not in common] or t for t in texts]
+    return [" ".join(t) for t in texts]
+
+
+def options_from_question(question: str) -> list[str]:
+    """Options listed in a question, in order, or ``[]`` when it lists none (or fewer than 2).
+
+    >>> options_from_question("What happens? (A) he jumps (B) he falls")
+    ['he jumps', 'he falls']
+    >>> options_from_question("Which?\\nOption 1: red\\nOption 2: blue")
+    ['red', 'blue']
+    """
+    if not isinstance(question, str) or len(question) > 20000:
+        return []
+    marks = list(_Q_OPT_RE.finditer(question))
+    out: list[str] = []
+    expected = 0
+    for i, m in enumerate(marks):
+        k = (m.group(1) or m.group(2) or m.group(3)).upper()
+        idx = int(k) - 1 if k.isdigit() else LETTERS.index(k)
+        if idx != expected:
+            if idx == 0:
+                out, expected = [], 0  # a fresh list starts
+            else:
+                continue
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(question)
+        text = question[m.end() : end].strip()
+        text = text.split("\n")[0].strip() if "\n" in text else text
+        out.append(text.rstrip(" ;,"))
+        expected += 1
+    return out if len(out) >= 2 else []
+
+
+def record_options(record: dict) -> list[str]:
+    """The record's options: its ``choices``, else those its question lists."""
+    choices = record.get("choices")
+    if isinstance(choices, list) and choices:
+        return [str(c) for c in choices]
+    q = record.get("question")
+    if not isinstance(q, str):
+        conv = record.get("conversations")
+        q = conv[0].get("value") if isinstance(conv, list) and conv and isinstance(conv[0], dict) else None
+    return options_from_question(q) if isinstance(q, str) else []
+
+
+def key_index(key: str, n: int) -> int | None:
+    """Index of an option key ("B" or "2") among ``n`` options."""
+    k = key.strip().upper()
+    if len(k) == 1 and k in LETTERS[:n]:
+        return LETTERS.index(k)
+    if k.isdigit() and 1 <= int(k) <= n:
+        return int(k) - 1
+    if k.lower() in ORDINALS and ORDINALS[k.lower()] < n:
+        return ORDINALS[k.lower()]
+    return None
+
+
+_KEY = r"[\(\[]?([A-Ja-j]|\d{1,2})[\)\]]?"
+# "the answer is (B)", "Answer: b", "correct option: 2", "I choose C", "best caption is B".
+_MARKED_RE = re.compile(
+    r"\b(?:answer|option|choice|caption|sentence|pick|choose|select|go\s+with)\b[^.\n:]{0,40}?"
+    rf"(?:\bis\b|:|=|\s[-\u2013]|\b(?:would|should|must|will|could|might)\s+be\b|\bchoose\b|\bpick\b|\bselect\b)"
+    rf"\s{{0,3}}(?:{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    re.I,
+)
+# "I'd pick (b)", "I choose option 2", "going with C".
+_VERB_KEY_RE = re.compile(
+    rf"\b(?:pick|choose|select|go(?:ing)?\s+with|opt\s+for)\s{{1,3}}(?:(?:the\s+)?{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    re.I,
+)
+# "(C) is correct", "B is the right answer", "A would be the best choice".
+_KEY_IS_RE = re.compile(
+    r"(?:^|(?<=[\s(\[]))\(?([A-J]|\d{1,2})\)?\s{1,3}(?:is|would\s+be|seems|appears)\s{1,3}(?:to\s+be\s+)?(?:the\s+)?"
+    r"(?:most\s+|best\s+)?(?:correct|right|accurate|appropriate|suitable|best|answer)\b"
+)
+_NOUN_KEY_RE = re.compile(rf"\b{_NOUNS}\s{{0,3}}\(?([A-J]|[a-j](?=[\s).,:;!?]|$)|\d{{1,2}})\)?(?![\w'])", re.I)
+_LEAD_RE = re.compile(r"^\W{0,6}?\(?([A-Ja-j]|\d{1,2})(?:\)|\.|:|\]|\s*$|\s+[-\u2013]\s)", re.M)
+_ORDINAL_RE = re.compile(
+    r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th)"
+    rf"\s+(?:one|{_NOUNS})\b",
+    re.I,
+)
+_DENY_AFTER_RE = re.compile(r"^[^.\n]{0,12}\b(?:is|are|seems?)\s+(?:not|incorrect|wrong|false|unlikely)\b|^\s*n't\b")
+_DENY_BEFORE_RE = re.compile(r"\b(?:not|rule\s+out|eliminate|exclude|than|unlike|except)\s{1,3}$")
+
+
+_WORD_AFTER_RE = re.compile(r"[ \t]{1,4}([A-Za-z]+)")
+# Words that follow an option key in a sentence ("A because ...", "B is correct").
+_AFTER_KEY = frozenset(
+    """because since as is was seems would should which for and or but here there fits matches best too also
+    instead only then""".split()
+)
+
+
+def _article(text: str, m: re.Match) -> bool:
+    """A one-letter key followed by a word is the article "a" or the pronoun "I" ("Caption B: A person ...").
+
+    Lowercase "a"/"i" followed by any word, and "A"/"I" followed by a word that does not
+    usually follow a key, are read as words, not keys.
+    """
+    k = m.group(1)
+    if len(k) != 1:
+        return False
+    w = _WORD_AFTER_RE.match(text, m.end(1))
+    if w is None:
+        return False
+    if k.islower():
+        return True
+    return k in "AI" and w.group(1).lower() not in _AFTER_KEY
+
+
+def _denied(text: str, start: int, end: int) -> bool:
+    return bool(_DENY_AFTER_RE.search(text[end : end + 40]) or _DENY_BEFORE_RE.search(text[max(0, start - 20) : start]))
+
+
+def chosen(answer: str, options: list[str]) -> Pick | None:
+    """The option the answer picks, or ``None``.
+
+    Order of evidence: an explicit "answer is X" (the last one); the answer opening with a
+    key; keys named with a noun ("Option 2", "Caption B") or ordinals ("the second one") when
+    they name one option; otherwise the one option whose text the answer states.
+
+    >>> chosen("B.", ["A. a cat", "B. a dog"]).index
+    1
+    >>> chosen("I think the second one fits best.", ["a cat", "a dog"]).index
+    1
+    >>> chosen("Option A is wrong; the answer is b", ["a cat", "a dog"]).index
+    1
+    >>> chosen("It is clearly a dog running.", ["a cat", "a dog"]).index
+    1
+    """
+    n = len(options)
+    if n == 0:
+        return None
+    text = answer if len(answer) <= 200_000 else answer[-200_000:]
+    text = text.replace("*", " ").replace("`", " ")  # markdown emphasis: "**B**" (same length, spans hold)
+    marked = [
+        Pick(i, "explicit pick", m.span(1))
+        for rx in (_MARKED_RE, _VERB_KEY_RE, _KEY_IS_RE)
+        for m in rx.finditer(text)
+        if (i := key_index(m.group(1), n)) is not None
+        and not _article(text, m)
+        and not _denied(text, m.start(), m.end())
+    ]
+    if marked:
+        return max(marked, key=lambda p: p.span)
+    # A digit opening an answer is usually a numbered step ("1. The video shows ..."): a key
+    # only when the options are numbered or at most a few words follow it.
+    numbered = any(split_option(o)[0] is not None and split_option(o)[0].isdigit() for o in options)
+
+    def lead_key(m: re.Match | None) -> int | None:
+        if m is None or (m.group(1).isdigit() and not numbered and len(text[m.end() : m.end() + 200].split()) > 4):
+            return None
+        return key_index(m.group(1), n)
+
+    lead = _LEAD_RE.match(text)
+    if (i := lead_key(lead)) is not None:
+        return Pick(i, "answer opens with the option key", lead.span(1))
+    named: dict[int, Pick] = {}
+    for m in _NOUN_KEY_RE.finditer(text):
+        i = key_index(m.group(1), n)
+        if i is not None and not _article(text, m) and not _denied(text, m.start(), m.end()):
+            named[i] = Pick(i, "option named", m.span(1))
+    for m in _ORDINAL_RE.finditer(text):
+        i = key_index(m.group(1), n)
+        if i is not None and not _denied(text, m.start(), m.end()):
+            named[i] = Pick(i, "option named by its place", m.span(1))
+    if len(named) == 1:
+        return next(iter(named.values()))
+    if len(text) == 0:
+        return None
+    if not named:
+        line = _LEAD_RE.search(text)
+        if (i := lead_key(line)) is not None and len(_LEAD_RE.findall(text)) == 1:
+            return Pick(i, "a line opens with the option key", line.span(1))
+    return _by_text(text, options)
+
+
+def _by_text(answer: str, options: list[str]) -> Pick | None:
+    from vstar_cli.verify.classes import assert_class
+
+    norm = normalize(answer)
+    raw = distinct_texts(options)
+    texts = [normalize(t) for t in raw]
+    hits: list[tuple[int, tuple[int, int] | None]] = []
+    exact: set[int] = set()
+    for i, opt in enumerate(texts):
+        opt = opt.strip().rstrip(".")
+        if not opt:
+            continue
+        pos = norm.rfind(opt)  # the option written out word for word
+        ok = pos >= 0 and (pos == 0 or not norm[pos - 1].isalnum())
+        ok = ok and (pos + len(opt) == len(norm) or not norm[pos + len(opt)].isalnum())
+        if ok:
+            hits.append((i, (pos, pos + len(opt)) if len(norm) == len(answer) else None))
+            exact.add(i)
+            continue
+        v = assert_class(answer, raw[i])
+        if v.ok:
+            hits.append((i, v.span))
+    # An option contained in a longer option ("dog" in "a dog and a cat") is not a pick.
+    hits = [(i, s) for i, s in hits if not any(j != i and texts[i] in texts[j] for j, _ in hits)]
+    if len(hits) > 1:
+        # An option written out word for word beats options whose words merely occur.
+        verbatim = [(i, s) for i, s in hits if i in exact]
+        hits = verbatim if len(verbatim) == 1 else hits
+    if len(hits) == 1:
+        i, span = hits[0]
+        return Pick(i, "option text stated", span or (0, 0))
+    return None
