@@ -31,28 +31,80 @@ def _check_option(conv, opt, value) -> None:
         )
 
 
+def _same_file(a: Path, b: str | Path | None) -> bool:
+    if b is None or str(b) == "-":
+        return False
+    try:
+        return Path(b).exists() and a.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _stdin_copy(name: str) -> Path:
+    """Standard input copied into a temporary file (converters read files: JSON, CSV or pickles)."""
+    import shutil
+    import sys
+    import tempfile
+
+    fh = tempfile.NamedTemporaryFile(prefix=f"vstar-prepare-{name}-", suffix=".stdin", delete=False)
+    with fh:
+        shutil.copyfileobj(sys.stdin.buffer, fh)
+    return Path(fh.name)
+
+
+def _format_message(name: str, shown: str, path: Path, exc: Exception) -> str:
+    from vstar_cli.prepare.base import looks_like
+
+    message = f"{name}: {shown}: {exc}"
+    guess = looks_like(path)
+    if guess and f"prepare {name}`" not in guess and guess.split(" (")[0] not in message:
+        message += f"; it looks like {guess}"
+    return message
+
+
 def run_converter(name: str, file: Path, values: dict) -> None:
     """Run converter ``name`` on ``file`` with the command's option ``values``; exit code per the contract.
 
     0: records written and no error record; 1: any error record, or nothing written;
-    2: usage errors and files that are not the converter's format.
+    2: usage errors and files that are not the converter's format (nothing is written then:
+    an existing output file is left as it was). ``-`` reads standard input.
     """
-    from types import SimpleNamespace
-
-    from vstar_cli.prepare.base import FormatError
-    from vstar_cli.prepare.converter import REGISTRY, Context, Counts, run
-    from vstar_cli.prepare.phrasing import Phraser, load_bank
-    from vstar_cli.prepare.safe_pickle import UnsafePickleError
+    from vstar_cli.prepare.converter import REGISTRY
 
     conv = REGISTRY.get(name)
     quiet = values.pop("quiet")
     output, errors = values.pop("output"), values.pop("errors")
-    seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
     setup_logging(quiet)
-    if not file.exists():
-        raise usage_error(f"{name}: input not found: {file}")
-    if file.is_dir():
-        raise usage_error(f"{name}: input is a directory, not a file: {file}")
+    stdin = str(file) == "-"
+    if not stdin:
+        if not file.exists():
+            raise usage_error(f"{name}: input not found: {file}")
+        if file.is_dir():
+            raise usage_error(f"{name}: input is a directory, not a file: {file}")
+        for what, target in (("--output", output), ("--errors", errors)):
+            if _same_file(file, target):
+                raise usage_error(f"{name}: {what} {target} is the input file; writing it would destroy the input")
+    if errors is not None and str(output) != "-" and Path(errors).absolute() == Path(output).absolute():
+        raise usage_error(f"{name}: --output and --errors name the same file: {output}")
+    path = _stdin_copy(name) if stdin else file
+    try:
+        _convert(name, conv, path, "<stdin>" if stdin else file.name, output, errors, quiet, values)
+    finally:
+        if stdin:
+            path.unlink(missing_ok=True)
+
+
+def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, values: dict) -> None:
+    import csv
+    import pickle
+    from types import SimpleNamespace
+
+    from vstar_cli.prepare.base import FormatError
+    from vstar_cli.prepare.converter import Context, Counts, run
+    from vstar_cli.prepare.phrasing import Phraser, load_bank
+    from vstar_cli.prepare.safe_pickle import UnsafePickleError
+
+    seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
     for opt in conv.options:
         _check_option(conv, opt, values.get(opt.name))
     if bank is not None and not bank.is_file():
@@ -66,20 +118,40 @@ def run_converter(name: str, file: Path, values: dict) -> None:
     ctx = Context(SimpleNamespace(**values), phraser)
     counts = Counts()
     timer = Timer()
+    unreadable = (
+        OSError,
+        ValueError,
+        RecursionError,
+        EOFError,
+        csv.Error,
+        pickle.UnpicklingError,
+        MemoryError,
+    )
+    items = run(conv, file, ctx, counts)
+    try:
+        # The file's format is checked before the first item: a file of another format (or
+        # one that cannot be read) leaves an existing output and errors file untouched.
+        first = next(items, None)
+    except (FormatError, UnsafePickleError) as exc:
+        raise usage_error(_format_message(name, shown, file, exc)) from None
+    except unreadable as exc:
+        raise usage_error(_format_message(name, shown, file, f"cannot read: {type(exc).__name__}: {exc}")) from None
     sink = ErrorSink(errors)
     try:
         with JsonlWriter(output) as out:
-            for item in run(conv, file, ctx, counts):
+            item = first
+            while item is not None:
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
                     out.write(item)
+                item = next(items, None)
     except (FormatError, UnsafePickleError) as exc:
-        raise usage_error(f"{name}: {file.name}: {exc}") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise usage_error(f"{name}: {file.name}: cannot read: {exc}") from None
+        raise usage_error(_format_message(name, shown, file, exc)) from None
     except BrokenPipeError:
         raise typer.Exit(0) from None
+    except unreadable as exc:
+        raise usage_error(f"{name}: {shown}: stopped: {type(exc).__name__}: {exc}") from None
     finally:
         sink.close()
     for note in ctx.notes:
@@ -89,7 +161,7 @@ def run_converter(name: str, file: Path, values: dict) -> None:
     if counts.errors:
         raise typer.Exit(1)
     if not counts.written:
-        console.print(f"[bold red]error:[/] {name}: nothing written from {file.name}", soft_wrap=True)
+        console.print(f"[bold red]error:[/] {name}: nothing written from {shown}", soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -104,7 +176,7 @@ def make_command(name: str):
         inspect.Parameter(
             "file",
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=typer.Argument(..., help=conv.input_help, metavar="FILE"),
+            default=typer.Argument(..., help=conv.input_help + " '-' reads standard input.", metavar="FILE"),
             annotation=Path,
         ),
         inspect.Parameter(

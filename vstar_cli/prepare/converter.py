@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from vstar_cli.io import ErrorRecord
-from vstar_cli.prepare.base import Flag, FormatError, ItemError, Omit, Skip, jsonable, known_kind
+from vstar_cli.prepare.base import Flag, FormatError, ItemError, Omit, Skip, check_record, jsonable, known_kind
 from vstar_cli.prepare.phrasing import Phraser
 
 log = logging.getLogger("vstar.prepare")
@@ -163,8 +163,11 @@ class Counts:
 def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[dict | ErrorRecord]:
     """Records (and error records) of ``conv`` on ``path``; ``counts`` is kept up to date.
 
-    Raises :class:`FormatError` when the file is not the converter's format.
+    Raises :class:`FormatError` when the file is not the converter's format. An item whose
+    record repeats an earlier record's ``question_id`` (a duplicated row, id or key) is an error
+    record, so one output never holds two questions of one id.
     """
+    seen: set[str] = set()
     for number, item in conv.read(path, ctx):
         counts.read += 1
         out: list[dict] = []
@@ -184,10 +187,24 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
                     bad = [k for k in x.get("verifier_type", []) if not known_kind(k)]
                     if bad:
                         raise ItemError(f"unknown verifier kind {', '.join(bad)}")
+                    check_record(x)
                     out.append(x)
-        except (ItemError, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            ids = [r["question_id"] for r in out]
+            again = sorted({q for q in ids if q in seen or ids.count(q) > 1})
+            if again:
+                raise ItemError(f"duplicate question_id {', '.join(again)} (an earlier item gave it: a repeated id?)")
+        except (
+            ItemError,
+            KeyError,
+            TypeError,
+            ValueError,
+            IndexError,
+            AttributeError,
+            ArithmeticError,
+            RecursionError,
+        ) as exc:
             counts.errors += 1
-            reason = str(exc) if isinstance(exc, ItemError) else f"{type(exc).__name__}: {exc}"
+            reason = jsonable(str(exc) if isinstance(exc, ItemError) else f"{type(exc).__name__}: {exc}")
             doc = jsonable(item)
             yield (
                 ErrorRecord(reason, record=doc, line=number)
@@ -199,6 +216,7 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
             counts.skipped[skip.reason] += 1
             continue
         counts.converted += 1
+        seen.update(r["question_id"] for r in out)
         counts.omitted.update(omitted)
         counts.flagged.update(flags)
         for rec in out:

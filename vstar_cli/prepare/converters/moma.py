@@ -14,12 +14,11 @@ clip (``--sub-activity-pattern``), with times normalized to that clip.
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Omit, record
+from vstar_cli.prepare.base import FormatError, ItemError, Omit, fill, read_json, record
 from vstar_cli.prepare.converter import Context, Converter, Option
 
 PHRASINGS = {
@@ -55,10 +54,7 @@ SKIP_WORDS = ("unsure", "unclassified")
 
 def read(path: Path, ctx: Context):
     """The videos of ``anns.json``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_json(path)
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise FormatError("not a MOMA annotation file (a JSON list of videos with an activity)")
     if data and not any(isinstance(x.get("activity"), dict) for x in data[:50]):
@@ -85,7 +81,7 @@ def convert(x: dict, ctx: Context):
     width, height = float(x.get("width") or 0), float(x.get("height") or 0)
     opts = ctx.opts
     act_id = str(act["id"])
-    video = opts.video_pattern.format(activity_id=act_id, file_name=x.get("file_name", ""))
+    video = fill(opts.video_pattern, activity_id=act_id, file_name=x.get("file_name", ""))
     subs = sorted(act.get("sub_activities") or [], key=lambda s: float(s.get("start_time", 0)))
     duration = float(act["end_time"]) - float(act["start_time"]) if "end_time" in act and "start_time" in act else None
     extra = {"duration": round(duration, 2) if duration else None, "source_dataset": "moma"}
@@ -157,7 +153,13 @@ def _atomic(sub: dict, act_id: str, x: dict, width: float, height: float, ctx: C
     if not sid or end <= start:
         yield Omit("atomic actions: sub-activity without id or time span")
         return
-    video = opts.sub_activity_pattern.format(sub_activity_id=sid, activity_id=act_id, file_name=x.get("file_name", ""))
+    video = fill(
+        opts.sub_activity_pattern,
+        "--sub-activity-pattern",
+        sub_activity_id=sid,
+        activity_id=act_id,
+        file_name=x.get("file_name", ""),
+    )
     made = []
     for hoi in sub.get("higher_order_interactions") or []:
         ents = {str(e["id"]): e for e in (hoi.get("actors") or []) + (hoi.get("objects") or []) if "id" in e}

@@ -8,11 +8,10 @@ hold no labels and are refused with a message naming them.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, record
+from vstar_cli.prepare.base import FormatError, ItemError, fill, read_json, record, text
 from vstar_cli.prepare.converter import Context, Converter
 
 BLANK = re.compile(r"\[[^\[\]]+\]")
@@ -37,10 +36,7 @@ def blanks(template: str) -> tuple[str, int]:
 
 def read(path: Path, ctx: Context):
     """The videos of an SSv2 / Something-Else split file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_json(path)
     if isinstance(data, dict):
         if data and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in data.values()):
             raise FormatError(
@@ -53,6 +49,8 @@ def read(path: Path, ctx: Context):
         raise FormatError(
             "this looks like an SSv2 test file (ids only, no labels); labeled questions need a train or validation file"
         )
+    if data and not any({"template", "placeholders"} & set(x) for x in data[:50]):
+        raise FormatError("not an SSv2 annotation file (items have no template / placeholders)")
     yield from enumerate(data, start=1)
 
 
@@ -62,14 +60,16 @@ def convert(item: dict, ctx: Context):
         raise ItemError("no id")
     if not isinstance(item.get("template"), str) or not isinstance(item.get("placeholders"), list):
         raise ItemError("no template or placeholders (a test item?)")
-    vid = str(item["id"])
-    video = ctx.opts.video_pattern.format(id=vid)
+    if isinstance(item["id"], float):
+        raise ItemError(f"id is a fraction, not an SSv2 id: {item['id']!r}")
+    vid = text(item["id"], "id")
+    video = fill(ctx.opts.video_pattern, id=vid)
     template, n_blanks = blanks(item["template"])
-    objects = [str(p).strip() for p in item["placeholders"]]
+    objects = [text(p, "a placeholder") for p in item["placeholders"]]
     if n_blanks != len(objects):
         raise ItemError(f"template has {n_blanks} blanks but {len(objects)} placeholders")
-    if not objects or not all(objects):
-        raise ItemError("empty placeholder")
+    if not objects:
+        raise ItemError("no placeholder")
     yield record(
         f"ssv2_{vid}_obj",
         video,
@@ -78,7 +78,7 @@ def convert(item: dict, ctx: Context):
         ["simple"],
         source_dataset="ssv2",
     )
-    label = item.get("label") or item["template"]
+    label = text(item["label"], "label") if item.get("label") is not None else item["template"]
     task = "relationship" if len(objects) > 1 else "relationship, one object"
     yield record(
         f"ssv2_{vid}_rel",

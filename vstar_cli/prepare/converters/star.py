@@ -11,11 +11,10 @@ video's duration and frame size (``--video-dir``).
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Omit, record
+from vstar_cli.prepare.base import FormatError, ItemError, Omit, fill, read_json, record
 from vstar_cli.prepare.converter import Context, Converter, Option
 from vstar_cli.prepare.safe_pickle import load as load_pickle
 
@@ -34,7 +33,7 @@ def class_names(classes_dir: Path | None) -> dict[str, str]:
     if classes_dir is None:
         return names
     for f in sorted(Path(classes_dir).glob("*_classes.txt")):
-        for line in f.read_text(encoding="utf-8").splitlines():
+        for line in f.read_text(encoding="utf-8-sig").splitlines():
             code, _, text = line.strip().partition(" ")
             if text:
                 names[code] = text.strip()
@@ -77,10 +76,7 @@ def box_cxcywh(box, w: int, h: int) -> list[float]:
 
 def read(path: Path, ctx: Context):
     """The questions of a STAR JSON file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_json(path)
     if isinstance(data, dict) and "question_id" in data:
         data = [data]
     if not isinstance(data, list) or not all(isinstance(q, dict) for q in data):
@@ -108,7 +104,7 @@ def convert(q: dict, ctx: Context):
     if not isinstance(q.get("answer"), str) or not q["answer"].strip():
         raise ItemError("no answer (a STAR test file has none: labeled questions need train or val)")
     qid, vid, answer, question = str(q["question_id"]), str(q["video_id"]), q["answer"].strip(), q["question"].strip()
-    video = opts.video_pattern.format(video_id=vid)
+    video = fill(opts.video_pattern, video_id=vid)
     choices = [c["choice"] for c in q.get("choices") or [] if isinstance(c, dict) and "choice" in c] or None
     yield record(
         f"star_{qid}",
@@ -175,6 +171,10 @@ def _objects(q, qid, vid, video, duration, width, height, container_fps, ctx: Co
         raise ItemError(f"object code {l1[i1] if l1[i1] not in names else l2[i2]} not in --classes-dir")
     t1, t2 = min(1.0, f1 / fps / duration), min(1.0, f2 / fps / duration)
     box1, box2 = box_cxcywh(b1[i1], width, height), box_cxcywh(b2[i2], width, height)
+    if not all(0.0 <= v <= 1.0 for v in box1 + box2):
+        # STAR's boxes are pixels of the original Charades video: a resized copy puts them off the frame.
+        yield Omit("object questions: boxes outside the video frame (a resized copy of the video?)")
+        return
     extra = {"duration": round(duration, 2), "source_dataset": "star"}
     yield record(
         f"star_{qid}_obj",
