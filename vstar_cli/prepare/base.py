@@ -126,10 +126,11 @@ def text(value: Any, what: str) -> str:
 
     >>> text(" dog ", "answer"), text(3, "id")
     ('dog', '3')
-    >>> text(None, "answer")
-    Traceback (most recent call last):
-    ...
-    vstar_cli.prepare.base.ItemError: answer is null, not text
+    >>> try:
+    ...     text(None, "answer")
+    ... except ItemError as exc:
+    ...     print(exc)
+    answer is null, not text
     """
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         kind = "null" if value is None else f"a {type(value).__name__}"
@@ -150,10 +151,11 @@ def fill(pattern: str, option: str = "--video-pattern", **fields: Any) -> str:
 
     >>> fill("{id}.webm", id="123")
     '123.webm'
-    >>> fill("{id}.webm", id="../x")
-    Traceback (most recent call last):
-    ...
-    vstar_cli.prepare.base.ItemError: --video-pattern: {id} is not a plain file name: '../x'
+    >>> try:
+    ...     fill("{id}.webm", id="../x")
+    ... except ItemError as exc:
+    ...     print(exc)
+    --video-pattern: {id} is not a plain file name: '../x'
     """
     for name, value in fields.items():
         v = str(value)
@@ -171,10 +173,11 @@ def fill(pattern: str, option: str = "--video-pattern", **fields: Any) -> str:
 def check_record(rec: dict) -> None:
     """Raise :class:`ItemError` for a record no later stage can use: no question or video, NaN/inf values.
 
-    >>> check_record(record("q", "v.mp4", "Why?", {"x": float("nan")}, ["float"]))
-    Traceback (most recent call last):
-    ...
-    vstar_cli.prepare.base.ItemError: q: label.x is nan, not a finite number
+    >>> try:
+    ...     check_record(record("q", "v.mp4", "Why?", {"x": float("nan")}, ["float"]))
+    ... except ItemError as exc:
+    ...     print(exc)
+    q: label.x is nan, not a finite number
     """
     for key in ("question_id", "video_path", "question"):
         if not isinstance(rec.get(key), str) or not rec[key].strip():
