@@ -1,0 +1,106 @@
+"""The viewer on records nobody wrote for it: lone surrogates, NUL bytes and surrogates in video
+paths, markup everywhere, keys such as ``__proto__``, odd types. The build never fails over one
+record, and the page shows text, never markup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.view.cdp import Browser, find_chromium
+from vstar_cli.cli import app
+from vstar_cli.view.build import ViewConfig, build
+from vstar_cli.view.thumbs import Sampling, strip_key
+
+XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+
+
+def hostile(path: Path) -> Path:
+    recs = [
+        # JSON may escape a lone surrogate; Python reads it back as one (it cannot be UTF-8 encoded).
+        {"question_id": "lone", "question": "q \ud83d?", "output": "\ud800 lone", "video_path": "a\ud800.mp4"},
+        {"question_id": "nul", "output": "x", "video_path": "a\u0000b.mp4"},
+        {
+            "question_id": XSS,
+            "video_path": XSS,
+            "question": XSS,
+            "output": XSS + " right",
+            "label": {XSS: XSS, "__proto__": "p", "constructor": "c"},
+            "label_type": [XSS, "__proto__", "constructor", {"odd": 1}],
+            "verifier_type": ["simple", "simple", None],
+            "verified": False,
+            "verdict": {
+                XSS: {"ok": False, "extracted": XSS, "reason": {"why": XSS}, "span": [0, 5]},
+                "__proto__": {"ok": True, "reason": XSS},
+            },
+            "source": {"not": "a string"},
+            "model": XSS,
+        },
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return path
+
+
+def load_js(path: Path, prefix: str, suffix: str):
+    """A data file's content, written as a literal or through JSON.parse (data with a __proto__ key)."""
+    text = path.read_bytes().decode("utf-8")  # strict: no surrogate bytes written
+    assert text.startswith(prefix) and text.endswith(suffix)
+    data = text[len(prefix) : -len(suffix)]
+    return json.loads(json.loads(data[len("JSON.parse(") : -1])) if data.startswith("JSON.parse(") else json.loads(data)
+
+
+def test_strip_key_of_unusable_paths_is_a_reason_not_an_exception():
+    for bad in ("a\u0000b.mp4", "a\ud800.mp4"):
+        key, error = strip_key(bad, Sampling())
+        assert len(key) == 20 and error.startswith("video not found")
+
+
+def test_one_odd_record_does_not_stop_the_build(tmp_path):
+    src = hostile(tmp_path / "in.jsonl")
+    site = tmp_path / "site"
+    s = build([src], site, ViewConfig(video_dir=str(tmp_path), workers=1))
+    assert s.records == 3 and s.strips_failed == 3
+    recs = [c["r"] for c in load_js(site / "data" / "chunk-0.js", "vstarChunk(0,", ");\n")]
+    assert recs[0]["output"] == "\ud800 lone" and recs[1]["video_path"] == "a\u0000b.mp4"
+    assert recs[2]["label"]["__proto__"] == "p" and "__proto__" in recs[2]["verdict"]
+    assert load_js(site / "data" / "index.js", "window.VSTAR_INDEX=", ";\n")["n"] == 3
+
+
+def test_empty_input_says_so(tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    res = CliRunner().invoke(app, ["view", str(tmp_path / "empty.jsonl"), "-o", str(tmp_path / "site")])
+    assert res.exit_code == 0 and "no records" in res.stderr
+
+
+CHROMIUM = find_chromium()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on PATH: install Debian's chromium package")
+def test_markup_in_every_field_is_shown_as_text(tmp_path):
+    src = hostile(tmp_path / "in.jsonl")
+    site = tmp_path / "site"
+    build([src], site, ViewConfig(video_dir=str(tmp_path), workers=1, title=XSS))
+    with Browser(CHROMIUM, tmp_path / "profile") as b:
+        b.open(site.joinpath("index.html").as_uri())
+        assert b.eval("document.querySelectorAll('article.rec').length") == 3
+        assert b.eval("window.__pwned === undefined")
+        # Nothing from the records became an element: only the page's own images and scripts exist.
+        assert b.eval("document.querySelectorAll('main script, main img:not(.tile), header img').length") == 0
+        assert b.eval("document.title") == XSS
+        card = b.eval("document.getElementById('rec-2').textContent")
+        assert XSS in card and 'source: {"not":"a string"}' in card and "[object Object]" not in card
+        # The reason object is shown as its JSON; "__proto__" and "constructor" are the record's own keys.
+        rows = b.eval(
+            "Array.from(document.querySelectorAll('#rec-2 table.verdicts tbody tr'))"
+            ".map(tr => Array.from(tr.cells).map(c => c.textContent))"
+        )
+        assert rows[0][0] == XSS and json.loads(rows[0][5]) == {"why": XSS}
+        assert rows[1][:3] == ["__proto__", "simple", "p"] and rows[1][4] == "✔ verified"
+        assert rows[2][:3] == ["constructor", "", "c"] and rows[2][4] == "not verified"
+        assert rows[3][0] == '{"odd":1}'
+        # The first five characters of the answer, as the span says, and nothing else, highlighted.
+        assert b.eval("document.querySelector('#rec-2 mark').textContent") == XSS[:5]
+        assert "lone" in b.eval("document.getElementById('rec-0').textContent")
