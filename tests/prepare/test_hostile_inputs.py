@@ -217,3 +217,27 @@ def test_star_boxes_off_a_resized_video_are_not_asked(tmp_path):
         for v in r["label"].values():
             if isinstance(v, list) and v and isinstance(v[0], float):
                 assert all(0 <= x <= 1 for x in v)
+
+
+def test_question_bank_with_braces_and_bad_lines(tmp_path):
+    bank = tmp_path / "bank.jsonl"
+    bank.write_text('{"task": "action recognition", "question": "Which {sport} or } is this?"}\n')
+    code, recs, errs, err = prepare(
+        "kinetics700", REAL / "kinetics_k700_validate.csv", "--questions", bank, "--questions-mode", "bank",
+        tmp_path=tmp_path,
+    )  # fmt: skip
+    assert code == 0 and not errs, err
+    assert {r["question"] for r in recs} == {"Which {sport} or } is this?"}
+    bank.write_text('[1, 2]\n{"task": "action recognition", "question": "Q?"}\n')
+    (tmp_path / "out.jsonl").unlink()
+    code, recs, _, err = prepare("kinetics700", REAL / "kinetics_k700_validate.csv", "--questions", bank,
+                                 tmp_path=tmp_path)  # fmt: skip
+    assert code == 2 and "line 1: not a JSON object" in err and not recs
+
+
+@pytest.mark.parametrize("fps", ["inf", "nan", "0", "-25"])
+def test_finediving_fps_must_be_a_positive_finite_rate(fps, tmp_path):
+    code, recs, _, err = prepare(
+        "finediving", REAL / "finediving_fine-grained_annotation.pkl", "--fps", fps, tmp_path=tmp_path
+    )
+    assert code == 2 and "--fps" in err and not recs

@@ -11,6 +11,7 @@ Frame indices come without a rate: durations use ``--fps``.
 
 from __future__ import annotations
 
+import math
 import pickle
 import random
 from collections import Counter
@@ -94,7 +95,7 @@ def _load(path, role: str):
 def read(path: Path, ctx: Context):
     """The dives of the annotation pickle, in file order."""
     opts = ctx.opts
-    if not opts.fps > 0:
+    if not (opts.fps > 0 and math.isfinite(opts.fps)):
         raise FormatError(f"--fps must be positive, not {opts.fps}")
     kind, anns = _load(path, "FILE")
     table = None
