@@ -241,3 +241,38 @@ def test_finediving_fps_must_be_a_positive_finite_rate(fps, tmp_path):
         "finediving", REAL / "finediving_fine-grained_annotation.pkl", "--fps", fps, tmp_path=tmp_path
     )
     assert code == 2 and "--fps" in err and not recs
+
+
+def test_star_object_questions_avoid_boxes_with_two_right_names(tmp_path):
+    from vstar_cli.prepare.converters.star import iou
+
+    # In STAR's record of video 6H78U half the boxes nearly coincide with another class's box
+    # (the clothes and the towel the person holds): "which object is at X" would have two answers.
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    for vid in ("6H78U", "WBS4I"):
+        write_video(videos / f"{vid}.mp4", n_frames=60, fps=2, size=(640, 480))
+    source = {q["question_id"]: q for q in json.loads((REAL / "star_2records.json").read_text())}
+    code, recs, _, err = prepare(
+        "star", REAL / "star_2records.json", "--classes-dir", REAL / "star_classes", "--video-dir", videos,
+        tmp_path=tmp_path,
+    )  # fmt: skip
+    assert code == 0, err
+    asked = [r for r in recs if r["question_id"].endswith("_obj")]
+    assert asked
+    for r in asked:
+        q = source[r["question_id"][len("star_") : -len("_obj")]]
+        xc, yc, w, h = json.loads(r["question"][r["question"].index("[") : r["question"].index("]") + 1])
+        box = [(xc - w / 2) * 640, (yc - h / 2) * 480, (xc + w / 2) * 640, (yc + h / 2) * 480]
+        hits = [
+            (s["bbox"][i], lab)
+            for s in q["situations"].values()
+            for i, lab in enumerate(s["bbox_labels"])
+            if iou(s["bbox"][i], box) > 0.95
+        ]
+        assert hits
+        for s in q["situations"].values():
+            for b, lab in zip(s["bbox"], s["bbox_labels"], strict=False):
+                if any(iou(b, hb) > 0.95 for hb, _ in hits):
+                    others = [b2 for b2, l2 in zip(s["bbox"], s["bbox_labels"], strict=False) if l2 != lab]
+                    assert all(iou(b, b2) <= 0.5 for b2 in others)
