@@ -276,3 +276,23 @@ def test_star_object_questions_avoid_boxes_with_two_right_names(tmp_path):
                 if any(iou(b, hb) > 0.95 for hb, _ in hits):
                     others = [b2 for b2, l2 in zip(s["bbox"], s["bbox_labels"], strict=False) if l2 != lab]
                     assert all(iou(b, b2) <= 0.5 for b2 in others)
+
+
+@pytest.mark.parametrize(
+    "conv,name",
+    [("star", "star_2records.json"), ("ssv2", "ssv2_smthelse_fewshot_base_validation_set.json")],
+)
+def test_one_item_that_is_not_an_object_is_an_error_record_not_a_refused_file(conv, name, tmp_path):
+    data = json.loads((REAL / name).read_text(encoding="utf-8"))
+    data.insert(1, None)
+    data.insert(2, [1, 2])
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    code, recs, errs, err = prepare(conv, path, tmp_path=tmp_path)
+    assert code == 1 and recs
+    read, converted, _, errors = adds_up(err, recs, errs)
+    assert (read, converted, errors) == (len(data), len(data) - 2, 2)
+    assert [(e["line"], e["reason"]) for e in errs] == [
+        (2, "item is null, not an object"),
+        (3, "item is list, not an object"),
+    ]

@@ -55,9 +55,10 @@ SKIP_WORDS = ("unsure", "unclassified")
 def read(path: Path, ctx: Context):
     """The videos of ``anns.json``."""
     data = read_json(path)
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+    objs = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not a MOMA annotation file (a JSON list of videos with an activity)")
-    if data and not any(isinstance(x.get("activity"), dict) for x in data[:50]):
+    if objs and not any(isinstance(x.get("activity"), dict) for x in objs[:50]):
         raise FormatError("not a MOMA annotation file (items have no activity)")
     if ctx.opts.max_per_sub_activity < 0:
         raise FormatError("--max-per-sub-activity must be 0 or more")
@@ -75,6 +76,8 @@ def _bad(name: str) -> bool:
 
 def convert(x: dict, ctx: Context):
     """Activity (``simple``), sub-activity order (``sentence_sequence``), steps and atomic actions (``sentence``)."""
+    if not isinstance(x, dict):
+        raise ItemError(f"item is {type(x).__name__ if x is not None else 'null'}, not an object")
     act = x.get("activity")
     if not isinstance(act, dict) or not act.get("id") or not act.get("class_name"):
         raise ItemError("no activity id / class_name")

@@ -43,12 +43,13 @@ def _vid_number(value) -> bool:
 def read(path: Path, ctx: Context):
     """Questions of either form."""
     data = read_json(path)
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+    objs = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not an MSVD-QA file (a JSON list of questions)")
-    sample = data[:50]
+    sample = objs[:50]
     original = any(_vid_number(x.get("video_id")) and "video_name" not in x for x in sample)
     common = any("video_name" in x for x in sample)
-    if data and not (original or common):
+    if objs and not (original or common):
         raise FormatError(
             "not an MSVD-QA file (items need a numeric video_id or a video_name, a question and an answer)"
         )
@@ -65,6 +66,8 @@ def read(path: Path, ctx: Context):
 
 def convert(x: dict, ctx: Context):
     """A ``simple`` answer label."""
+    if not isinstance(x, dict):
+        raise ItemError(f"item is {type(x).__name__ if x is not None else 'null'}, not an object")
     if not isinstance(x.get("question"), str):
         raise ItemError("no question" if x.get("question") is None else "question is not text")
     question, answer = text(x["question"], "question"), text(x.get("answer"), "answer")

@@ -43,19 +43,22 @@ def read(path: Path, ctx: Context):
                 "this looks like SSv2 labels.json (template -> class index); give a train or validation file"
             )
         raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+    objs = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
-    if data and all(set(x) <= {"id"} for x in data):
+    if objs and all(set(x) <= {"id"} for x in objs):
         raise FormatError(
             "this looks like an SSv2 test file (ids only, no labels); labeled questions need a train or validation file"
         )
-    if data and not any({"template", "placeholders"} & set(x) for x in data[:50]):
+    if objs and not any({"template", "placeholders"} & set(x) for x in objs[:50]):
         raise FormatError("not an SSv2 annotation file (items have no template / placeholders)")
     yield from enumerate(data, start=1)
 
 
 def convert(item: dict, ctx: Context):
     """Fill-in objects (``simple``) and the relationship sentence (``sentence``)."""
+    if not isinstance(item, dict):
+        raise ItemError(f"item is {type(item).__name__ if item is not None else 'null'}, not an object")
     if "id" not in item:
         raise ItemError("no id")
     if not isinstance(item.get("template"), str) or not isinstance(item.get("placeholders"), list):

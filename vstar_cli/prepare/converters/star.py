@@ -106,9 +106,10 @@ def read(path: Path, ctx: Context):
     data = read_json(path)
     if isinstance(data, dict) and "question_id" in data:
         data = [data]
-    if not isinstance(data, list) or not all(isinstance(q, dict) for q in data):
+    objs = [q for q in data if isinstance(q, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not a STAR question file (a JSON list of questions)")
-    if data and not any("question" in q and "video_id" in q for q in data[:50]):
+    if objs and not any("question" in q and "video_id" in q for q in objs[:50]):
         raise FormatError("not a STAR question file (items have no question / video_id)")
     opts = ctx.opts
     ctx.shared["names"] = class_names(opts.classes_dir)
@@ -124,6 +125,8 @@ def read(path: Path, ctx: Context):
 
 def convert(q: dict, ctx: Context):
     """QA and reversed QA (``sentence``); with the video, temporal range and object questions."""
+    if not isinstance(q, dict):
+        raise ItemError(f"item is {type(q).__name__ if q is not None else 'null'}, not an object")
     opts = ctx.opts
     for k in ("question_id", "question", "video_id"):
         if not isinstance(q.get(k), (str, int)) or not str(q[k]).strip():
