@@ -104,3 +104,11 @@ def test_markup_in_every_field_is_shown_as_text(tmp_path):
         # The first five characters of the answer, as the span says, and nothing else, highlighted.
         assert b.eval("document.querySelector('#rec-2 mark').textContent") == XSS[:5]
         assert "lone" in b.eval("document.getElementById('rec-0').textContent")
+
+
+def test_a_line_nested_too_deeply_is_a_one_line_error(tmp_path):
+    src = tmp_path / "deep.jsonl"
+    src.write_text('{"question_id": "ok", "output": "x"}\n{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    res = CliRunner().invoke(app, ["view", str(src), "-o", str(tmp_path / "site"), "--no-thumbnails"])
+    assert res.exit_code == 2 and "nested too deeply" in res.stderr
+    assert res.exception is None or isinstance(res.exception, SystemExit)
