@@ -98,7 +98,13 @@ def jsonable(obj: Any) -> Any:
 
 
 def _has_surrogate(s: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in s)
+    if s.isascii():
+        return False
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_json(path: str | Path) -> Any:
@@ -182,6 +188,11 @@ def check_record(rec: dict) -> None:
     for key in ("question_id", "video_path", "question"):
         if not isinstance(rec.get(key), str) or not rec[key].strip():
             raise ItemError(f"{rec.get('question_id')}: empty {key}")
+    try:  # the common case, at C speed: finite numbers and valid Unicode only
+        json.dumps(rec, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        return
+    except (ValueError, TypeError) as exc:
+        problem = exc  # find and name the field below
 
     def walk(value: Any, where: str) -> None:
         if isinstance(value, str) and _has_surrogate(value):
@@ -197,6 +208,7 @@ def check_record(rec: dict) -> None:
                 walk(v, f"{where}[{i}]")
 
     walk(rec, "")
+    raise ItemError(f"{jsonable(rec['question_id'])}: cannot be written as JSON ({problem})")
 
 
 def _json_kind(data: Any) -> str | None:

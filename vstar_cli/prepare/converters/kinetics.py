@@ -70,7 +70,7 @@ BROKEN = "__unreadable__"
 
 
 def _undecodable(value) -> bool:
-    return isinstance(value, str) and any("\udc80" <= ch <= "\udcff" for ch in value)
+    return isinstance(value, str) and not value.isascii() and any("\udc80" <= ch <= "\udcff" for ch in value)
 
 
 def _time(value) -> int:
