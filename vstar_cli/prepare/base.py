@@ -75,8 +75,8 @@ def known_kind(name: str) -> bool:
 def jsonable(obj: Any) -> Any:
     """``obj`` with numpy values, tuples and non-string keys made JSON-friendly (for error records).
 
-    >>> jsonable({(1, "a"): (2, 3.5)})
-    {'1_a': [2, 3.5]}
+    >>> jsonable({(1, "a"): (2, 3.5, float("nan"))})
+    {'1_a': [2, 3.5, 'nan']}
     """
     if isinstance(obj, dict):
         return {
@@ -92,6 +92,8 @@ def jsonable(obj: Any) -> Any:
     if isinstance(obj, str):
         # Undecodable input bytes (kept as surrogates) are shown as U+FFFD: the errors file is UTF-8.
         return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in obj) if _has_surrogate(obj) else obj
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)  # NaN is not JSON: the errors file stays readable by any JSON reader
     if obj is None or isinstance(obj, (int, float, bool)):
         return obj
     return str(obj)

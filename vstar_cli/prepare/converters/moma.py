@@ -14,6 +14,7 @@ clip (``--sub-activity-pattern``), with times normalized to that clip.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from pathlib import Path
@@ -67,6 +68,8 @@ def read(path: Path, ctx: Context):
 
 def _box(b, w: float, h: float) -> list[float]:
     x, y, bw, bh = (float(v) for v in b)
+    if not all(math.isfinite(v) for v in (x, y, bw, bh)) or bw <= 0 or bh <= 0:
+        raise ItemError(f"bbox {b!r} is not [x, y, width, height] in pixels")
     return [round((x + bw / 2) / w, 3), round((y + bh / 2) / h, 3), round(bw / w, 3), round(bh / h, 3)]
 
 
@@ -142,7 +145,7 @@ def convert(x: dict, ctx: Context):
         yield Omit("sub-activity order: fewer than two sub-activities")
     else:
         yield Omit("sub-activity order: an unsure / unclassified sub-activity")
-    if width <= 0 or height <= 0:
+    if not (0 < width < math.inf and 0 < height < math.inf):
         yield Omit("atomic actions: no frame width / height")
         return
     for s in subs:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Omit, fill, read_json, record
+from vstar_cli.prepare.base import FormatError, ItemError, Omit, fill, read_json, record, text
 from vstar_cli.prepare.converter import Context, Converter, Option
 from vstar_cli.prepare.safe_pickle import load as load_pickle
 
@@ -129,8 +129,11 @@ def convert(q: dict, ctx: Context):
         raise ItemError(f"item is {type(q).__name__ if q is not None else 'null'}, not an object")
     opts = ctx.opts
     for k in ("question_id", "question", "video_id"):
-        if not isinstance(q.get(k), (str, int)) or not str(q[k]).strip():
+        if q.get(k) is None or q.get(k) == "":
             raise ItemError(f"no {k}")
+        if isinstance(q[k], float):
+            raise ItemError(f"{k} is a number with a fraction, not an id: {q[k]!r}")
+        text(q[k], k)
     if not isinstance(q.get("answer"), str) or not q["answer"].strip():
         raise ItemError("no answer (a STAR test file has none: labeled questions need train or val)")
     qid, vid, answer, question = str(q["question_id"]), str(q["video_id"]), q["answer"].strip(), q["question"].strip()
