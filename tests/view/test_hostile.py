@@ -39,6 +39,21 @@ def hostile(path: Path) -> Path:
             "source": {"not": "a string"},
             "model": XSS,
         },
+        {
+            "question_id": "spans",
+            "output": "🎸 short answer",
+            "verified": True,
+            "label_type": ["a", "b", "c", "d", "e", "f", "g"],
+            "verdict": {
+                "a": {"ok": True, "span": [-5, 1000]},
+                "b": {"ok": True, "span": ["x", None]},
+                "c": {"ok": True, "span": [3]},
+                "d": {"ok": True, "span": {"0": 1}},
+                "e": {"ok": True, "span": [5, 2]},
+                "f": {"ok": True, "span": [1.5, 3.7]},
+                "g": {"ok": True, "span": [8, 14]},  # "answer", after a non-BMP character
+            },
+        },
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
     return path
@@ -62,11 +77,11 @@ def test_one_odd_record_does_not_stop_the_build(tmp_path):
     src = hostile(tmp_path / "in.jsonl")
     site = tmp_path / "site"
     s = build([src], site, ViewConfig(video_dir=str(tmp_path), workers=1))
-    assert s.records == 3 and s.strips_failed == 3
+    assert s.records == 4 and s.strips_failed == 3
     recs = [c["r"] for c in load_js(site / "data" / "chunk-0.js", "vstarChunk(0,", ");\n")]
     assert recs[0]["output"] == "\ud800 lone" and recs[1]["video_path"] == "a\u0000b.mp4"
     assert recs[2]["label"]["__proto__"] == "p" and "__proto__" in recs[2]["verdict"]
-    assert load_js(site / "data" / "index.js", "window.VSTAR_INDEX=", ";\n")["n"] == 3
+    assert load_js(site / "data" / "index.js", "window.VSTAR_INDEX=", ";\n")["n"] == 4
 
 
 def test_empty_input_says_so(tmp_path):
@@ -85,7 +100,7 @@ def test_markup_in_every_field_is_shown_as_text(tmp_path):
     build([src], site, ViewConfig(video_dir=str(tmp_path), workers=1, title=XSS))
     with Browser(CHROMIUM, tmp_path / "profile") as b:
         b.open(site.joinpath("index.html").as_uri())
-        assert b.eval("document.querySelectorAll('article.rec').length") == 3
+        assert b.eval("document.querySelectorAll('article.rec').length") == 4
         assert b.eval("window.__pwned === undefined")
         # Nothing from the records became an element: only the page's own images and scripts exist.
         assert b.eval("document.querySelectorAll('main script, main img:not(.tile), header img').length") == 0
@@ -104,6 +119,9 @@ def test_markup_in_every_field_is_shown_as_text(tmp_path):
         # The first five characters of the answer, as the span says, and nothing else, highlighted.
         assert b.eval("document.querySelector('#rec-2 mark').textContent") == XSS[:5]
         assert "lone" in b.eval("document.getElementById('rec-0').textContent")
+        # Spans out of range or of the wrong type are not drawn; the one good span is, and the text is whole.
+        assert b.eval("Array.from(document.querySelectorAll('#rec-3 mark')).map(m => m.textContent)") == ["answer"]
+        assert b.eval("document.querySelector('#rec-3 p.output').textContent") == "🎸 short answer"
 
 
 def test_a_line_nested_too_deeply_is_a_one_line_error(tmp_path):

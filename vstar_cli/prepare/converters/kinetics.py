@@ -51,7 +51,9 @@ def read(path: Path, ctx: Context):
                 "or val.csv / validate.csv"
             )
         if not set(NEED) <= cols:
-            raise FormatError(f"not a Kinetics CSV (needs columns {', '.join(NEED)}; found {', '.join(sorted(cols))})")
+            found = ", ".join(sorted(cols))
+            found = found if len(found) <= 80 else found[:80] + "…"
+            raise FormatError(f"not a Kinetics CSV (needs columns {', '.join(NEED)}; found {found or 'no header'})")
         want = canonical_split(ctx.opts.split) if ctx.opts.split else None
         ctx.shared["split"] = want
         while True:
