@@ -296,3 +296,13 @@ def test_one_item_that_is_not_an_object_is_an_error_record_not_a_refused_file(co
         (2, "item is null, not an object"),
         (3, "item is list, not an object"),
     ]
+
+
+def test_unwritable_output_or_errors_is_a_one_line_usage_error(tmp_path):
+    src = REAL / "ssv2_smthelse_fewshot_base_validation_set.json"
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    for args, what in ((["-o", str(folder)], "--output"), (["--errors", str(folder)], "--errors")):
+        res = runner.invoke(app, ["prepare", "ssv2", str(src), *args])
+        assert res.exit_code == 2 and f"cannot write {what}" in res.stderr, res.stderr
+        assert res.exception is None or isinstance(res.exception, SystemExit)

@@ -136,9 +136,16 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
         raise usage_error(_format_message(name, shown, file, exc)) from None
     except unreadable as exc:
         raise usage_error(_format_message(name, shown, file, f"cannot read: {type(exc).__name__}: {exc}")) from None
-    sink = ErrorSink(errors)
     try:
-        with JsonlWriter(output) as out:
+        sink = ErrorSink(errors)
+    except OSError as exc:
+        raise usage_error(f"{name}: cannot write --errors {errors}: {exc.strerror or exc}") from None
+    try:
+        try:
+            writer = JsonlWriter(output)
+        except OSError as exc:
+            raise usage_error(f"{name}: cannot write --output {output}: {exc.strerror or exc}") from None
+        with writer as out:
             item = first
             while item is not None:
                 if isinstance(item, ErrorRecord):
