@@ -306,3 +306,22 @@ def test_unwritable_output_or_errors_is_a_one_line_usage_error(tmp_path):
         res = runner.invoke(app, ["prepare", "ssv2", str(src), *args])
         assert res.exit_code == 2 and f"cannot write {what}" in res.stderr, res.stderr
         assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_an_item_that_gives_no_question_is_skipped_with_why_not_converted(tmp_path):
+    import pickle
+
+    from vstar_cli.prepare.safe_pickle import load as load_pickle
+
+    dives = load_pickle(REAL / "finediving_fine-grained_annotation.pkl")
+    first = next(iter(dives))
+    dives[first] = {**dives[first], "frames_labels": dives[first]["frames_labels"][:1], "difficulty": None,
+                    "dive_score": None}  # fmt: skip
+    path = tmp_path / "dives.pkl"
+    path.write_bytes(pickle.dumps(dives))
+    code, recs, errs, err = prepare("finediving", path, tmp_path=tmp_path)
+    assert code == 0, err
+    read, converted, skipped, errors = adds_up(err, recs, errs)
+    assert (skipped, converted) == (1, read - 1)
+    assert "1 no question to ask (sequence, before/after: fewer than two sub-actions)" in err
+    assert not any(r["question_id"].startswith(f"fd_{first[0]}_{first[1]}_") for r in recs)

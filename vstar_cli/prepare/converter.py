@@ -212,6 +212,9 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
                 else ErrorRecord(reason, raw=repr(doc), line=number)
             )
             continue
+        if skip is None and not out:
+            # Every question of the item was left out: the item is skipped (with why), not "converted".
+            skip = Skip("no question to ask" + (f" ({'; '.join(dict.fromkeys(omitted))})" if omitted else ""))
         if skip is not None:
             counts.skipped[skip.reason] += 1
             continue
