@@ -325,3 +325,19 @@ def test_an_item_that_gives_no_question_is_skipped_with_why_not_converted(tmp_pa
     assert (skipped, converted) == (1, read - 1)
     assert "1 no question to ask (sequence, before/after: fewer than two sub-actions)" in err
     assert not any(r["question_id"].startswith(f"fd_{first[0]}_{first[1]}_") for r in recs)
+
+
+def test_video_pattern_class_folders_and_only_used_fields_checked(tmp_path):
+    csv = tmp_path / "val.csv"
+    csv.write_text(
+        "label,youtube_id,time_start,time_end,split\n"
+        "abseiling,aaaaaaaaaaa,1,11,val\n"
+        "cutting/slicing,bbbbbbbbbbb,1,11,val\n"  # a slash in a value the pattern does not use is fine
+    )
+    code, recs, errs, err = prepare(
+        "kinetics700", csv, "--video-pattern", "{label}/{youtube_id}.mp4", tmp_path=tmp_path
+    )
+    assert code == 1 and [r["video_path"] for r in recs] == ["abseiling/aaaaaaaaaaa.mp4"]
+    assert "{label} is not a plain file name: 'cutting/slicing'" in errs[0]["reason"]
+    code, recs, errs, err = prepare("kinetics700", csv, "--video-pattern", "{youtube_id}.mp4", tmp_path=tmp_path)
+    assert code == 0 and len(recs) == 2 and not errs

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,13 @@ def fill(pattern: str, option: str = "--video-pattern", **fields: Any) -> str:
     ...     print(exc)
     --video-pattern: {id} is not a plain file name: '../x'
     """
+    try:
+        used = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(pattern) if f}
+    except ValueError as exc:
+        raise ItemError(f"{option} {pattern!r} cannot be filled ({exc})") from None
     for name, value in fields.items():
+        if name not in used:
+            continue  # only the values that go into the path must be plain names
         v = str(value)
         if "/" in v or "\\" in v or "\0" in v or v in {".", ".."}:
             raise ItemError(f"{option}: {{{name}}} is not a plain file name: {v!r}")
