@@ -341,3 +341,11 @@ def test_video_pattern_class_folders_and_only_used_fields_checked(tmp_path):
     assert "{label} is not a plain file name: 'cutting/slicing'" in errs[0]["reason"]
     code, recs, errs, err = prepare("kinetics700", csv, "--video-pattern", "{youtube_id}.mp4", tmp_path=tmp_path)
     assert code == 0 and len(recs) == 2 and not errs
+
+
+@pytest.mark.parametrize("pattern", ["{label", "{lable}.mp4", "{}.mp4", "{0}.mp4"])
+def test_a_video_pattern_no_item_can_fill_is_a_usage_error(pattern, tmp_path):
+    code, recs, errs, err = prepare(
+        "kinetics700", REAL / "kinetics_k700_validate.csv", "--video-pattern", pattern, tmp_path=tmp_path
+    )
+    assert code == 2 and "--video-pattern" in err and not recs and not errs

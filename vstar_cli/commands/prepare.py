@@ -31,6 +31,22 @@ def _check_option(conv, opt, value) -> None:
         )
 
 
+def _check_pattern(name: str, pattern: str, fields_help: str) -> None:
+    """A --video-pattern that cannot be filled for any item is a usage error, not one error per item."""
+    import re
+    import string
+
+    known = set(re.findall(r"\{(\w+)\}", fields_help))
+    try:
+        used = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise usage_error(f"{name}: --video-pattern {pattern!r}: {exc}") from None
+    unknown = sorted(u for u in used if u not in known)
+    if unknown and known:
+        shown = ", ".join("{" + u + "}" if u else "{} (a field needs a name)" for u in unknown)
+        raise usage_error(f"{name}: --video-pattern {pattern!r} names {shown}; known: {fields_help}")
+
+
 def _same_file(a: Path, b: str | Path | None) -> bool:
     if b is None or str(b) == "-":
         return False
@@ -105,6 +121,7 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
     from vstar_cli.prepare.safe_pickle import UnsafePickleError
 
     seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
+    _check_pattern(name, values["video_pattern"], conv.video_fields)
     for opt in conv.options:
         _check_option(conv, opt, values.get(opt.name))
     if bank is not None and not bank.is_file():
