@@ -236,7 +236,7 @@
     head.appendChild(el('span', 'badge ' + p.s, p.s));
     var qid = rec.question_id !== undefined ? rec.question_id : rec.id;
     if (qid !== undefined) head.appendChild(el('span', 'qid', show(qid)));
-    if (rec.sample_index !== undefined) head.appendChild(el('span', 'chip', 'sample ' + rec.sample_index));
+    if (rec.sample_index !== undefined) head.appendChild(el('span', 'chip', 'sample ' + show(rec.sample_index)));
     head.appendChild(el('span', 'chip', 'source: ' + (rec.source ? show(rec.source) : '-')));
     if (rec.model) head.appendChild(el('span', 'chip model', 'model: ' + show(rec.model)));
     if (p.c !== '-') head.appendChild(el('span', 'chip', 'cycle ' + p.c));
@@ -262,8 +262,8 @@
     if (rec.video_path || rec.video || p.v) art.appendChild(frames(p, rec));
     var video = rec.video_path || rec.video;
     if (video) {
-      var vp = el('p', 'video', video);
-      if (rec.video_note) vp.appendChild(el('span', 'note', ' · ' + rec.video_note));
+      var vp = el('p', 'video', show(video));
+      if (rec.video_note) vp.appendChild(el('span', 'note', ' · ' + show(rec.video_note)));
       art.appendChild(vp);
     }
     if (rec.question !== undefined) {
