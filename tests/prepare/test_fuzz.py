@@ -67,6 +67,9 @@ def convert_all(name: str, path: Path, **options) -> None:
         words = [r["video_path"], *(str(v) for v in r["label"].values() if not isinstance(v, (list, bool)))]
         assert not any(w.rsplit(".", 1)[0] in {"None", "True", "False", "nan", "inf", "[]", "{}"} for w in words), r
         assert not any(n in r["question"] for n in ("[nan", "nan,", "nan]", "[inf", "inf,")), r
+        for kind, value in zip(r["verifier_type"], r["label"].values(), strict=True):
+            if kind in ("temporal_range", "timestamp", "bbox"):
+                assert all(0 <= v <= 1 for v in (value if isinstance(value, list) else [value])), r
 
 
 @pytest.fixture(scope="module")

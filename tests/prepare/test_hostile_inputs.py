@@ -349,3 +349,17 @@ def test_a_video_pattern_no_item_can_fill_is_a_usage_error(pattern, tmp_path):
         "kinetics700", REAL / "kinetics_k700_validate.csv", "--video-pattern", pattern, tmp_path=tmp_path
     )
     assert code == 2 and "--video-pattern" in err and not recs and not errs
+
+
+def test_star_time_span_is_clipped_to_the_video(tmp_path):
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    write_video(videos / "6H78U.mp4", n_frames=20, fps=2, size=(640, 480))  # 10 s
+    data = json.loads((REAL / "star_2records.json").read_text())[:1]
+    data[0]["start"], data[0]["end"] = -3.0, 25.0
+    path = tmp_path / "STAR_val.json"
+    path.write_text(json.dumps(data))
+    code, recs, _, err = prepare("star", path, "--video-dir", videos, tmp_path=tmp_path)
+    assert code == 0, err
+    t = next(r for r in recs if r["question_id"].endswith("_t"))
+    assert t["label"]["temporal_range"] == [0.0, 1.0]

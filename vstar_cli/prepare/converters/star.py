@@ -161,7 +161,7 @@ def convert(q: dict, ctx: Context):
         yield Omit("temporal and object questions: no readable video")
         return
     duration, width, height, container_fps = info
-    start, end = float(q.get("start", 0.0)), min(float(q.get("end", duration)), duration)
+    start, end = max(0.0, float(q.get("start", 0.0))), min(float(q.get("end", duration)), duration)
     if end > start:
         yield record(
             f"star_{qid}_t",
