@@ -363,3 +363,18 @@ def test_star_time_span_is_clipped_to_the_video(tmp_path):
     assert code == 0, err
     t = next(r for r in recs if r["question_id"].endswith("_t"))
     assert t["label"]["temporal_range"] == [0.0, 1.0]
+
+
+def test_finediving_coarse_dive_ending_before_it_starts_is_an_error_record(tmp_path):
+    import pickle
+
+    from vstar_cli.prepare.safe_pickle import load as load_pickle
+
+    dives = load_pickle(REAL / "finediving_coarse_annotation.pkl")
+    first = next(iter(dives))
+    dives[first] = {**dives[first], "end_frame": dives[first]["start_frame"] - 10}
+    path = tmp_path / "coarse.pkl"
+    path.write_bytes(pickle.dumps(dives))
+    code, recs, errs, err = prepare("finediving", path, tmp_path=tmp_path)
+    assert code == 1 and [e["line"] for e in errs] == [1] and "before start_frame" in errs[0]["reason"]
+    assert all(r["duration"] > 0 for r in recs)

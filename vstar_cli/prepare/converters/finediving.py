@@ -174,6 +174,8 @@ def convert(item: dict, ctx: Context):
     f = _fields(item, ctx)
     opts = ctx.opts
     n_frames = f.get("n_frames") or (len(f["frames_labels"]) if f.get("frames_labels") is not None else 0)
+    if n_frames < 0:
+        raise ItemError("end_frame is before start_frame")
     video = fill(opts.video_pattern, competition=comp, index=idx)
     vid = f"fd_{comp}_{idx}"
     common = {"duration": round(n_frames / opts.fps, 3) if n_frames else None, "source_dataset": "finediving"}
