@@ -378,3 +378,12 @@ def test_finediving_coarse_dive_ending_before_it_starts_is_an_error_record(tmp_p
     code, recs, errs, err = prepare("finediving", path, tmp_path=tmp_path)
     assert code == 1 and [e["line"] for e in errs] == [1] and "before start_frame" in errs[0]["reason"]
     assert all(r["duration"] > 0 for r in recs)
+
+
+def test_errors_and_records_never_mix_on_stdout(tmp_path):
+    res = runner.invoke(app, ["prepare", "kinetics700", str(REAL / "kinetics_k700_validate.csv"), "--errors", "-"])
+    assert res.exit_code == 2 and "would mix" in res.stderr and not res.stdout
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["prepare", "kinetics700", str(REAL / "kinetics_k700_validate.csv"), "--errors", "-",
+                              "-o", str(out)])  # fmt: skip
+    assert res.exit_code == 0 and out.read_text() and not res.stdout

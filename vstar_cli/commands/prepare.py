@@ -100,6 +100,8 @@ def run_converter(name: str, file: Path, values: dict) -> None:
         for what, target in (("--output", output), ("--errors", errors)):
             if _same_file(file, target):
                 raise usage_error(f"{name}: {what} {target} is the input file; writing it would destroy the input")
+    if errors is not None and str(errors) == "-" and str(output) == "-":
+        raise usage_error(f"{name}: --errors - and records both on stdout would mix; give -o FILE or --errors FILE")
     if errors is not None and str(output) != "-" and Path(errors).absolute() == Path(output).absolute():
         raise usage_error(f"{name}: --output and --errors name the same file: {output}")
     path = _stdin_copy(name) if stdin else file
