@@ -387,3 +387,14 @@ def test_errors_and_records_never_mix_on_stdout(tmp_path):
     res = runner.invoke(app, ["prepare", "kinetics700", str(REAL / "kinetics_k700_validate.csv"), "--errors", "-",
                               "-o", str(out)])  # fmt: skip
     assert res.exit_code == 0 and out.read_text() and not res.stdout
+
+
+def test_a_split_pickle_with_a_broken_entry_far_down_is_a_one_line_error(tmp_path):
+    import pickle
+
+    split = tmp_path / "split.pkl"
+    split.write_bytes(pickle.dumps([("01", i) for i in range(1, 61)] + [5]))
+    code, recs, _, err = prepare(
+        "finediving", REAL / "finediving_fine-grained_annotation.pkl", "--split", split, tmp_path=tmp_path
+    )
+    assert code == 2 and "error:" in err and not recs

@@ -145,6 +145,10 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
         csv.Error,
         pickle.UnpicklingError,
         MemoryError,
+        # A file whose structure the reader did not expect (a split pickle of numbers, say).
+        LookupError,
+        TypeError,
+        AttributeError,
     )
     items = run(conv, file, ctx, counts)
     try:
