@@ -138,7 +138,8 @@ def convert(q: dict, ctx: Context):
         raise ItemError("no answer (a STAR test file has none: labeled questions need train or val)")
     qid, vid, answer, question = str(q["question_id"]), str(q["video_id"]), q["answer"].strip(), q["question"].strip()
     video = fill(opts.video_pattern, video_id=vid)
-    choices = [c["choice"] for c in q.get("choices") or [] if isinstance(c, dict) and "choice" in c] or None
+    raw = q.get("choices") if isinstance(q.get("choices"), list) else []
+    choices = [c["choice"].strip() for c in raw if isinstance(c, dict) and isinstance(c.get("choice"), str)] or None
     yield record(
         f"star_{qid}",
         video,
