@@ -64,6 +64,7 @@ def convert_all(name: str, path: Path, **options) -> None:
     assert len({r["question_id"] for r in recs}) == len(recs) == counts.written
     for r in recs:
         assert r["question"].strip() and r["video_path"].strip()
+        assert all(isinstance(c, str) and c.strip() for c in r.get("choices") or []), r
         words = [r["video_path"], *(str(v) for v in r["label"].values() if not isinstance(v, (list, bool)))]
         assert not any(w.rsplit(".", 1)[0] in {"None", "True", "False", "nan", "inf", "[]", "{}"} for w in words), r
         assert not any(n in r["question"] for n in ("[nan", "nan,", "nan]", "[inf", "inf,")), r
