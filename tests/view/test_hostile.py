@@ -130,3 +130,10 @@ def test_a_line_nested_too_deeply_is_a_one_line_error(tmp_path):
     res = CliRunner().invoke(app, ["view", str(src), "-o", str(tmp_path / "site"), "--no-thumbnails"])
     assert res.exit_code == 2 and "nested too deeply" in res.stderr
     assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+@pytest.mark.parametrize("fps", ["nan", "inf", "0", "-1"])
+def test_fps_must_be_a_finite_positive_rate(fps, tmp_path):
+    (tmp_path / "in.jsonl").write_text('{"question_id": "a", "output": "x"}\n')
+    res = CliRunner().invoke(app, ["view", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "site"), "--fps", fps])
+    assert res.exit_code == 2 and "fps" in res.stderr and not (tmp_path / "site").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import shutil
 import time
@@ -45,8 +46,8 @@ class ViewConfig:
     def __post_init__(self) -> None:
         if self.frames < 1:
             raise ValueError("frames must be >= 1")
-        if self.fps is not None and self.fps <= 0:
-            raise ValueError("fps must be > 0")
+        if self.fps is not None and not (self.fps > 0 and math.isfinite(self.fps)):
+            raise ValueError("fps must be a finite number > 0")
         if not 8 <= self.thumb_height <= 512:
             raise ValueError("thumb_height must be between 8 and 512")
         if self.thumb_format not in {"webp", "jpeg"}:
