@@ -96,9 +96,17 @@ CHROMIUM = find_chromium()
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on PATH: install Debian's chromium package")
 def test_markup_in_every_field_is_shown_as_text(tmp_path):
     src = hostile(tmp_path / "in.jsonl")
+    # A file name is markup too (the default title and each record's file link show it).
+    named = hostile(tmp_path / '<img src=x onerror="window.__pwned=3">#?.jsonl')
     site = tmp_path / "site"
     build([src], site, ViewConfig(video_dir=str(tmp_path), workers=1, title=XSS))
+    build([named], tmp_path / "site2", ViewConfig(video_dir=str(tmp_path), workers=1, thumbnails=False))
     with Browser(CHROMIUM, tmp_path / "profile") as b:
+        b.open((tmp_path / "site2" / "index.html").as_uri())
+        assert b.eval("window.__pwned === undefined")
+        assert named.name in b.eval("document.title")
+        link = b.eval("document.querySelector('#rec-0 a.line').getAttribute('href')")
+        assert "%3C" in link and "%23" in link and "%3F" in link  # quoted: the link opens the file
         b.open(site.joinpath("index.html").as_uri())
         assert b.eval("document.querySelectorAll('article.rec').length") == 4
         assert b.eval("window.__pwned === undefined")
