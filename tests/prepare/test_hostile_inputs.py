@@ -398,3 +398,18 @@ def test_a_split_pickle_with_a_broken_entry_far_down_is_a_one_line_error(tmp_pat
         "finediving", REAL / "finediving_fine-grained_annotation.pkl", "--split", split, tmp_path=tmp_path
     )
     assert code == 2 and "error:" in err and not recs
+
+
+def test_json_lines_are_read_as_the_list_they_stand_for_and_prepared_records_are_named(tmp_path):
+    data = json.loads((REAL / "ssv2_smthelse_fewshot_base_validation_set.json").read_text())
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in data))
+    code, from_lines, _, err = prepare("ssv2", path, tmp_path=tmp_path)
+    assert code == 0, err
+    _, from_list, _, _ = prepare("ssv2", REAL / "ssv2_smthelse_fewshot_base_validation_set.json", tmp_path=tmp_path)
+    assert from_lines == from_list
+    prepared = tmp_path / "prepared.jsonl"
+    prepared.write_text("".join(json.dumps(r) + "\n" for r in from_list))
+    for conv in ("star", "ssv2", "msvd-qa", "moma", "tempcompass"):
+        code, _, _, err = prepare(conv, prepared, tmp_path=tmp_path)
+        assert code == 2 and "already prepared" in err, (conv, err)

@@ -111,7 +111,9 @@ def _has_surrogate(s: str) -> bool:
 
 
 def read_json(path: str | Path) -> Any:
-    """A JSON file as Python data; a BOM is allowed. Raises :class:`FormatError` for anything else.
+    """A JSON file (or JSON Lines, read as a list) as Python data; a BOM is allowed.
+
+    Raises :class:`FormatError` for anything else.
 
     Not UTF-8 (a binary file, a Latin-1 export), not JSON, or JSON nested too deeply to read
     all become a one-line :class:`FormatError`, never a traceback.
@@ -125,9 +127,28 @@ def read_json(path: str | Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        rows = _json_lines(text) if exc.msg == "Extra data" else None
+        if rows is not None:
+            return rows  # JSON Lines: one object per line, read as the list it stands for
         raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
     except RecursionError:
         raise FormatError("JSON nested too deeply to read") from None
+
+
+def _json_lines(text: str) -> list | None:
+    """The objects of a JSON Lines text, or ``None`` when a line is not a JSON object."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(row, dict):
+            return None
+        rows.append(row)
+    return rows
 
 
 def text(value: Any, what: str) -> str:
@@ -302,7 +323,12 @@ def looks_like(path: str | Path) -> str | None:
             return _json_kind(json.loads(txt))
         except (ValueError, RecursionError):
             if first == "{" and "\n{" in txt.strip():
-                return "a JSON Lines file (one object per line)"
+                try:
+                    rows = [json.loads(x) for x in txt.strip().splitlines()[:20] if x.strip()]
+                except (ValueError, RecursionError):
+                    rows = []
+                kind = _json_kind(rows) if rows and all(isinstance(r, dict) for r in rows) else None
+                return f"a JSON Lines file of {kind}" if kind else "a JSON Lines file (one object per line)"
             return None
     line = txt.splitlines()[0] if txt else ""
     cols = {c.strip().lower() for c in line.split(",")}
