@@ -125,18 +125,20 @@ def test_kinetics_bad_rows_are_error_records_on_their_line(tmp_path):
         b"abseiling,BBBBBBBBBBB,nan,10,validate",  # 5
         b"caf\xe9 dancing,CCCCCCCCCCC,1,11,validate",  # 6: Latin-1 byte
         b"abseiling,DDDDDDDDDDD,20,10,validate",  # 7: ends before it starts
-        head[1],  # 8: the row on line 2 again: a duplicate question_id
-        b"abseiling,EEEEEEEEEEE,1,11,validate,surplus,columns",  # 9: extra columns are fine
+        head[1],  # 8: the row on line 2 again: skipped as a repeat
+        b"zumba" + head[2][head[2].index(b",") :],  # 9: the id of the row on line 3, another label
+        b"abseiling,EEEEEEEEEEE,1,11,validate,surplus,columns",  # 10: extra columns are fine
     ]
     path = tmp_path / "validate.csv"
     path.write_bytes(b"\n".join(head + rows) + b"\n")
     code, recs, errs, err = prepare("kinetics700", path, tmp_path=tmp_path)
     assert code == 1
-    read, converted, _, errors = adds_up(err, recs, errs)
-    assert (read, converted, errors) == (8, 3, 5)
+    read, converted, skipped, errors = adds_up(err, recs, errs)
+    assert (read, converted, skipped, errors) == (9, 3, 1, 5)
+    assert "1 repeats an earlier item" in err
     by_line = {e["line"]: e["reason"] for e in errs}
-    assert set(by_line) == {4, 5, 6, 7, 8}
-    assert "not UTF-8" in by_line[6] and "duplicate question_id" in by_line[8] and "not after" in by_line[7]
+    assert set(by_line) == {4, 5, 6, 7, 9}
+    assert "not UTF-8" in by_line[6] and "duplicate question_id" in by_line[9] and "not after" in by_line[7]
     assert "\ufffd" in json.dumps(next(e for e in errs if e["line"] == 6), ensure_ascii=False)
 
 

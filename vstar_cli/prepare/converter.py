@@ -10,6 +10,7 @@ under the ``vstar.converters`` entry point group (an entry point names a ``Conve
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -160,14 +161,20 @@ class Counts:
         return "; ".join(parts)
 
 
+def _gold(rec: dict) -> int:
+    """What makes two records the same question: video and labels (phrasings are drawn, so not the text)."""
+    return hash(json.dumps([rec.get("video_path"), rec.get("label"), rec.get("label_type")], sort_keys=True))
+
+
 def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[dict | ErrorRecord]:
     """Records (and error records) of ``conv`` on ``path``; ``counts`` is kept up to date.
 
-    Raises :class:`FormatError` when the file is not the converter's format. An item whose
-    record repeats an earlier record's ``question_id`` (a duplicated row, id or key) is an error
-    record, so one output never holds two questions of one id.
+    Raises :class:`FormatError` when the file is not the converter's format. One output never
+    holds two questions of one id: an item that repeats an earlier one (same ids, videos and
+    labels: a duplicated row) is skipped; one that reuses an id with another video or label is
+    an error record.
     """
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # question_id -> hash of its video and labels
     for number, item in conv.read(path, ctx):
         counts.read += 1
         out: list[dict] = []
@@ -190,9 +197,17 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
                     check_record(x)
                     out.append(x)
             ids = [r["question_id"] for r in out]
-            again = sorted({q for q in ids if q in seen or ids.count(q) > 1})
-            if again:
-                raise ItemError(f"duplicate question_id {', '.join(again)} (an earlier item gave it: a repeated id?)")
+            twice = sorted({q for q in ids if ids.count(q) > 1})
+            if twice:
+                raise ItemError(f"the item gives question_id {', '.join(twice)} twice")
+            again = [r for r in out if r["question_id"] in seen]
+            if again and skip is None:
+                if len(again) == len(out) and all(seen[r["question_id"]] == _gold(r) for r in again):
+                    skip = Skip("repeats an earlier item (same id, video and labels)")
+                    out = []
+                else:
+                    names = ", ".join(sorted(r["question_id"] for r in again))
+                    raise ItemError(f"duplicate question_id {names}: an earlier item gave it another video or label")
         except (
             ItemError,
             KeyError,
@@ -219,7 +234,7 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
             counts.skipped[skip.reason] += 1
             continue
         counts.converted += 1
-        seen.update(r["question_id"] for r in out)
+        seen.update((r["question_id"], _gold(r)) for r in out)
         counts.omitted.update(omitted)
         counts.flagged.update(flags)
         for rec in out:
