@@ -84,8 +84,12 @@ def test_output_or_errors_equal_to_the_input_is_refused_and_the_input_survives(t
     before = src.read_bytes()
     for flag in ("-o", "--errors"):
         res = runner.invoke(app, ["prepare", "ssv2", str(src), flag, str(src)])
-        assert res.exit_code == 2 and "is the input file" in res.stderr
+        assert res.exit_code == 2 and "is the input;" in res.stderr
         assert src.read_bytes() == before
+    bank = tmp_path / "bank.jsonl"
+    bank.write_text('{"task": "fill in objects", "question": "Which objects?"}\n')
+    res = runner.invoke(app, ["prepare", "ssv2", str(src), "--questions", str(bank), "-o", str(bank)])
+    assert res.exit_code == 2 and "is --questions" in res.stderr and "Which objects?" in bank.read_text()
 
 
 def test_stdin_dash_reads_json_csv_and_pickles(tmp_path):

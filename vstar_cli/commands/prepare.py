@@ -97,9 +97,13 @@ def run_converter(name: str, file: Path, values: dict) -> None:
             raise usage_error(f"{name}: input not found: {file}")
         if file.is_dir():
             raise usage_error(f"{name}: input is a directory, not a file: {file}")
-        for what, target in (("--output", output), ("--errors", errors)):
-            if _same_file(file, target):
-                raise usage_error(f"{name}: {what} {target} is the input file; writing it would destroy the input")
+    # Every file the command reads: the input, a question bank, option files (--mapping, --split, ...).
+    reads = [("the input", file)] if not stdin else []
+    reads += [(f"--{k.replace('_', '-')}", v) for k, v in values.items() if isinstance(v, Path) and v.is_file()]
+    for what, target in (("--output", output), ("--errors", errors)):
+        for role, source in reads:
+            if _same_file(source, target):
+                raise usage_error(f"{name}: {what} {target} is {role}; writing it would destroy what is read")
     if errors is not None and str(errors) == "-" and str(output) == "-":
         raise usage_error(f"{name}: --errors - and records both on stdout would mix; give -o FILE or --errors FILE")
     if errors is not None and str(output) != "-" and Path(errors).absolute() == Path(output).absolute():
