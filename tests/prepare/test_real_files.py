@@ -228,9 +228,10 @@ def test_ssv2_labels_and_test_files_are_refused_by_name():
 
 @pytest.fixture
 def star_videos(tmp_path):
-    # Stand-ins for the two Charades videos (30 s each); their container rate is not STAR's.
+    # Stand-ins for the two Charades videos (30 s each, 640x480: STAR's boxes are pixels of the
+    # original frame); their container rate is not STAR's.
     for vid in ("6H78U", "WBS4I"):
-        write_video(tmp_path / f"{vid}.mp4", n_frames=240, fps=8, size=(64, 48))
+        write_video(tmp_path / f"{vid}.mp4", n_frames=60, fps=2, size=(640, 480))
     return tmp_path
 
 

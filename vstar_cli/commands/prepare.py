@@ -31,28 +31,103 @@ def _check_option(conv, opt, value) -> None:
         )
 
 
+def _check_pattern(name: str, pattern: str, fields_help: str) -> None:
+    """A --video-pattern that cannot be filled for any item is a usage error, not one error per item."""
+    import re
+    import string
+
+    known = set(re.findall(r"\{(\w+)\}", fields_help))
+    try:
+        used = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise usage_error(f"{name}: --video-pattern {pattern!r}: {exc}") from None
+    unknown = sorted(u for u in used if u not in known)
+    if unknown and known:
+        shown = ", ".join("{" + u + "}" if u else "{} (a field needs a name)" for u in unknown)
+        raise usage_error(f"{name}: --video-pattern {pattern!r} names {shown}; known: {fields_help}")
+
+
+def _same_file(a: Path, b: str | Path | None) -> bool:
+    if b is None or str(b) == "-":
+        return False
+    try:
+        return Path(b).exists() and a.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _stdin_copy(name: str) -> Path:
+    """Standard input copied into a temporary file (converters read files: JSON, CSV or pickles)."""
+    import shutil
+    import sys
+    import tempfile
+
+    fh = tempfile.NamedTemporaryFile(prefix=f"vstar-prepare-{name}-", suffix=".stdin", delete=False)
+    with fh:
+        shutil.copyfileobj(sys.stdin.buffer, fh)
+    return Path(fh.name)
+
+
+def _format_message(name: str, shown: str, path: Path, exc: Exception) -> str:
+    from vstar_cli.prepare.base import looks_like
+
+    message = f"{name}: {shown}: {exc}"
+    guess = looks_like(path)
+    if guess and f"prepare {name}`" not in guess and guess.split(" (")[0] not in message:
+        message += f"; it looks like {guess}"
+    return message
+
+
 def run_converter(name: str, file: Path, values: dict) -> None:
     """Run converter ``name`` on ``file`` with the command's option ``values``; exit code per the contract.
 
     0: records written and no error record; 1: any error record, or nothing written;
-    2: usage errors and files that are not the converter's format.
+    2: usage errors and files that are not the converter's format (nothing is written then:
+    an existing output file is left as it was). ``-`` reads standard input.
     """
-    from types import SimpleNamespace
-
-    from vstar_cli.prepare.base import FormatError
-    from vstar_cli.prepare.converter import REGISTRY, Context, Counts, run
-    from vstar_cli.prepare.phrasing import Phraser, load_bank
-    from vstar_cli.prepare.safe_pickle import UnsafePickleError
+    from vstar_cli.prepare.converter import REGISTRY
 
     conv = REGISTRY.get(name)
     quiet = values.pop("quiet")
     output, errors = values.pop("output"), values.pop("errors")
-    seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
     setup_logging(quiet)
-    if not file.exists():
-        raise usage_error(f"{name}: input not found: {file}")
-    if file.is_dir():
-        raise usage_error(f"{name}: input is a directory, not a file: {file}")
+    stdin = str(file) == "-"
+    if not stdin:
+        if not file.exists():
+            raise usage_error(f"{name}: input not found: {file}")
+        if file.is_dir():
+            raise usage_error(f"{name}: input is a directory, not a file: {file}")
+    # Every file the command reads: the input, a question bank, option files (--mapping, --split, ...).
+    reads = [("the input", file)] if not stdin else []
+    reads += [(f"--{k.replace('_', '-')}", v) for k, v in values.items() if isinstance(v, Path) and v.is_file()]
+    for what, target in (("--output", output), ("--errors", errors)):
+        for role, source in reads:
+            if _same_file(source, target):
+                raise usage_error(f"{name}: {what} {target} is {role}; writing it would destroy what is read")
+    if errors is not None and str(errors) == "-" and str(output) == "-":
+        raise usage_error(f"{name}: --errors - and records both on stdout would mix; give -o FILE or --errors FILE")
+    if errors is not None and str(output) != "-" and Path(errors).absolute() == Path(output).absolute():
+        raise usage_error(f"{name}: --output and --errors name the same file: {output}")
+    path = _stdin_copy(name) if stdin else file
+    try:
+        _convert(name, conv, path, "<stdin>" if stdin else file.name, output, errors, quiet, values)
+    finally:
+        if stdin:
+            path.unlink(missing_ok=True)
+
+
+def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, values: dict) -> None:
+    import csv
+    import pickle
+    from types import SimpleNamespace
+
+    from vstar_cli.prepare.base import FormatError
+    from vstar_cli.prepare.converter import Context, Counts, run
+    from vstar_cli.prepare.phrasing import Phraser, load_bank
+    from vstar_cli.prepare.safe_pickle import UnsafePickleError
+
+    seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
+    _check_pattern(name, values["video_pattern"], conv.video_fields)
     for opt in conv.options:
         _check_option(conv, opt, values.get(opt.name))
     if bank is not None and not bank.is_file():
@@ -66,20 +141,51 @@ def run_converter(name: str, file: Path, values: dict) -> None:
     ctx = Context(SimpleNamespace(**values), phraser)
     counts = Counts()
     timer = Timer()
-    sink = ErrorSink(errors)
+    unreadable = (
+        OSError,
+        ValueError,
+        RecursionError,
+        EOFError,
+        csv.Error,
+        pickle.UnpicklingError,
+        MemoryError,
+        # A file whose structure the reader did not expect (a split pickle of numbers, say).
+        LookupError,
+        TypeError,
+        AttributeError,
+    )
+    items = run(conv, file, ctx, counts)
     try:
-        with JsonlWriter(output) as out:
-            for item in run(conv, file, ctx, counts):
+        # The file's format is checked before the first item: a file of another format (or
+        # one that cannot be read) leaves an existing output and errors file untouched.
+        first = next(items, None)
+    except (FormatError, UnsafePickleError) as exc:
+        raise usage_error(_format_message(name, shown, file, exc)) from None
+    except unreadable as exc:
+        raise usage_error(_format_message(name, shown, file, f"cannot read: {type(exc).__name__}: {exc}")) from None
+    try:
+        sink = ErrorSink(errors)
+    except OSError as exc:
+        raise usage_error(f"{name}: cannot write --errors {errors}: {exc.strerror or exc}") from None
+    try:
+        try:
+            writer = JsonlWriter(output)
+        except OSError as exc:
+            raise usage_error(f"{name}: cannot write --output {output}: {exc.strerror or exc}") from None
+        with writer as out:
+            item = first
+            while item is not None:
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
                     out.write(item)
+                item = next(items, None)
     except (FormatError, UnsafePickleError) as exc:
-        raise usage_error(f"{name}: {file.name}: {exc}") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise usage_error(f"{name}: {file.name}: cannot read: {exc}") from None
+        raise usage_error(_format_message(name, shown, file, exc)) from None
     except BrokenPipeError:
         raise typer.Exit(0) from None
+    except unreadable as exc:
+        raise usage_error(f"{name}: {shown}: stopped: {type(exc).__name__}: {exc}") from None
     finally:
         sink.close()
     for note in ctx.notes:
@@ -89,7 +195,7 @@ def run_converter(name: str, file: Path, values: dict) -> None:
     if counts.errors:
         raise typer.Exit(1)
     if not counts.written:
-        console.print(f"[bold red]error:[/] {name}: nothing written from {file.name}", soft_wrap=True)
+        console.print(f"[bold red]error:[/] {name}: nothing written from {shown}", soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -104,7 +210,7 @@ def make_command(name: str):
         inspect.Parameter(
             "file",
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=typer.Argument(..., help=conv.input_help, metavar="FILE"),
+            default=typer.Argument(..., help=conv.input_help + " '-' reads standard input.", metavar="FILE"),
             annotation=Path,
         ),
         inspect.Parameter(

@@ -77,6 +77,9 @@ def view(
         raise usage_error(str(exc)) from None
     except OSError as exc:
         raise usage_error(f"cannot write the site: {exc}") from None
+    except RecursionError:
+        # The JSON reader gives up on a line nested thousands deep; the whole file is unusable then.
+        raise usage_error("an input line is JSON nested too deeply to read; remove it and build again") from None
     if not quiet:
         by = ", ".join(f"{n} {s}" for s, n in summary.status.most_common())
         rate = summary.records / summary.seconds if summary.seconds > 0 else 0.0

@@ -9,7 +9,11 @@ raises :class:`FormatError` (exit 2, with a message naming what the file looks l
 
 from __future__ import annotations
 
+import json
+import math
+import string
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -72,18 +76,266 @@ def known_kind(name: str) -> bool:
 def jsonable(obj: Any) -> Any:
     """``obj`` with numpy values, tuples and non-string keys made JSON-friendly (for error records).
 
-    >>> jsonable({(1, "a"): (2, 3.5)})
-    {'1_a': [2, 3.5]}
+    >>> jsonable({(1, "a"): (2, 3.5, float("nan"))})
+    {'1_a': [2, 3.5, 'nan']}
     """
     if isinstance(obj, dict):
         return {
-            (k if isinstance(k, str) else "_".join(map(str, k)) if isinstance(k, tuple) else str(k)): jsonable(v)
+            jsonable(k if isinstance(k, str) else "_".join(map(str, k)) if isinstance(k, tuple) else str(k)): jsonable(
+                v
+            )
             for k, v in obj.items()
         }
     if isinstance(obj, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in obj]
     if hasattr(obj, "tolist"):  # numpy arrays and scalars
         return jsonable(obj.tolist())
-    if obj is None or isinstance(obj, (str, int, float, bool)):
+    if isinstance(obj, str):
+        # Undecodable input bytes (kept as surrogates) are shown as U+FFFD: the errors file is UTF-8.
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in obj) if _has_surrogate(obj) else obj
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)  # NaN is not JSON: the errors file stays readable by any JSON reader
+    if obj is None or isinstance(obj, (int, float, bool)):
         return obj
     return str(obj)
+
+
+def _has_surrogate(s: str) -> bool:
+    if s.isascii():
+        return False
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def read_json(path: str | Path) -> Any:
+    """A JSON file (or JSON Lines, read as a list) as Python data; a BOM is allowed.
+
+    Raises :class:`FormatError` for anything else.
+
+    Not UTF-8 (a binary file, a Latin-1 export), not JSON, or JSON nested too deeply to read
+    all become a one-line :class:`FormatError`, never a traceback.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        what = "a binary file" if b"\0" in raw[:4096] or raw[:1] == b"\x80" else "not UTF-8 text"
+        raise FormatError(f"not JSON: {what} (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        rows = _json_lines(text) if exc.msg == "Extra data" else None
+        if rows is not None:
+            return rows  # JSON Lines: one object per line, read as the list it stands for
+        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply to read") from None
+
+
+def _json_lines(text: str) -> list | None:
+    """The objects of a JSON Lines text, or ``None`` when a line is not a JSON object."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(row, dict):
+            return None
+        rows.append(row)
+    return rows
+
+
+def text(value: Any, what: str) -> str:
+    """``value`` as a stripped, non-empty string: a string or a plain number; anything else is an :class:`ItemError`.
+
+    >>> text(" dog ", "answer"), text(3, "id")
+    ('dog', '3')
+    >>> try:
+    ...     text(None, "answer")
+    ... except ItemError as exc:
+    ...     print(exc)
+    answer is null, not text
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        kind = "null" if value is None else f"a {type(value).__name__}"
+        raise ItemError(f"{what} is {kind}, not text")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ItemError(f"{what} is {value}, not text")
+    out = str(value).strip()
+    if not out:
+        raise ItemError(f"{what} is empty")
+    return out
+
+
+def fill(pattern: str, option: str = "--video-pattern", **fields: Any) -> str:
+    """``pattern`` filled with ``fields``, each a single path component (no ``/``, ``..``, NUL).
+
+    A value that would climb out of the video folder or name another folder is an
+    :class:`ItemError`, as is a pattern naming an unknown field.
+
+    >>> fill("{id}.webm", id="123")
+    '123.webm'
+    >>> try:
+    ...     fill("{id}.webm", id="../x")
+    ... except ItemError as exc:
+    ...     print(exc)
+    --video-pattern: {id} is not a plain file name: '../x'
+    """
+    try:
+        used = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(pattern) if f}
+    except ValueError as exc:
+        raise ItemError(f"{option} {pattern!r} cannot be filled ({exc})") from None
+    for name, value in fields.items():
+        if name not in used:
+            continue  # only the values that go into the path must be plain names
+        v = str(value)
+        if "/" in v or "\\" in v or "\0" in v or v in {".", ".."}:
+            raise ItemError(f"{option}: {{{name}}} is not a plain file name: {v!r}")
+    try:
+        return pattern.format(**fields)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        known = ", ".join("{" + k + "}" for k in fields)
+        raise ItemError(
+            f"{option} {pattern!r} cannot be filled ({type(exc).__name__}: {exc}; known: {known})"
+        ) from None
+
+
+def check_record(rec: dict) -> None:
+    """Raise :class:`ItemError` for a record no later stage can use: no question or video, NaN/inf values.
+
+    >>> try:
+    ...     check_record(record("q", "v.mp4", "Why?", {"x": float("nan")}, ["float"]))
+    ... except ItemError as exc:
+    ...     print(exc)
+    q: label.x is nan, not a finite number
+    """
+    for key in ("question_id", "video_path", "question"):
+        if not isinstance(rec.get(key), str) or not rec[key].strip():
+            raise ItemError(f"{rec.get('question_id')}: empty {key}")
+    try:  # the common case, at C speed: finite numbers and valid Unicode only
+        json.dumps(rec, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        return
+    except (ValueError, TypeError) as exc:
+        problem = exc  # find and name the field below
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, str) and _has_surrogate(value):
+            raise ItemError(f"{jsonable(rec['question_id'])}: {where} is not valid Unicode (undecodable bytes?)")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ItemError(f"{rec['question_id']}: {where} is {value}, not a finite number")
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(k, where or "a key")
+                walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                walk(v, f"{where}[{i}]")
+
+    walk(rec, "")
+    raise ItemError(f"{jsonable(rec['question_id'])}: cannot be written as JSON ({problem})")
+
+
+def _json_kind(data: Any) -> str | None:
+    items = data if isinstance(data, list) else None
+    if isinstance(data, dict):
+        vals = list(data.values())[:20]
+        if vals and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in vals):
+            return "SSv2 labels.json (template -> class index): `vstar prepare ssv2` needs a train or validation file"
+        if vals and all(isinstance(v, dict) for v in vals):
+            inner = [x for v in vals for x in v.values() if isinstance(x, list)][:20]
+            if inner and any(isinstance(i, dict) and "question" in i for x in inner for i in x[:3]):
+                return "a TempCompass question file (`vstar prepare tempcompass`)"
+            if any("eval_dim" in v for v in vals):
+                return "TempCompass meta_info.json (no questions; give a file from questions/)"
+        if "question_id" in data and "video_id" in data:
+            return "a STAR question (`vstar prepare star`)"
+        return None
+    if not items or not all(isinstance(x, dict) for x in items[:20]):
+        return None
+    keys = set().union(*(x.keys() for x in items[:20]))
+    if {"template", "placeholders"} <= keys:
+        return "a Something-Something v2 annotation file (`vstar prepare ssv2`)"
+    if keys <= {"id"}:
+        return "an SSv2 test file (ids only, no labels)"
+    if "situations" in keys or {"question_id", "video_id", "choices"} <= keys:
+        return "a STAR question file (`vstar prepare star`)"
+    if "activity" in keys and "file_name" in keys:
+        return "MOMA-LRG anns.json (`vstar prepare moma`)"
+    if "video_name" in keys and "question" in keys:
+        return "an MSVD-QA file, common form (`vstar prepare msvd-qa`)"
+    if {"video_id", "question", "answer"} <= keys and all(
+        isinstance(x.get("video_id"), int) for x in items[:20] if "video_id" in x
+    ):
+        return "an MSVD-QA file, original form (`vstar prepare msvd-qa --mapping youtube_mapping.txt`)"
+    if {"label_type", "verifier_type"} <= keys or {"output", "verdict"} & keys:
+        return "vstar records (already prepared): give them to generate / verify, not prepare"
+    return None
+
+
+def looks_like(path: str | Path) -> str | None:
+    """What a file seems to be, for a format error's message (``None``: nothing known).
+
+    Reads at most the first 64 MiB; never raises.
+    """
+    try:
+        p = Path(path)
+        with open(p, "rb") as fh:
+            head = fh.read(64 << 20)
+    except OSError:
+        return None
+    if not head.strip():
+        return "an empty file"
+    if head[:1] == b"\x80":
+        try:
+            from vstar_cli.prepare.safe_pickle import load as load_pickle
+
+            obj = load_pickle(p)
+        except Exception:  # any unpickling failure: a pickle we cannot name
+            return "a Python pickle"
+        if isinstance(obj, dict) and obj and all(isinstance(k, int) for k in list(obj)[:20]):
+            if all(isinstance(v, str) for v in list(obj.values())[:20]):
+                return "an id -> name table (FineDiving's Sub_action_Types_Table.pkl?: give it with --sub-action-types)"
+        if isinstance(obj, dict) and obj and all(isinstance(k, str) for k in list(obj)[:20]):
+            if all(isinstance(v, (int, float)) for v in list(obj.values())[:20]):
+                return "a video -> number table (STAR's classes/video_fps?)"
+        if (isinstance(obj, dict) and obj and all(isinstance(k, tuple) for k in list(obj)[:20])) or (
+            isinstance(obj, list) and obj and all(isinstance(k, tuple) for k in obj[:20])
+        ):
+            return "a FineDiving pickle (`vstar prepare finediving`)"
+        return "a Python pickle"
+    try:
+        txt = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if b"\0" in head[:4096]:
+            return "a binary file"
+        if exc.start < len(head) - 4:
+            return "text that is not UTF-8 (re-save it as UTF-8)"
+        txt = head[: exc.start].decode("utf-8-sig", "replace")
+    first = txt.lstrip()[:1]
+    if first in "[{":
+        try:
+            return _json_kind(json.loads(txt))
+        except (ValueError, RecursionError):
+            if first == "{" and "\n{" in txt.strip():
+                try:
+                    rows = [json.loads(x) for x in txt.strip().splitlines()[:20] if x.strip()]
+                except (ValueError, RecursionError):
+                    rows = []
+                kind = _json_kind(rows) if rows and all(isinstance(r, dict) for r in rows) else None
+                return f"a JSON Lines file of {kind}" if kind else "a JSON Lines file (one object per line)"
+            return None
+    line = txt.splitlines()[0] if txt else ""
+    cols = {c.strip().lower() for c in line.split(",")}
+    if {"youtube_id", "time_start", "time_end"} <= cols:
+        return "a Kinetics CSV (`vstar prepare kinetics700`)" + (
+            "" if "label" in cols else ", a test file without labels"
+        )
+    if line[:1] in {"o", "a", "v", "r"} and line[1:4].isdigit():
+        return "a STAR class list (classes/*_classes.txt: give its folder with --classes-dir)"
+    return None

@@ -10,6 +10,7 @@ under the ``vstar.converters`` entry point group (an entry point names a ``Conve
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -19,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from vstar_cli.io import ErrorRecord
-from vstar_cli.prepare.base import Flag, FormatError, ItemError, Omit, Skip, jsonable, known_kind
+from vstar_cli.prepare.base import Flag, FormatError, ItemError, Omit, Skip, check_record, jsonable, known_kind
 from vstar_cli.prepare.phrasing import Phraser
 
 log = logging.getLogger("vstar.prepare")
@@ -160,11 +161,20 @@ class Counts:
         return "; ".join(parts)
 
 
+def _gold(rec: dict) -> int:
+    """What makes two records the same question: video and labels (phrasings are drawn, so not the text)."""
+    return hash(json.dumps([rec.get("video_path"), rec.get("label"), rec.get("label_type")], sort_keys=True))
+
+
 def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[dict | ErrorRecord]:
     """Records (and error records) of ``conv`` on ``path``; ``counts`` is kept up to date.
 
-    Raises :class:`FormatError` when the file is not the converter's format.
+    Raises :class:`FormatError` when the file is not the converter's format. One output never
+    holds two questions of one id: an item that repeats an earlier one (same ids, videos and
+    labels: a duplicated row) is skipped; one that reuses an id with another video or label is
+    an error record.
     """
+    seen: dict[str, int] = {}  # question_id -> hash of its video and labels
     for number, item in conv.read(path, ctx):
         counts.read += 1
         out: list[dict] = []
@@ -184,10 +194,32 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
                     bad = [k for k in x.get("verifier_type", []) if not known_kind(k)]
                     if bad:
                         raise ItemError(f"unknown verifier kind {', '.join(bad)}")
+                    check_record(x)
                     out.append(x)
-        except (ItemError, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            ids = [r["question_id"] for r in out]
+            twice = sorted({q for q in ids if ids.count(q) > 1})
+            if twice:
+                raise ItemError(f"the item gives question_id {', '.join(twice)} twice")
+            again = [r for r in out if r["question_id"] in seen]
+            if again and skip is None:
+                if len(again) == len(out) and all(seen[r["question_id"]] == _gold(r) for r in again):
+                    skip = Skip("repeats an earlier item (same id, video and labels)")
+                    out = []
+                else:
+                    names = ", ".join(sorted(r["question_id"] for r in again))
+                    raise ItemError(f"duplicate question_id {names}: an earlier item gave it another video or label")
+        except (
+            ItemError,
+            KeyError,
+            TypeError,
+            ValueError,
+            IndexError,
+            AttributeError,
+            ArithmeticError,
+            RecursionError,
+        ) as exc:
             counts.errors += 1
-            reason = str(exc) if isinstance(exc, ItemError) else f"{type(exc).__name__}: {exc}"
+            reason = jsonable(str(exc) if isinstance(exc, ItemError) else f"{type(exc).__name__}: {exc}")
             doc = jsonable(item)
             yield (
                 ErrorRecord(reason, record=doc, line=number)
@@ -195,10 +227,14 @@ def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[d
                 else ErrorRecord(reason, raw=repr(doc), line=number)
             )
             continue
+        if skip is None and not out:
+            # Every question of the item was left out: the item is skipped (with why), not "converted".
+            skip = Skip("no question to ask" + (f" ({'; '.join(dict.fromkeys(omitted))})" if omitted else ""))
         if skip is not None:
             counts.skipped[skip.reason] += 1
             continue
         counts.converted += 1
+        seen.update((r["question_id"], _gold(r)) for r in out)
         counts.omitted.update(omitted)
         counts.flagged.update(flags)
         for rec in out:

@@ -85,12 +85,17 @@ TEMPLATES: dict[str, list[str]] = {
 def load_bank(path: str | Path) -> dict[str, list[str]]:
     """Questions per task from a ``vstar questions`` bank (JSONL with ``task`` and ``question``)."""
     bank: dict[str, list[str]] = defaultdict(list)
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), start=1):
         if not line.strip():
             continue
-        row = json.loads(line)
-        if isinstance(row.get("question"), str) and isinstance(row.get("task"), str):
-            bank[row["task"]].append(row["question"])
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"question bank {Path(path).name} line {n}: not JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise ValueError(f"question bank {Path(path).name} line {n}: not a JSON object")
+        if isinstance(row.get("question"), str) and isinstance(row.get("task"), str) and row["question"].strip():
+            bank[row["task"]].append(row["question"].strip())
     return dict(bank)
 
 
@@ -114,7 +119,8 @@ class Phraser:
         # A converter's own phrasings add to (or replace) the built-in tasks.
         self.templates = {**TEMPLATES, **{k: list(v) for k, v in (templates or {}).items()}}
         self.rng = random.Random(seed)
-        self.bank = bank or {}
+        # Bank questions are used as written: braces in them are text, not placeholders.
+        self.bank = {t: [q.replace("{", "{{").replace("}", "}}") for q in qs] for t, qs in (bank or {}).items()}
         self.mode = mode
         self._decks: dict[str, list[str]] = {}
 

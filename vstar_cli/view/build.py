@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import shutil
 import time
@@ -45,8 +46,8 @@ class ViewConfig:
     def __post_init__(self) -> None:
         if self.frames < 1:
             raise ValueError("frames must be >= 1")
-        if self.fps is not None and self.fps <= 0:
-            raise ValueError("fps must be > 0")
+        if self.fps is not None and not (self.fps > 0 and math.isfinite(self.fps)):
+            raise ValueError("fps must be a finite number > 0")
         if not 8 <= self.thumb_height <= 512:
             raise ValueError("thumb_height must be between 8 and 512")
         if self.thumb_format not in {"webp", "jpeg"}:
@@ -144,7 +145,17 @@ def _payload(e: Entry, strip: str | None, hint: dict | None) -> dict:
 
 
 def _write_js(path: Path, prefix: str, doc, suffix: str = ";\n") -> None:
-    path.write_text(prefix + json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + suffix, encoding="utf-8")
+    """``prefix + JSON + suffix`` as UTF-8; a lone surrogate (JSON allows ``"\\ud800"``) stays an escape.
+
+    Surrogates only occur inside JSON strings, where ``backslashreplace`` writes exactly the
+    ``\\udXXX`` escape JavaScript reads back, so one odd record cannot stop the build.
+    """
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    if '"__proto__"' in data:
+        # In a JavaScript object literal a "__proto__" key sets the prototype instead of a field;
+        # JSON.parse keeps it as the record's own key.
+        data = "JSON.parse(" + json.dumps(data, ensure_ascii=False) + ")"
+    path.write_bytes((prefix + data + suffix).encode("utf-8", "backslashreplace"))
 
 
 def _plots(found, site: Path, summary: BuildSummary) -> list[dict]:
@@ -232,6 +243,8 @@ def build(inputs: list[str | Path], site: str | Path, cfg: ViewConfig | None = N
         raise
     summary.records = len(record_strips)
     summary.files = len(found.sources)
+    if not summary.records:
+        summary.notes.append("the inputs hold no records: the site shows an empty list")
     summary.videos = len(strips)
     summary.strips_built, summary.strips_cached = maker.built, maker.cached
     summary.strips_failed = sum(1 for s in strips.values() if s.file is None)
@@ -288,4 +301,5 @@ def _write_assets(site: Path, title: str) -> None:
     for name in ASSETS:
         (site / "assets" / name).write_text((assets / name).read_text(encoding="utf-8"), encoding="utf-8")
     page = (assets / "index.html").read_text(encoding="utf-8").replace("{{title}}", html.escape(title))
-    (site / "index.html").write_text(page, encoding="utf-8")
+    # A title from an undecodable file name holds surrogates: written as U+FFFD, not a failed build.
+    (site / "index.html").write_bytes(page.encode("utf-8", "replace"))

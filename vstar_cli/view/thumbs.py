@@ -60,12 +60,18 @@ def strip_key(path: str, sampling: Sampling) -> tuple[str, str | None]:
     'video not found: /no/such/video.mp4'
     """
     full = os.path.abspath(path)
+    name = full.encode("utf-8", "surrogatepass")  # any string hashes, even one no file system takes
     try:
         st = os.stat(full)
-    except OSError:
-        return hashlib.sha1(f"missing:{full}".encode()).hexdigest()[:20], f"video not found: {path}"
-    raw = f"{full}\0{st.st_mtime_ns}\0{st.st_size}\0{sampling.describe()}"
-    return hashlib.sha1(raw.encode()).hexdigest()[:20], None
+    except (OSError, ValueError):  # ValueError: a NUL byte or a lone surrogate in the path
+        shown = path if _plain(path) else ascii(path)
+        return hashlib.sha1(b"missing:" + name).hexdigest()[:20], f"video not found: {shown}"
+    raw = name + f"\0{st.st_mtime_ns}\0{st.st_size}\0{sampling.describe()}".encode()
+    return hashlib.sha1(raw).hexdigest()[:20], None
+
+
+def _plain(path: str) -> bool:
+    return "\0" not in path and not any("\ud800" <= ch <= "\udfff" for ch in path)
 
 
 def make_strip(path: str, key: str, sampling: Sampling, out_dir: str) -> Strip:

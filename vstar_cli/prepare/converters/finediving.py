@@ -11,12 +11,15 @@ Frame indices come without a rate: durations use ``--fps``.
 
 from __future__ import annotations
 
+import math
+import pickle
 import random
 from collections import Counter
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Omit, Skip, record
+from vstar_cli.prepare.base import FormatError, ItemError, Omit, Skip, fill, record
 from vstar_cli.prepare.converter import Context, Converter, Option
+from vstar_cli.prepare.safe_pickle import UnsafePickleError
 from vstar_cli.prepare.safe_pickle import load as load_pickle
 
 FPS_HELP = (
@@ -54,8 +57,24 @@ def classify(obj) -> str:
     return "unknown"
 
 
+def _pickle(path, role: str):
+    """A pickle's content; a file that is not a (whole) pickle is a :class:`FormatError`."""
+    try:
+        return load_pickle(path)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+        if isinstance(exc, UnsafePickleError):
+            raise
+        why = (
+            "empty file"
+            if isinstance(exc, EOFError) and not Path(path).stat().st_size
+            else f"{exc or type(exc).__name__}"
+        )
+        where = "" if role == "FILE" else f"{role}: "
+        raise FormatError(f"{where}not a FineDiving pickle (not a readable Python pickle: {why})") from None
+
+
 def _load(path, role: str):
-    obj = load_pickle(path)
+    obj = _pickle(path, role)
     kind = classify(obj)
     if kind == "table":
         raise FormatError(
@@ -76,12 +95,12 @@ def _load(path, role: str):
 def read(path: Path, ctx: Context):
     """The dives of the annotation pickle, in file order."""
     opts = ctx.opts
-    if not opts.fps > 0:
+    if not (opts.fps > 0 and math.isfinite(opts.fps)):
         raise FormatError(f"--fps must be positive, not {opts.fps}")
     kind, anns = _load(path, "FILE")
     table = None
     if opts.sub_action_types is not None:
-        table = load_pickle(opts.sub_action_types)
+        table = _pickle(opts.sub_action_types, "--sub-action-types")
         if classify(table) != "table":
             raise FormatError(f"--sub-action-types {Path(opts.sub_action_types).name}: not Sub_action_Types_Table.pkl")
     if kind == "aqa" and table is None:
@@ -96,7 +115,7 @@ def read(path: Path, ctx: Context):
         )
     keep = None
     if opts.split is not None:
-        split = load_pickle(opts.split)
+        split = _pickle(opts.split, "--split")
         if classify(split) != "split":
             raise FormatError(
                 f"--split {Path(opts.split).name}: not a FineDiving split (a list of (competition, index))"
@@ -155,7 +174,9 @@ def convert(item: dict, ctx: Context):
     f = _fields(item, ctx)
     opts = ctx.opts
     n_frames = f.get("n_frames") or (len(f["frames_labels"]) if f.get("frames_labels") is not None else 0)
-    video = opts.video_pattern.format(competition=comp, index=idx)
+    if n_frames < 0:
+        raise ItemError("end_frame is before start_frame")
+    video = fill(opts.video_pattern, competition=comp, index=idx)
     vid = f"fd_{comp}_{idx}"
     common = {"duration": round(n_frames / opts.fps, 3) if n_frames else None, "source_dataset": "finediving"}
     if f.get("frames_labels") is not None:

@@ -8,9 +8,10 @@ K400/K600 and 2020 files: both spellings select it. Test CSVs have no ``label`` 
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Skip, record
+from vstar_cli.prepare.base import FormatError, ItemError, Skip, fill, record
 from vstar_cli.prepare.converter import Context, Converter, Option
 
 SPLITS = {"train": "train", "val": "val", "validate": "val", "validation": "val", "test": "test"}
@@ -30,24 +31,68 @@ def canonical_split(value: str) -> str:
 
 
 def read(path: Path, ctx: Context):
-    """Rows of the CSV, numbered from 2 (the header is line 1)."""
-    with open(path, newline="", encoding="utf-8") as fh:
+    """Rows of the CSV, numbered by their line (the header is line 1).
+
+    A BOM is allowed; a row with bytes that are not UTF-8, or that the CSV reader cannot
+    parse, becomes that row's error record instead of stopping the file.
+    """
+    with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as fh:
         reader = csv.DictReader(fh)
-        cols = set(reader.fieldnames or [])
+        try:
+            header = reader.fieldnames or []
+        except csv.Error as exc:
+            raise FormatError(f"not a Kinetics CSV ({exc})") from None
+        if any(_undecodable(c) for c in header):
+            raise FormatError("not a Kinetics CSV (the header is not UTF-8 text)")
+        cols = {c.strip() for c in header}
         if {"youtube_id", "time_start", "time_end"} <= cols and "label" not in cols:
             raise FormatError(
                 "this looks like a Kinetics test CSV (no label column); labeled questions need train.csv "
                 "or val.csv / validate.csv"
             )
         if not set(NEED) <= cols:
-            raise FormatError(f"not a Kinetics CSV (needs columns {', '.join(NEED)}; found {', '.join(sorted(cols))})")
+            found = ", ".join(sorted(cols))
+            found = found if len(found) <= 80 else found[:80] + "…"
+            raise FormatError(f"not a Kinetics CSV (needs columns {', '.join(NEED)}; found {found or 'no header'})")
         want = canonical_split(ctx.opts.split) if ctx.opts.split else None
         ctx.shared["split"] = want
-        yield from enumerate(reader, start=2)
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield line, {BROKEN: f"malformed CSV row: {exc}"}
+                continue
+            yield line, row
+
+
+BROKEN = "__unreadable__"
+
+
+def _undecodable(value) -> bool:
+    return isinstance(value, str) and not value.isascii() and any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _time(value) -> int:
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        raise ItemError(f"time not a number: {value!r}") from None
+    if not math.isfinite(t) or t < 0:
+        raise ItemError(f"time not a finite second >= 0: {value!r}")
+    return int(t)
 
 
 def convert(row: dict, ctx: Context):
     """One ``simple`` action label per row."""
+    if BROKEN in row:
+        raise ItemError(row[BROKEN])
+    bad = [k for k, v in row.items() if _undecodable(v) or (isinstance(v, list) and any(map(_undecodable, v)))]
+    if bad:
+        raise ItemError(f"bytes that are not UTF-8 in {', '.join(str(k) for k in bad)}")
+    row = {(k.strip() if isinstance(k, str) else k): v for k, v in row.items()}
     want = ctx.shared.get("split")
     split = (row.get("split") or "").strip()
     if want and split:
@@ -59,30 +104,24 @@ def convert(row: dict, ctx: Context):
             raise ItemError(f"unknown split value {split!r} in the row") from None
     if not (row.get("label") or "").strip() or not (row.get("youtube_id") or "").strip():
         raise ItemError("empty label or youtube_id")
-    try:
-        start, end = int(float(row["time_start"])), int(float(row["time_end"]))
-    except (TypeError, ValueError):
-        raise ItemError(
-            f"time_start / time_end not numbers: {row.get('time_start')!r}, {row.get('time_end')!r}"
-        ) from None
+    start, end = _time(row["time_start"]), _time(row["time_end"])
+    if end <= start:
+        raise ItemError(f"time_end {row['time_end']!r} is not after time_start {row['time_start']!r}")
     fields = {
-        "label": row["label"],
-        "youtube_id": row["youtube_id"],
+        "label": row["label"].strip(),
+        "youtube_id": row["youtube_id"].strip(),
         "time_start": start,
         "time_end": end,
         "split": split,
     }
-    try:
-        video = ctx.opts.video_pattern.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ItemError(f"--video-pattern cannot be filled: {exc}") from None
+    video = fill(ctx.opts.video_pattern, **fields)
     yield record(
-        f"k700_{row['youtube_id']}_{start:06d}",
+        f"k700_{fields['youtube_id']}_{start:06d}",
         video,
         ctx.phraser("action recognition"),
         {"action": row["label"].strip()},
         ["simple"],
-        duration=float(end - start) if end > start else None,
+        duration=float(end - start),
         source_dataset="kinetics",
     )
 

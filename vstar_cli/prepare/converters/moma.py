@@ -14,12 +14,12 @@ clip (``--sub-activity-pattern``), with times normalized to that clip.
 
 from __future__ import annotations
 
-import json
+import math
 import random
 from collections import Counter
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Omit, record
+from vstar_cli.prepare.base import FormatError, ItemError, Omit, fill, read_json, record
 from vstar_cli.prepare.converter import Context, Converter, Option
 
 PHRASINGS = {
@@ -55,13 +55,11 @@ SKIP_WORDS = ("unsure", "unclassified")
 
 def read(path: Path, ctx: Context):
     """The videos of ``anns.json``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+    data = read_json(path)
+    objs = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not a MOMA annotation file (a JSON list of videos with an activity)")
-    if data and not any(isinstance(x.get("activity"), dict) for x in data[:50]):
+    if objs and not any(isinstance(x.get("activity"), dict) for x in objs[:50]):
         raise FormatError("not a MOMA annotation file (items have no activity)")
     if ctx.opts.max_per_sub_activity < 0:
         raise FormatError("--max-per-sub-activity must be 0 or more")
@@ -70,6 +68,8 @@ def read(path: Path, ctx: Context):
 
 def _box(b, w: float, h: float) -> list[float]:
     x, y, bw, bh = (float(v) for v in b)
+    if not all(math.isfinite(v) for v in (x, y, bw, bh)) or bw <= 0 or bh <= 0:
+        raise ItemError(f"bbox {b!r} is not [x, y, width, height] in pixels")
     return [round((x + bw / 2) / w, 3), round((y + bh / 2) / h, 3), round(bw / w, 3), round(bh / h, 3)]
 
 
@@ -79,13 +79,15 @@ def _bad(name: str) -> bool:
 
 def convert(x: dict, ctx: Context):
     """Activity (``simple``), sub-activity order (``sentence_sequence``), steps and atomic actions (``sentence``)."""
+    if not isinstance(x, dict):
+        raise ItemError(f"item is {type(x).__name__ if x is not None else 'null'}, not an object")
     act = x.get("activity")
     if not isinstance(act, dict) or not act.get("id") or not act.get("class_name"):
         raise ItemError("no activity id / class_name")
     width, height = float(x.get("width") or 0), float(x.get("height") or 0)
     opts = ctx.opts
     act_id = str(act["id"])
-    video = opts.video_pattern.format(activity_id=act_id, file_name=x.get("file_name", ""))
+    video = fill(opts.video_pattern, activity_id=act_id, file_name=x.get("file_name", ""))
     subs = sorted(act.get("sub_activities") or [], key=lambda s: float(s.get("start_time", 0)))
     duration = float(act["end_time"]) - float(act["start_time"]) if "end_time" in act and "start_time" in act else None
     extra = {"duration": round(duration, 2) if duration else None, "source_dataset": "moma"}
@@ -143,7 +145,7 @@ def convert(x: dict, ctx: Context):
         yield Omit("sub-activity order: fewer than two sub-activities")
     else:
         yield Omit("sub-activity order: an unsure / unclassified sub-activity")
-    if width <= 0 or height <= 0:
+    if not (0 < width < math.inf and 0 < height < math.inf):
         yield Omit("atomic actions: no frame width / height")
         return
     for s in subs:
@@ -157,7 +159,13 @@ def _atomic(sub: dict, act_id: str, x: dict, width: float, height: float, ctx: C
     if not sid or end <= start:
         yield Omit("atomic actions: sub-activity without id or time span")
         return
-    video = opts.sub_activity_pattern.format(sub_activity_id=sid, activity_id=act_id, file_name=x.get("file_name", ""))
+    video = fill(
+        opts.sub_activity_pattern,
+        "--sub-activity-pattern",
+        sub_activity_id=sid,
+        activity_id=act_id,
+        file_name=x.get("file_name", ""),
+    )
     made = []
     for hoi in sub.get("higher_order_interactions") or []:
         ents = {str(e["id"]): e for e in (hoi.get("actors") or []) + (hoi.get("objects") or []) if "id" in e}

@@ -13,10 +13,9 @@ Answers are one word (a class), so the label kind is ``simple``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, record
+from vstar_cli.prepare.base import FormatError, ItemError, fill, read_json, record, text
 from vstar_cli.prepare.converter import Context, Converter, Option
 
 
@@ -26,7 +25,7 @@ def read_mapping(path: Path) -> dict[str, str]:
     Lines are ``<clip name> vid<N>``; blank lines are ignored.
     """
     out: dict[str, str] = {}
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), start=1):
         parts = line.split()
         if not parts:
             continue
@@ -36,19 +35,24 @@ def read_mapping(path: Path) -> dict[str, str]:
     return out
 
 
+def _vid_number(value) -> bool:
+    """MSVD-QA's original video ids are numbers (``1``, or ``"1"``): ``vid1`` in the mapping."""
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
+
+
 def read(path: Path, ctx: Context):
     """Questions of either form."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+    data = read_json(path)
+    objs = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not an MSVD-QA file (a JSON list of questions)")
-    sample = data[:50]
-    original = any("video_id" in x and "video_name" not in x for x in sample)
+    sample = objs[:50]
+    original = any(_vid_number(x.get("video_id")) and "video_name" not in x for x in sample)
     common = any("video_name" in x for x in sample)
-    if data and not (original or common):
-        raise FormatError("not an MSVD-QA file (items need video_id or video_name, question, answer)")
+    if objs and not (original or common):
+        raise FormatError(
+            "not an MSVD-QA file (items need a numeric video_id or a video_name, a question and an answer)"
+        )
     mapping = None
     if original:
         if ctx.opts.mapping is None:
@@ -62,26 +66,29 @@ def read(path: Path, ctx: Context):
 
 def convert(x: dict, ctx: Context):
     """A ``simple`` answer label."""
-    question, answer = x.get("question"), x.get("answer")
-    if not isinstance(question, str) or not question.strip():
-        raise ItemError("no question")
-    if not isinstance(answer, (str, int, float)) or not str(answer).strip():
-        raise ItemError("no answer")
+    if not isinstance(x, dict):
+        raise ItemError(f"item is {type(x).__name__ if x is not None else 'null'}, not an object")
+    if not isinstance(x.get("question"), str):
+        raise ItemError("no question" if x.get("question") is None else "question is not text")
+    question, answer = text(x["question"], "question"), text(x.get("answer"), "answer")
     mapping = ctx.shared["mapping"]
     if "video_name" in x:
-        name = str(x["video_name"])
+        name = text(x["video_name"], "video_name")
     else:
-        vid = str(x.get("video_id", ""))
-        if mapping is None or vid not in mapping:
+        vid = x.get("video_id")
+        if not _vid_number(vid):
+            raise ItemError(f"video_id {vid!r} is not an MSVD-QA video number")
+        if mapping is None or str(vid) not in mapping:
             raise ItemError(f"video_id {vid!r} not in --mapping")
-        name = mapping[vid]
+        name = mapping[str(vid)]
     qid = x.get("question_id", x.get("id"))
     if qid is None:
         raise ItemError("no question_id or id")
-    video = ctx.opts.video_pattern.format(video_name=name)
-    yield record(
-        f"msvd_{qid}", video, question.strip(), {"answer": str(answer).strip()}, ["simple"], source_dataset="msvd_qa"
-    )
+    if isinstance(qid, float):
+        raise ItemError(f"question id is a fraction: {qid!r}")
+    qid = text(qid, "question id")
+    video = fill(ctx.opts.video_pattern, video_name=name)
+    yield record(f"msvd_{qid}", video, question, {"answer": answer}, ["simple"], source_dataset="msvd_qa")
 
 
 CONVERTER = Converter(

@@ -8,11 +8,10 @@ hold no labels and are refused with a message naming them.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, record
+from vstar_cli.prepare.base import FormatError, ItemError, fill, read_json, record, text
 from vstar_cli.prepare.converter import Context, Converter
 
 BLANK = re.compile(r"\[[^\[\]]+\]")
@@ -37,39 +36,43 @@ def blanks(template: str) -> tuple[str, int]:
 
 def read(path: Path, ctx: Context):
     """The videos of an SSv2 / Something-Else split file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_json(path)
     if isinstance(data, dict):
         if data and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in data.values()):
             raise FormatError(
                 "this looks like SSv2 labels.json (template -> class index); give a train or validation file"
             )
         raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+    objs = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not an SSv2 annotation file (a JSON list of {id, label, template, placeholders})")
-    if data and all(set(x) <= {"id"} for x in data):
+    if objs and all(set(x) <= {"id"} for x in objs):
         raise FormatError(
             "this looks like an SSv2 test file (ids only, no labels); labeled questions need a train or validation file"
         )
+    if objs and not any({"template", "placeholders"} & set(x) for x in objs[:50]):
+        raise FormatError("not an SSv2 annotation file (items have no template / placeholders)")
     yield from enumerate(data, start=1)
 
 
 def convert(item: dict, ctx: Context):
     """Fill-in objects (``simple``) and the relationship sentence (``sentence``)."""
+    if not isinstance(item, dict):
+        raise ItemError(f"item is {type(item).__name__ if item is not None else 'null'}, not an object")
     if "id" not in item:
         raise ItemError("no id")
     if not isinstance(item.get("template"), str) or not isinstance(item.get("placeholders"), list):
         raise ItemError("no template or placeholders (a test item?)")
-    vid = str(item["id"])
-    video = ctx.opts.video_pattern.format(id=vid)
+    if isinstance(item["id"], float):
+        raise ItemError(f"id is a fraction, not an SSv2 id: {item['id']!r}")
+    vid = text(item["id"], "id")
+    video = fill(ctx.opts.video_pattern, id=vid)
     template, n_blanks = blanks(item["template"])
-    objects = [str(p).strip() for p in item["placeholders"]]
+    objects = [text(p, "a placeholder") for p in item["placeholders"]]
     if n_blanks != len(objects):
         raise ItemError(f"template has {n_blanks} blanks but {len(objects)} placeholders")
-    if not objects or not all(objects):
-        raise ItemError("empty placeholder")
+    if not objects:
+        raise ItemError("no placeholder")
     yield record(
         f"ssv2_{vid}_obj",
         video,
@@ -78,7 +81,7 @@ def convert(item: dict, ctx: Context):
         ["simple"],
         source_dataset="ssv2",
     )
-    label = item.get("label") or item["template"]
+    label = text(item["label"], "label") if item.get("label") is not None else item["template"]
     task = "relationship" if len(objects) > 1 else "relationship, one object"
     yield record(
         f"ssv2_{vid}_rel",

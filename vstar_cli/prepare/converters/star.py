@@ -11,11 +11,10 @@ video's duration and frame size (``--video-dir``).
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
-from vstar_cli.prepare.base import FormatError, ItemError, Omit, record
+from vstar_cli.prepare.base import FormatError, ItemError, Omit, fill, read_json, record, text
 from vstar_cli.prepare.converter import Context, Converter, Option
 from vstar_cli.prepare.safe_pickle import load as load_pickle
 
@@ -34,7 +33,7 @@ def class_names(classes_dir: Path | None) -> dict[str, str]:
     if classes_dir is None:
         return names
     for f in sorted(Path(classes_dir).glob("*_classes.txt")):
-        for line in f.read_text(encoding="utf-8").splitlines():
+        for line in f.read_text(encoding="utf-8-sig").splitlines():
             code, _, text = line.strip().partition(" ")
             if text:
                 names[code] = text.strip()
@@ -75,17 +74,42 @@ def box_cxcywh(box, w: int, h: int) -> list[float]:
     return [round((x1 + x2) / 2 / w, 3), round((y1 + y2) / 2 / h, 3), round((x2 - x1) / w, 3), round((y2 - y1) / h, 3)]
 
 
+def iou(a, b) -> float:
+    """Intersection over union of two ``[x1, y1, x2, y2]`` boxes.
+
+    >>> iou([0, 0, 2, 2], [1, 0, 3, 2])
+    0.3333333333333333
+    """
+    (ax1, ay1, ax2, ay2), (bx1, by1, bx2, by2) = ([float(v) for v in a], [float(v) for v in b])
+    inter = max(0.0, min(ax2, bx2) - max(ax1, bx1)) * max(0.0, min(ay2, by2) - max(ay1, by1))
+    union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def clear(boxes, labels, limit: float = 0.5) -> list[int]:
+    """Indices of the boxes no box of another class overlaps by more than ``limit`` IoU.
+
+    >>> clear([[0, 0, 10, 10], [0, 0, 10, 9], [20, 20, 30, 30]], ["o1", "o2", "o3"])
+    [2]
+    """
+    return [
+        i
+        for i, (b, lab) in enumerate(zip(boxes, labels, strict=True))
+        if not any(
+            lab2 != lab and iou(b, b2) > limit for j, (b2, lab2) in enumerate(zip(boxes, labels, strict=True)) if j != i
+        )
+    ]
+
+
 def read(path: Path, ctx: Context):
     """The questions of a STAR JSON file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_json(path)
     if isinstance(data, dict) and "question_id" in data:
         data = [data]
-    if not isinstance(data, list) or not all(isinstance(q, dict) for q in data):
+    objs = [q for q in data if isinstance(q, dict)] if isinstance(data, list) else []
+    if not isinstance(data, list) or (data and not objs):
         raise FormatError("not a STAR question file (a JSON list of questions)")
-    if data and not any("question" in q and "video_id" in q for q in data[:50]):
+    if objs and not any("question" in q and "video_id" in q for q in objs[:50]):
         raise FormatError("not a STAR question file (items have no question / video_id)")
     opts = ctx.opts
     ctx.shared["names"] = class_names(opts.classes_dir)
@@ -101,15 +125,21 @@ def read(path: Path, ctx: Context):
 
 def convert(q: dict, ctx: Context):
     """QA and reversed QA (``sentence``); with the video, temporal range and object questions."""
+    if not isinstance(q, dict):
+        raise ItemError(f"item is {type(q).__name__ if q is not None else 'null'}, not an object")
     opts = ctx.opts
     for k in ("question_id", "question", "video_id"):
-        if not isinstance(q.get(k), (str, int)) or not str(q[k]).strip():
+        if q.get(k) is None or q.get(k) == "":
             raise ItemError(f"no {k}")
+        if isinstance(q[k], float):
+            raise ItemError(f"{k} is a number with a fraction, not an id: {q[k]!r}")
+        text(q[k], k)
     if not isinstance(q.get("answer"), str) or not q["answer"].strip():
         raise ItemError("no answer (a STAR test file has none: labeled questions need train or val)")
     qid, vid, answer, question = str(q["question_id"]), str(q["video_id"]), q["answer"].strip(), q["question"].strip()
-    video = opts.video_pattern.format(video_id=vid)
-    choices = [c["choice"] for c in q.get("choices") or [] if isinstance(c, dict) and "choice" in c] or None
+    video = fill(opts.video_pattern, video_id=vid)
+    raw = q.get("choices") if isinstance(q.get("choices"), list) else []
+    choices = [c["choice"].strip() for c in raw if isinstance(c, dict) and isinstance(c.get("choice"), str)] or None
     yield record(
         f"star_{qid}",
         video,
@@ -132,7 +162,7 @@ def convert(q: dict, ctx: Context):
         yield Omit("temporal and object questions: no readable video")
         return
     duration, width, height, container_fps = info
-    start, end = float(q.get("start", 0.0)), min(float(q.get("end", duration)), duration)
+    start, end = max(0.0, float(q.get("start", 0.0))), min(float(q.get("end", duration)), duration)
     if end > start:
         yield record(
             f"star_{qid}_t",
@@ -166,15 +196,26 @@ def _objects(q, qid, vid, video, duration, width, height, container_fps, ctx: Co
     if len(frames) < 2:
         yield Omit("object questions: fewer than two keyframes with boxes")
         return
+    # A box that mostly covers another class's box at the same keyframe (a person holding the
+    # clothes, a towel on a towel-sized "clothes" box) has two right names: ask only about the rest.
+    frames = [(f, b, lab, clear(b, lab)) for f, b, lab in frames]
+    frames = [x for x in frames if x[3]]
+    if len(frames) < 2:
+        yield Omit("object questions: boxes overlap another object's (two right names)")
+        return
     rng = random.Random(qid)
-    (f1, b1, l1), (f2, b2, l2) = rng.sample(frames, 2)
-    i1 = rng.randrange(len(l1))
-    same = [i for i, lab in enumerate(l2) if lab == l1[i1]]
-    i2 = same[0] if same and rng.random() < 0.5 else rng.randrange(len(l2))
+    (f1, b1, l1, ok1), (f2, b2, l2, ok2) = rng.sample(frames, 2)
+    i1 = rng.choice(ok1)
+    same = [i for i in ok2 if l2[i] == l1[i1]]
+    i2 = same[0] if same and rng.random() < 0.5 else rng.choice(ok2)
     if l1[i1] not in names or l2[i2] not in names:
         raise ItemError(f"object code {l1[i1] if l1[i1] not in names else l2[i2]} not in --classes-dir")
     t1, t2 = min(1.0, f1 / fps / duration), min(1.0, f2 / fps / duration)
     box1, box2 = box_cxcywh(b1[i1], width, height), box_cxcywh(b2[i2], width, height)
+    if not all(0.0 <= v <= 1.0 for v in box1 + box2):
+        # STAR's boxes are pixels of the original Charades video: a resized copy puts them off the frame.
+        yield Omit("object questions: boxes outside the video frame (a resized copy of the video?)")
+        return
     extra = {"duration": round(duration, 2), "source_dataset": "star"}
     yield record(
         f"star_{qid}_obj",

@@ -15,11 +15,10 @@ converted with the option text as gold and carry ``flags``.
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path
 
-from vstar_cli.prepare.base import Flag, FormatError, ItemError, record
+from vstar_cli.prepare.base import Flag, FormatError, ItemError, fill, read_json, record
 from vstar_cli.prepare.converter import Context, Converter
 
 TASKS = ("multi-choice", "yes_no", "caption_matching", "captioning")
@@ -47,10 +46,7 @@ def task_of(item: dict) -> str:
 
 def read(path: Path, ctx: Context):
     """Items of one question file, numbered in file order."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    data = read_json(path)
     if not isinstance(data, dict) or not all(isinstance(d, dict) for d in data.values()):
         raise FormatError("not a TempCompass question file (video -> dimension -> items)")
     first = [it for dims in data.values() for items in dims.values() if isinstance(items, list) for it in items[:1]]
@@ -65,6 +61,9 @@ def read(path: Path, ctx: Context):
     for video_id, dims in data.items():
         for dim, items in dims.items():
             if not isinstance(items, list):
+                # Counted and reported, not dropped: a dimension should hold a list of questions.
+                n += 1
+                yield n, {"video_id": video_id, "dimension": dim, "index": None, "item": items}
                 continue
             for i, item in enumerate(items):
                 n += 1
@@ -87,6 +86,8 @@ def _gold_index(answer: str, options: list[tuple[str, str]]) -> int:
 def convert(x: dict, ctx: Context):
     """One evaluation record per item."""
     item = x["item"]
+    if x["index"] is None:
+        raise ItemError(f"dimension {x['dimension']!r} of video {x['video_id']!r} is not a list of questions")
     if not isinstance(item, dict) or not isinstance(item.get("question"), str) or "answer" not in item:
         raise ItemError("item without question and answer")
     task = task_of(item)
@@ -94,7 +95,7 @@ def convert(x: dict, ctx: Context):
         raise ItemError("neither options nor a yes/no answer")
     vid, dim, n = x["video_id"], x["dimension"], x["index"]
     qid = f"tc_{task}_{vid}_{dim}_{n}"
-    video = ctx.opts.video_pattern.format(video_id=vid)
+    video = fill(ctx.opts.video_pattern, video_id=vid)
     meta = {"dimension": dim, "task": task, "source_dataset": "tempcompass"}
     answer = str(item["answer"]).strip()
     lines = [ln for ln in item["question"].split("\n") if ln.strip()]

@@ -142,6 +142,8 @@
     }
     return JSON.stringify(v);
   }
+  // A key read off a record's object: its own, never Object.prototype's ("__proto__", "constructor").
+  function own(o, k) { return o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k); }
   function asList(v) { return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]; }
 
   function frames(p, rec) {
@@ -175,7 +177,7 @@
     var spans = [];
     var verdict = rec.verdict && typeof rec.verdict === 'object' ? rec.verdict : {};
     Object.keys(verdict).forEach(function (label, li) {
-      var v = verdict[label], s = v && v.span;
+      var v = verdict[label], s = v && typeof v === 'object' ? v.span : null;
       if (!Array.isArray(s) || s.length !== 2) return;
       var a = s[0], b = s[1];
       if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b <= a || b > cps.length) return;
@@ -208,15 +210,15 @@
     var thead = el('thead'); thead.appendChild(head); t.appendChild(thead);
     var body = el('tbody');
     types.forEach(function (lt, i) {
-      var v = verdict ? verdict[lt] : null;
+      var v = own(verdict, lt) && verdict[lt] && typeof verdict[lt] === 'object' ? verdict[lt] : null;
       var tr = el('tr', v ? (v.ok ? 'ok' : 'bad') : '');
-      var gold = rec.label && typeof rec.label === 'object' ? rec.label[lt] : undefined;
-      tr.appendChild(el('td', null, lt));
-      tr.appendChild(el('td', null, kinds[i] || ''));
+      var gold = rec.label && typeof rec.label === 'object' && own(rec.label, lt) ? rec.label[lt] : undefined;
+      tr.appendChild(el('td', null, show(lt)));
+      tr.appendChild(el('td', null, kinds[i] === undefined || kinds[i] === null ? '' : show(kinds[i])));
       tr.appendChild(el('td', null, gold === undefined ? '' : show(gold)));
       tr.appendChild(el('td', 'extracted', v ? (v.extracted === null || v.extracted === undefined ? '—' : show(v.extracted)) : ''));
       tr.appendChild(el('td', 'verdict', v ? (v.ok ? '✔ verified' : '✘ rejected') : 'not verified'));
-      tr.appendChild(el('td', null, v ? v.reason : ''));
+      tr.appendChild(el('td', null, v && v.reason !== undefined && v.reason !== null ? show(v.reason) : ''));
       body.appendChild(tr);
     });
     t.appendChild(body);
@@ -234,8 +236,8 @@
     head.appendChild(el('span', 'badge ' + p.s, p.s));
     var qid = rec.question_id !== undefined ? rec.question_id : rec.id;
     if (qid !== undefined) head.appendChild(el('span', 'qid', show(qid)));
-    if (rec.sample_index !== undefined) head.appendChild(el('span', 'chip', 'sample ' + rec.sample_index));
-    head.appendChild(el('span', 'chip', 'source: ' + (rec.source || '-')));
+    if (rec.sample_index !== undefined) head.appendChild(el('span', 'chip', 'sample ' + show(rec.sample_index)));
+    head.appendChild(el('span', 'chip', 'source: ' + (rec.source ? show(rec.source) : '-')));
     if (rec.model) head.appendChild(el('span', 'chip model', 'model: ' + show(rec.model)));
     if (p.c !== '-') head.appendChild(el('span', 'chip', 'cycle ' + p.c));
     var file = IX.files[p.f];
@@ -260,8 +262,8 @@
     if (rec.video_path || rec.video || p.v) art.appendChild(frames(p, rec));
     var video = rec.video_path || rec.video;
     if (video) {
-      var vp = el('p', 'video', video);
-      if (rec.video_note) vp.appendChild(el('span', 'note', ' · ' + rec.video_note));
+      var vp = el('p', 'video', show(video));
+      if (rec.video_note) vp.appendChild(el('span', 'note', ' · ' + show(rec.video_note)));
       art.appendChild(vp);
     }
     if (rec.question !== undefined) {
