@@ -13,6 +13,7 @@ from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
 from vstar_cli.commands import verify as verify_cmd
+from vstar_cli.commands._common import guarded
 
 app = typer.Typer(
     name="vstar",
@@ -37,15 +38,16 @@ def _root(
     """Video-STaR self-training: turn labeled videos into verified video instruction data."""
 
 
-app.command("generate")(generate_cmd.make_command("generate"))
-app.command("verify", epilog=verify_cmd.kinds_help())(verify_cmd.verify)
-app.command("rationalize")(generate_cmd.make_command("rationalize"))
-app.command("merge")(merge_cmd.merge)
-app.command("finetune")(finetune_cmd.finetune)
-app.command("eval")(eval_cmd.evaluate)
+# guarded: an unwritable output is a one-line error, a closed stdout ends quietly.
+app.command("generate")(guarded(generate_cmd.make_command("generate")))
+app.command("verify", epilog=verify_cmd.kinds_help())(guarded(verify_cmd.verify))
+app.command("rationalize")(guarded(generate_cmd.make_command("rationalize")))
+app.command("merge")(guarded(merge_cmd.merge))
+app.command("finetune")(guarded(finetune_cmd.finetune))
+app.command("eval")(guarded(eval_cmd.evaluate))
 app.add_typer(prepare_cmd.app, name="prepare")
-app.command("report")(report_cmd.report)
-app.command("questions")(questions_cmd.questions)
+app.command("report")(guarded(report_cmd.report))
+app.command("questions")(guarded(questions_cmd.questions))
 
 
 def main() -> None:

@@ -9,9 +9,13 @@ exceptions: a stage passes them through and the CLI writes them to ``--errors``.
 
 from __future__ import annotations
 
-import io
+import contextlib
+import fcntl
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,84 +61,254 @@ class ErrorRecord:
 
 
 class InputError(Exception):
-    """The input as a whole cannot be read (missing file, not JSON at all): a usage error."""
+    """The input as a whole cannot be read (missing file, a directory): a usage error."""
 
 
-def _open_text(path: str | Path) -> IO[str]:
+class OutputError(Exception):
+    """An output cannot be written (no space, a directory, another process holds it): a usage error."""
+
+
+MAX_LINE_BYTES = 64 << 20  # a longer line becomes an error record, read past in chunks
+MAX_ARRAY_BYTES = 2 << 30  # a JSON array file is parsed in memory
+RAW_SHOWN = 2000  # characters of an unreadable line kept in its error record
+
+
+def _open_binary(path: str | Path) -> IO[bytes]:
     if str(path) == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        return sys.stdin.buffer
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"input file not found: {p}")
-    if p.is_dir():
-        raise InputError(f"input is a directory, not a file: {p}")
     try:
-        return p.open("r", encoding="utf-8", errors="replace")
+        if p.is_dir():
+            raise InputError(f"input is a directory, not a file: {p}")
+        return p.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"input file not found: {p}") from None
     except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror}") from exc
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
 
 
-def _first_char(stream: IO[str]) -> tuple[str, str]:
-    """Read leading whitespace plus the first meaningful character; returns (consumed, char)."""
-    consumed = []
+def _shown(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", errors="backslashreplace") if isinstance(raw, bytes) else raw
+    text = _escape_surrogates(text)
+    return text if len(text) <= RAW_SHOWN else text[:RAW_SHOWN] + f"... ({len(text)} characters)"
+
+
+def _escape_surrogates(text: str) -> str:
+    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def _has_surrogate(obj: Any) -> bool:
+    """Whether any string in a parsed JSON value holds a lone surrogate (not encodable as UTF-8)."""
+    stack = [obj]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            try:
+                x.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return False
+
+
+def parse_object(text: str | bytes, lineno: int | None) -> Record | ErrorRecord:
+    r"""One JSON text -> a :class:`Record`, or an :class:`ErrorRecord` saying why it cannot be one.
+
+    Never raises: invalid UTF-8, malformed JSON, nesting too deep for the parser, integers over
+    Python's digit limit and lone surrogate escapes (which no UTF-8 output could hold) all
+    become error records.
+
+    >>> parse_object('{"a": 1}', 1)
+    {'a': 1}
+    >>> parse_object('{"a": "\\ud800"}', 2).reason
+    'a string holds a lone surrogate escape (not valid Unicode text)'
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return ErrorRecord(f"not UTF-8 text (byte {exc.start})", raw=_shown(text), line=lineno)
+    stripped = text.strip().lstrip("\ufeff")
+    try:
+        obj = json.loads(stripped)
+    except (ValueError, RecursionError) as exc:
+        return _json_error(exc, stripped, lineno)
+    return _as_record(obj, stripped, lineno)
+
+
+def _json_error(exc: Exception, text: str, lineno: int | None) -> ErrorRecord:
+    if isinstance(exc, json.JSONDecodeError):
+        reason = f"malformed JSON: {exc.msg} at column {exc.colno}"
+    elif isinstance(exc, RecursionError):
+        reason = "JSON nested too deeply to read"
+    else:  # e.g. an integer over Python's 4300-digit limit
+        reason = f"unreadable JSON value: {str(exc).splitlines()[0][:200]}"
+    return ErrorRecord(reason, raw=_shown(text), line=lineno)
+
+
+def _as_record(obj: Any, text: str, lineno: int | None) -> Record | ErrorRecord:
+    if not isinstance(obj, dict):
+        return ErrorRecord("line is JSON but not an object", raw=_shown(text), line=lineno)
+    if "\\u" in text and _has_surrogate(obj):
+        return ErrorRecord(
+            "a string holds a lone surrogate escape (not valid Unicode text)", raw=_shown(text), line=lineno
+        )
+    if not _depth_ok(obj):
+        return ErrorRecord(f"JSON nested deeper than {MAX_DEPTH} levels", raw=_shown(text), line=lineno)
+    return Record(obj, lineno=lineno)
+
+
+MAX_DEPTH = 200  # deeper records would overflow the recursion of json.dumps and of the stages
+
+
+def _depth_ok(obj: Any) -> bool:
+    stack = [(obj, 1)]
+    while stack:
+        x, d = stack.pop()
+        if d > MAX_DEPTH:
+            return False
+        if isinstance(x, dict):
+            stack.extend((v, d + 1) for v in x.values() if isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend((v, d + 1) for v in x if isinstance(v, (dict, list)))
+    return True
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[bytes | None, bytes]]:
+    """``(line, head)`` per line; ``line`` is None for a line over :data:`MAX_LINE_BYTES` (read past)."""
     while True:
-        ch = stream.read(1)
-        if not ch:
-            return "".join(consumed), ""
-        consumed.append(ch)
-        if not ch.isspace() and ch != "\ufeff":
-            return "".join(consumed), ch
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line, line
+            continue
+        head = line[:RAW_SHOWN]
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+        yield None, head
 
 
 def read_records(path: str | Path = "-") -> Iterator[Record | ErrorRecord]:
     """Yield the objects of a JSONL file or JSON-array file, streaming JSONL line by line.
 
-    Malformed lines and non-object items are yielded as :class:`ErrorRecord`; blank lines
-    are skipped. Raises :class:`InputError` only when the input cannot be opened or a JSON
-    array file is not valid JSON as a whole.
+    Every line or array item that is not a readable JSON object is yielded as an
+    :class:`ErrorRecord` (see :func:`parse_object`); blank lines are skipped. Raises
+    :class:`InputError` only when the input cannot be opened.
     """
-    stream = _open_text(path)
+    stream = _open_binary(path)
     try:
-        head, ch = _first_char(stream)
-        if ch == "[":
-            text = head + stream.read()
-            try:
-                items = json.loads(text.lstrip("\ufeff"))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: not a valid JSON array ({exc.msg}, line {exc.lineno})") from exc
-            for i, item in enumerate(items, start=1):
-                if isinstance(item, dict):
-                    yield Record(item, lineno=i)
-                else:
-                    yield ErrorRecord(f"item {i} of the JSON array is not an object", raw=json.dumps(item), line=i)
+        first = stream.readline(MAX_LINE_BYTES + 1)
+        if first.lstrip().lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+            rest = stream.read(MAX_ARRAY_BYTES)
+            yield from _array_items(first + rest, path)
             return
-        first_line = head + stream.readline() if ch else head
-        lines = _chain_first(first_line, stream)
-        for lineno, line in enumerate(lines, start=1):
-            stripped = line.strip().lstrip("\ufeff")
-            if not stripped:
+        lines = _lines(_Prefixed(first, stream))
+        for lineno, (line, head) in enumerate(lines, start=1):
+            if line is None:
+                yield ErrorRecord(f"line longer than {MAX_LINE_BYTES} bytes", raw=_shown(head), line=lineno)
                 continue
-            try:
-                obj = json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                yield ErrorRecord(f"malformed JSON: {exc.msg} at column {exc.colno}", raw=stripped, line=lineno)
+            if not line.strip() or line.strip() == b"\xef\xbb\xbf":
                 continue
-            if not isinstance(obj, dict):
-                yield ErrorRecord("line is JSON but not an object", raw=stripped, line=lineno)
-                continue
-            yield Record(obj, lineno=lineno)
+            yield parse_object(line, lineno)
     finally:
-        if str(path) == "-":
-            # Detach instead of closing: closing the wrapper would close the process's stdin.
-            stream.detach()
-        else:
+        if str(path) != "-":
             stream.close()
 
 
-def _chain_first(first: str, stream: IO[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from stream
+class _Prefixed:
+    """A binary stream with some bytes already read put back in front."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self.head, self.stream = head, stream
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self.head:
+            line, self.head = self.head, b""
+            if line.endswith(b"\n") or (limit > 0 and len(line) >= limit):
+                return line
+            return line + self.stream.readline(limit - len(line) if limit > 0 else -1)
+        return self.stream.readline(limit)
+
+
+def _array_items(data: bytes, path: str | Path) -> Iterator[Record | ErrorRecord]:
+    """The items of a JSON array file, one by one; a broken item is an error record and the rest goes on."""
+    try:
+        text = data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        why = f"not UTF-8 text (byte {exc.start}); the JSON array was not read"
+        yield ErrorRecord(why, raw=_shown(data[:RAW_SHOWN]), line=1)
+        return
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, text.index("[") + 1)
+    n = 0
+    if pos < len(text) and text[pos] == "]":
+        pos += 1
+    else:
+        while True:
+            n += 1
+            pos = _skip_ws(text, pos)
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+                item = _as_record(obj, text[pos:end], n)
+            except (ValueError, RecursionError) as exc:
+                end = _value_end(text, pos)
+                item = _json_error(exc, text[pos:end], n)
+            if isinstance(item, ErrorRecord):
+                item.reason = f"item {n} of the JSON array: {item.reason}"
+            yield item
+            pos = _skip_ws(text, end)
+            if pos >= len(text):
+                yield ErrorRecord("the JSON array is not closed (file truncated?)", raw=_shown(text[-200:]), line=n + 1)
+                return
+            pos += 1
+            if text[pos - 1] == "]":
+                break
+            if text[pos - 1] != ",":
+                why = f"item {n} of the JSON array is followed by {text[pos - 1]!r}, not ',' or ']'"
+                yield ErrorRecord(why + "; the rest was not read", raw=_shown(text[pos - 1 : pos + 200]), line=n)
+                return
+    trailing = text[pos:].strip()
+    if trailing:
+        yield ErrorRecord("text after the end of the JSON array", raw=_shown(trailing), line=n + 1)
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _value_end(text: str, pos: int) -> int:
+    """Where the JSON value starting at ``pos`` ends: the next ',' or ']' outside strings and brackets."""
+    depth = 0
+    in_str = False
+    i = pos
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if in_str:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif c == "," and depth == 0:
+            return i
+        i += 1
+    return n
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Record | ErrorRecord]:
@@ -143,13 +317,81 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Record | ErrorRecord]:
         yield from read_records(p)
 
 
+def flag_duplicate_ids(items: Iterable[Record | ErrorRecord]) -> Iterator[Record | ErrorRecord]:
+    """Pass records through; one whose ``question_id`` (compared as text, so ``5`` and ``"5"``
+    are one id) was already seen becomes an error record, since ``--resume`` could not tell
+    its answers from the first one's."""
+    from vstar_cli.records import get_field
+
+    seen: dict[str, int | None] = {}
+    for item in items:
+        if isinstance(item, Record):
+            qid = get_field(item, "question_id")
+            if isinstance(qid, (str, int)) and not isinstance(qid, bool):
+                key = str(qid)
+                if key in seen:
+                    yield ErrorRecord(
+                        f"duplicate question_id {key!r} (first on line {seen[key]}): answers to both could not be "
+                        "told apart; give each question its own id",
+                        item,
+                    )
+                    continue
+                seen[key] = item.lineno
+        yield item
+
+
+def _is_regular_target(path: Path) -> bool:
+    """Whether an output path is (or will be) a regular file that may be replaced by a rename."""
+    real = os.path.realpath(path)
+    if real.startswith(("/dev/", "/proc/")):
+        return False
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode)
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name the same file (same inode if both exist, else the same resolved path).
+
+    Special files (``/dev/null``, terminals, pipes) never count as the same: writing several
+    outputs there is harmless.
+    """
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+    if not (stat.S_ISREG(sa.st_mode) and stat.S_ISREG(sb.st_mode)):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
 @dataclass
 class JsonlWriter:
-    """Writes one JSON object per line and flushes each, so downstream pipes stream."""
+    """Writes one JSON object per line and flushes each, so downstream pipes stream.
+
+    A regular-file output is written to a temporary file beside it and renamed into place on
+    close, so it never shows half a run and never destroys a file still being read. While a
+    writer is open it holds an exclusive lock on the output (``fcntl.flock``), so a second run
+    writing the same file stops with :class:`OutputError` instead of tearing lines.
+    ``append=True`` (for ``--resume``) appends to the file itself under that lock;
+    ``direct=True`` writes the file in place (truncated once the lock is held), for outputs
+    that must survive a kill (``generate``). Special files (``/dev/null``, pipes,
+    ``/dev/fd/N``) are written directly.
+    """
 
     path: str | Path | None = "-"
     append: bool = False
+    direct: bool = False
     _fh: IO[str] | None = field(default=None, init=False, repr=False)
+    _lock_fd: int | None = field(default=None, init=False, repr=False)
+    _tmp: str | None = field(default=None, init=False, repr=False)
+    _target: str | None = field(default=None, init=False, repr=False)
     count: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
@@ -157,31 +399,103 @@ class JsonlWriter:
             return
         if str(self.path) == "-":
             self._fh = sys.stdout
-        else:
-            p = Path(self.path)
-            if p.parent and not p.parent.exists():
-                p.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = p.open("a" if self.append else "w", encoding="utf-8")
+            return
+        p = Path(self.path)
+        try:
+            self._open(p)
+        except OutputError:
+            self._release()
+            raise
+        except OSError as exc:
+            self._release()
+            raise OutputError(f"cannot write {p}: {exc.strerror or exc}") from None
+
+    def _open(self, p: Path) -> None:
+        if p.is_dir():
+            raise OutputError(f"cannot write {p}: it is a directory")
+        if not _is_regular_target(p):
+            self._fh = open(p, "a" if self.append else "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            return
+        if not p.parent.exists():
+            p.parent.mkdir(parents=True, exist_ok=True)
+        self._target = os.path.realpath(p)
+        self._lock_fd = os.open(self._target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"{p} is being written by another process (refusing to write it at the same time)"
+            ) from None
+        if self.append or self.direct:
+            if self.direct and not self.append:
+                os.ftruncate(self._lock_fd, 0)
+            self._fh = os.fdopen(os.dup(self._lock_fd), "a", encoding="utf-8")
+            return
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=os.path.dirname(self._target))
+        mode = os.stat(self._target).st_mode & 0o7777 if os.path.getsize(self._target) else 0o666 & ~_umask()
+        os.fchmod(fd, mode)
+        self._fh = os.fdopen(fd, "w", encoding="utf-8")
 
     def write(self, obj: dict) -> None:
         """Write and flush one object (no-op for a writer opened with ``path=None``)."""
         if self._fh is None:
             return
-        self._fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        self._fh.flush()
+        try:
+            line = json.dumps(obj, ensure_ascii=False) + "\n"
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: keep it as an escape rather than fail
+            line = json.dumps(obj) + "\n"
+        try:
+            self._fh.write(line)
+            self._fh.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         self.count += 1
 
     def close(self) -> None:
-        """Close the file (stdout is left open)."""
-        if self._fh is not None and self._fh is not sys.stdout:
-            self._fh.close()
-        self._fh = None
+        """Close the file (stdout is left open); a temporary file is renamed over the output."""
+        fh, self._fh = self._fh, None
+        try:
+            if fh is not None and fh is not sys.stdout:
+                try:
+                    fh.close()
+                except OSError as exc:
+                    raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            if self._tmp is not None and fh is not None:
+                os.replace(self._tmp, self._target)
+                self._tmp = None
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the lock
+            self._lock_fd = None
 
     def __enter__(self) -> JsonlWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None and self._tmp is not None:
+            # A failed run leaves the previous output as it was, not a partial replacement.
+            fh, self._fh = self._fh, None
+            with contextlib.suppress(OSError):
+                fh.close()
+            self._release()
+            return
         self.close()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def repair_tail(path: str | Path) -> int:
@@ -231,6 +545,9 @@ def done_pairs(path: str | Path, source: str | None = None) -> set[tuple[str, in
         if source is not None and item.get("source", source) != source:
             continue
         qid = get_field(item, "question_id")
-        if qid is not None and "output" in item:
-            done.add((str(qid), int(item.get("sample_index", 0))))
+        index = item.get("sample_index", 0)
+        if isinstance(index, str) and index.strip().isdigit():
+            index = int(index)
+        if isinstance(qid, (str, int)) and type(index) is int and "output" in item:
+            done.add((str(qid), index))
     return done

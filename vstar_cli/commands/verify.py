@@ -8,7 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    ErrorSink,
+    Timer,
+    check_input,
+    check_outputs,
+    console,
+    setup_logging,
+    usage_error,
+)
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
 from vstar_cli.verify.registry import KINDS
 
@@ -93,8 +101,8 @@ def verify(
         )
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
-    if input != "-" and not Path(input).is_file():
-        raise usage_error(f"input file not found: {input}")
+    check_input(input)
+    check_outputs([input], {"-o": output, "--rejected": rejected, "--errors": errors})
 
     timer = Timer()
     n_ok = n_rej = 0
@@ -115,8 +123,6 @@ def verify(
                 out.write(item)
     except InputError as exc:
         raise usage_error(str(exc)) from None
-    except BrokenPipeError:
-        raise typer.Exit(0) from None
     finally:
         sink.close()
     total = n_ok + n_rej + sink.count

@@ -18,7 +18,7 @@ from vstar_cli import prompts
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.model import GenParams, ModelConfig
 from vstar_cli.records import get_field
-from vstar_cli.video import Clip, VideoError, load_clip
+from vstar_cli.video import Clip, VideoError, load_clip, video_path
 
 log = logging.getLogger("vstar.generate")
 
@@ -45,11 +45,16 @@ class GenerateConfig(ModelConfig):
     )
     video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
     source: str = field(default="generate", metadata={"help": "generate | rationalize"})
+    allow_outside_video_dir: bool = field(
+        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.model:
             raise ValueError("--model is required")
+        if self.max_new_tokens < 1:
+            raise ValueError("max_new_tokens must be >= 1")
         if self.frames < 1 or self.batch_size < 1 or self.num_samples < 1:
             raise ValueError("frames, batch_size and num_samples must be >= 1")
         if self.source not in {"generate", "rationalize"}:
@@ -241,8 +246,7 @@ def run(
         processor = model_mod.load_processor(cfg)
     short_side = model_mod.decode_short_side(processor)
 
-    def decode(rec: Record) -> Future:
-        path = os.path.join(cfg.video_dir, get_field(rec, "video_path"))
+    def decode(path: str) -> Future:
         return pool.submit(load_clip, path, None if cfg.fps else cfg.frames, cfg.fps, cfg.video_backend, short_side)
 
     def process(items: list[_Item]) -> Iterator[Record | ErrorRecord]:
@@ -283,7 +287,12 @@ def run(
             except ValueError as exc:
                 yield ErrorRecord(str(exc), rec)
                 continue
-            clip = decode(rec)
+            try:
+                path = video_path(cfg.video_dir, get_field(rec, "video_path"), cfg.allow_outside_video_dir)
+            except VideoError as exc:
+                yield ErrorRecord(str(exc), rec)
+                continue
+            clip = decode(path)
             for k in todo:
                 batch.append(_Item(rec, k, prompt, clip))
                 # The first batch is small: the model starts while later videos still decode.
