@@ -451,8 +451,11 @@ class JsonlWriter:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write {self._name()}: {exc.strerror or exc}") from None
         self.count += 1
+
+    def _name(self) -> str:
+        return "stdout" if str(self.path) == "-" else str(self.path)
 
     def close(self) -> None:
         """Close the file (stdout is left open); a temporary file is renamed over the output."""
@@ -462,7 +465,7 @@ class JsonlWriter:
                 try:
                     fh.close()
                 except OSError as exc:
-                    raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+                    raise OutputError(f"cannot write {self._name()}: {exc.strerror or exc}") from None
             if self._tmp is not None and fh is not None:
                 os.replace(self._tmp, self._target)
                 self._tmp = None

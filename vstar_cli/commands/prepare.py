@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli.commands._common import Timer, console, setup_logging, usage_error
-from vstar_cli.io import JsonlWriter
+from vstar_cli.commands._common import Timer, check_outputs, console, guarded, setup_logging, usage_error
+from vstar_cli.io import JsonlWriter, OutputError
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
@@ -40,17 +40,25 @@ def _write(name: str, make: Callable[[], Iterator[dict]], output: str, quiet: bo
     for p in inputs:
         if p is not None and not Path(p).exists():
             raise usage_error(f"{name}: input not found: {p}")
+    check_outputs(inputs, {"-o": output})
     timer = Timer()
     n = 0
+    write = guarded(_write_all)  # a closed stdout ends quietly
     try:
-        with JsonlWriter(output) as out:
-            for rec in make():
-                out.write(rec)
-                n += 1
-    except (ValueError, KeyError, OSError) as exc:
-        raise usage_error(f"{name}: {exc}") from None
+        n = write(make, output)
+    except (ValueError, KeyError, OSError, OutputError) as exc:
+        raise usage_error(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     if not quiet:
         console.print(f"prepare {name}: {n} records ({timer.seconds:.1f}s)")
+
+
+def _write_all(make: Callable[[], Iterator[dict]], output: str) -> int:
+    n = 0
+    with JsonlWriter(output) as out:
+        for rec in make():
+            out.write(rec)
+            n += 1
+    return n
 
 
 @app.command("kinetics700")

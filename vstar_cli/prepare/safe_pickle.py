@@ -27,6 +27,7 @@ import collections
 import io
 import math
 import pickle
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,9 @@ class _DtypeBuilder:
             if type(v) is not int:
                 raise UnsafePickleError("a numpy dtype with non-integer state fields")
         base = self.dtype_for(order)
+        if flags & ~base.flags:
+            # Flags numpy would not set for this type (object references, pointers): a forgery.
+            raise UnsafePickleError(f"a numpy {base} dtype with forged flags {flags}")
         if elsize not in (-1, base.itemsize) and base.kind in "US":
             raise UnsafePickleError("a numpy dtype whose stated size does not match its type")
         self.order, self.built = order, True
@@ -396,8 +400,18 @@ class SafeUnpickler(pickle._Unpickler):  # the pure-Python unpickler: its memo i
     {'a': [1, 2.5, 'x']}
     """
 
-    def __init__(self, file) -> None:
+    def __init__(self, file, size: int | None = None) -> None:
         super().__init__(file, encoding="latin1")
+        self._size = size
+
+    def _load_frame(self) -> None:
+        (frame_size,) = struct.unpack("<Q", self.read(8))
+        if self._size is not None and frame_size > self._size:
+            raise UnsafePickleError(f"a pickle frame of {frame_size} bytes in a {self._size}-byte pickle")
+        self._unframer.load_frame(frame_size)
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+    dispatch[pickle.FRAME[0]] = _load_frame
 
     def find_class(self, module: str, name: str):
         stand = ALLOWED.get((module, name))
@@ -485,7 +499,7 @@ def loads(data: bytes):
     if len(data) > MAX_BYTES:
         raise UnsafePickleError(f"pickle of {len(data)} bytes is over the {MAX_BYTES}-byte limit")
     try:
-        obj = SafeUnpickler(io.BytesIO(data)).load()
+        obj = SafeUnpickler(io.BytesIO(data), len(data)).load()
         return _finish(obj, max_nodes=4 * len(data) + 1024)
     except UnsafePickleError:
         raise
