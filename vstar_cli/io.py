@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import math
 import os
 import stat
 import sys
@@ -134,10 +135,25 @@ def parse_object(text: str | bytes, lineno: int | None) -> Record | ErrorRecord:
             return ErrorRecord(f"not UTF-8 text (byte {exc.start})", raw=_shown(text), line=lineno)
     stripped = text.strip().lstrip("\ufeff")
     try:
-        obj = json.loads(stripped)
+        obj = _DECODER.decode(stripped)
     except (ValueError, RecursionError) as exc:
         return _json_error(exc, stripped, lineno)
     return _as_record(obj, stripped, lineno)
+
+
+def _not_json(token: str) -> float:
+    raise ValueError(f"{token} is not a JSON number (strict JSON has no NaN or Infinity)")
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise ValueError(f"number {token[:40]} is too large for a float")
+    return value
+
+
+# Strict JSON: NaN, Infinity and numbers that overflow to infinity are refused (no output could hold them).
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
 
 
 def _json_error(exc: Exception, text: str, lineno: int | None) -> ErrorRecord:
@@ -243,7 +259,7 @@ def _array_items(data: bytes, path: str | Path) -> Iterator[Record | ErrorRecord
         why = f"not UTF-8 text (byte {exc.start}); the JSON array was not read"
         yield ErrorRecord(why, raw=_shown(data[:RAW_SHOWN]), line=1)
         return
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     pos = _skip_ws(text, text.index("[") + 1)
     n = 0
     if pos < len(text) and text[pos] == "]":
@@ -441,10 +457,13 @@ class JsonlWriter:
         if self._fh is None:
             return
         try:
-            line = json.dumps(obj, ensure_ascii=False) + "\n"
+            line = json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n"
+        except ValueError:  # NaN or infinity computed by a stage: strict JSON has none, write null
+            line = json.dumps(_finite_copy(obj), ensure_ascii=False) + "\n"
+        try:
             line.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: keep it as an escape rather than fail
-            line = json.dumps(obj) + "\n"
+            line = json.dumps(_finite_copy(obj)) + "\n"
         try:
             self._fh.write(line)
             self._fh.flush()
@@ -493,6 +512,17 @@ class JsonlWriter:
             self._release()
             return
         self.close()
+
+
+def _finite_copy(obj: Any) -> Any:
+    """``obj`` with every NaN or infinite float replaced by None (strict JSON)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_copy(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite_copy(v) for v in obj]
+    return obj
 
 
 def _umask() -> int:

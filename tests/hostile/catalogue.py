@@ -168,18 +168,18 @@ def raw_lines() -> list[tuple[str, bytes]]:
 def record_cases() -> list[tuple[str, dict]]:
     """Records with one hostile field each, and every verifier kind with every hostile label."""
     cases: list[tuple[str, dict]] = []
-    for kind in KINDS:
+    for kind in KINDS:  # question ids are unique across the catalogue (duplicates are a case of their own)
         for i, value in enumerate(HOSTILE_VALUES):
-            rec = good_record(kind, i)
+            rec = good_record(kind, len(cases))
             rec["label"] = {"lbl": value}
             cases.append((f"{kind}_label_{i}", rec))
         for i, out in enumerate(HOSTILE_OUTPUTS):
-            rec = good_record(kind, 100 + i)
+            rec = good_record(kind, len(cases))
             rec["output"] = out
             cases.append((f"{kind}_output_{i}", rec))
     for name in RECORD_FIELDS:
         for i, value in enumerate(HOSTILE_VALUES):
-            rec = good_record("float", 1000 + i)
+            rec = good_record("float", len(cases))
             rec[name] = value
             cases.append((f"field_{name}_{i}", rec))
     specials = {
@@ -200,6 +200,9 @@ def record_cases() -> list[tuple[str, dict]]:
         "id_and_question_id_clash": {"id": [1], "question_id": None},
         "choices_with_nan": {"choices": [float("nan"), "a"], "verifier_type": ["simple"]},
         "duration_string": {"duration": "ten", "verifier_type": ["timestamp"], "label": {"lbl": 0.5}},
+        "duplicate_id": {"question_id": "good0"},
+        "duplicate_id_as_number": {"question_id": 7, "id": "x"},
+        "duplicate_id_as_string": {"question_id": "7"},
         "duration_zero": {"duration": 0, "verifier_type": ["timestamp"], "label": {"lbl": 0.5}},
     }
     for name, change in specials.items():

@@ -48,6 +48,13 @@ def _write(name: str, make: Callable[[], Iterator[dict]], output: str, quiet: bo
         n = write(make, output)
     except (ValueError, KeyError, OSError, OutputError) as exc:
         raise usage_error(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a file the converter cannot read is a one-line error, not a traceback
+        why = str(exc).splitlines()[0][:300] if str(exc) else ""
+        raise usage_error(
+            f"{name}: cannot read {', '.join(str(p) for p in inputs if p)}: {type(exc).__name__} {why}"
+        ) from None
     if not quiet:
         console.print(f"prepare {name}: {n} records ({timer.seconds:.1f}s)")
 

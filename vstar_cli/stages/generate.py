@@ -237,7 +237,9 @@ def run(
     pool = _decode_pool(default_decode_workers(cfg.device) if cfg.decode_workers is None else cfg.decode_workers)
     pending: deque[list[_Item]] = deque()
     batch: list[_Item] = []
-    failed_clips: set[int] = set()
+    # The samples of one record are consecutive: remembering the last failed record (a reference,
+    # not an id(), which a later record may reuse) reports each failed video once.
+    last_failed: list = [None]
     started = False
 
     if runtime is not None:
@@ -257,8 +259,8 @@ def run(
                 it.clip.result()
                 good.append(it)
             except VideoError as exc:
-                if id(it.record) not in failed_clips:
-                    failed_clips.add(id(it.record))
+                if it.record is not last_failed[0]:
+                    last_failed[0] = it.record
                     yield ErrorRecord(str(exc), it.record)
         if not good:
             return
@@ -284,8 +286,11 @@ def run(
                 continue
             try:
                 prompt = prompts.build_prompt(template, rec, with_label=cfg.source == "rationalize")
-            except ValueError as exc:
+            except ValueError as exc:  # the template names a field the record does not have
                 yield ErrorRecord(str(exc), rec)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a label no prompt can show is this record's error, not the run's
+                yield ErrorRecord(f"cannot show the label in the prompt: {type(exc).__name__}: {exc}"[:300], rec)
                 continue
             try:
                 path = video_path(cfg.video_dir, get_field(rec, "video_path"), cfg.allow_outside_video_dir)

@@ -95,7 +95,7 @@ def _prepare(rec: Record) -> _Prepared | ErrorRecord:
         )
     try:
         return rec, label_pairs(rec, set(KINDS))
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         return ErrorRecord(str(exc), rec)
 
 
@@ -109,6 +109,9 @@ def _finish(item: _Prepared | ErrorRecord, ctx: Context) -> Record | ErrorRecord
             verdicts[label_type] = KINDS[kind].check(rec["output"], rec["label"][label_type], rec, ctx).to_json()
         except (RuntimeError, OSError, ImportError) as exc:
             return ErrorRecord(f"{kind} check of {label_type!r} could not run: {exc}", rec)
+        except Exception as exc:  # noqa: BLE001 - one record a check cannot read must not end the stage
+            why = str(exc).splitlines()[0][:200] if str(exc) else ""
+            return ErrorRecord(f"{kind} check of {label_type!r} failed on this record: {type(exc).__name__} {why}", rec)
     rec["verified"] = all(v["ok"] for v in verdicts.values())
     rec["verdict"] = verdicts
     return rec
@@ -116,12 +119,15 @@ def _finish(item: _Prepared | ErrorRecord, ctx: Context) -> Record | ErrorRecord
 
 def _flush(buf: list, ctx: Context) -> Iterator[Record | ErrorRecord]:
     texts = []
-    for item in buf:
+    for i, item in enumerate(buf):
         if isinstance(item, tuple):
             rec, pairs = item
-            for label_type, kind in pairs:
-                if KINDS[kind].semantic:
-                    texts.extend(semantic.needed_texts(rec["output"], rec["label"][label_type], kind))
+            try:
+                for label_type, kind in pairs:
+                    if KINDS[kind].semantic:
+                        texts.extend(semantic.needed_texts(rec["output"], rec["label"][label_type], kind))
+            except Exception as exc:  # noqa: BLE001 - a label the embedder cannot read is this record's error
+                buf[i] = ErrorRecord(f"{kind} label {label_type!r} cannot be read: {type(exc).__name__} {exc}", rec)
     if texts:
         try:
             ctx.embedder.prefetch(texts)
