@@ -2,6 +2,7 @@
 #   make demo     the whole method end to end on synthetic clips and a tiny model (CPU, minutes)
 #   make test     install into .venv (first run only) and run the default test suite
 #   make bench    throughput and memory benchmarks (bench/*.py)
+#   make fuzz     property-based fuzzing of the reader, verify, merge and the converters (long; FUZZ_EXAMPLES=N)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,9 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-.PHONY: install test test-all lint format bench demo clean
+FUZZ_EXAMPLES ?= 2500
+
+.PHONY: install test test-all lint format bench demo clean fuzz
 
 install: $(VENV)/.installed
 
@@ -42,6 +45,9 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py
 	HF_HUB_OFFLINE=1 $(PY) bench/generate.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
+
+fuzz: install
+	HF_HUB_OFFLINE=1 HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/hostile/test_fuzz.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out
