@@ -17,7 +17,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -333,18 +333,27 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Record | ErrorRecord]:
         yield from read_records(p)
 
 
-def flag_duplicate_ids(items: Iterable[Record | ErrorRecord]) -> Iterator[Record | ErrorRecord]:
-    """Pass records through; one whose ``question_id`` (compared as text, so ``5`` and ``"5"``
-    are one id) was already seen becomes an error record, since ``--resume`` could not tell
-    its answers from the first one's."""
+def flag_duplicate_ids(
+    items: Iterable[Record | ErrorRecord], identity: Callable[[Record], str | None] | None = None
+) -> Iterator[Record | ErrorRecord]:
+    """Pass records through; one whose identity was already seen becomes an error record, since
+    ``--resume`` could not tell its answers from the first one's.
+
+    ``identity`` defaults to the ``question_id`` as text (so ``5`` and ``"5"`` are one id);
+    records it gives None for pass unchecked (the stage reports them).
+    """
     from vstar_cli.records import get_field
 
+    def by_id(rec: Record) -> str | None:
+        qid = get_field(rec, "question_id")
+        return str(qid) if isinstance(qid, (str, int)) and not isinstance(qid, bool) else None
+
+    identity = identity or by_id
     seen: dict[str, int | None] = {}
     for item in items:
         if isinstance(item, Record):
-            qid = get_field(item, "question_id")
-            if isinstance(qid, (str, int)) and not isinstance(qid, bool):
-                key = str(qid)
+            key = identity(item)
+            if key is not None:
                 if key in seen:
                     yield ErrorRecord(
                         f"duplicate question_id {key!r} (first on line {seen[key]}): answers to both could not be "

@@ -170,3 +170,25 @@ def test_full_disk_on_stdout_is_one_line(answers, tmp_path):
     assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
         "error: cannot write stdout: No space left on device"
     ]
+
+
+def test_rationalize_resume_tells_rejected_answers_of_one_question_apart(tiny_qwen, videos, tmp_path):
+    """Two rejected answers of q (sample 0 and 1) and a repeated one: each answer is rationalized once,
+    a resumed run finishes the one left, the repeat is an error record, nothing is skipped silently."""
+    base = json.loads(videos.read_text().splitlines()[0])
+    rows = [dict(base, output=f"wrong {k}", sample_index=k, verified=False) for k in (0, 1, 1)]
+    rej = tmp_path / "rej.jsonl"
+    rej.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    out, err = tmp_path / "rat.jsonl", tmp_path / "err.jsonl"
+    args = ["--model", tiny_qwen, "--video-dir", str(videos.parent), "-o", str(out), "--max-new-tokens", "3"]
+    res = runner.invoke(app, ["rationalize", str(rej), *args, "--device", "cpu"])
+    assert res.exit_code == 0, res.stderr
+    rej.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    res = runner.invoke(app, ["rationalize", str(rej), *args, "--device", "cpu", "--resume", "--errors", str(err)])
+    assert res.exit_code == 1, res.stderr
+    done = [(r["id"] if "id" in r else r["question_id"], r["sample_index"]) for r in map(json.loads, out.open())]
+    qid = base.get("question_id", base.get("id"))
+    assert sorted(done) == [(qid, 0), (qid, 1)]
+    errors = [json.loads(x) for x in err.open()]
+    assert len(errors) == 1 and "duplicate" in errors[0]["reason"] and errors[0]["line"] == 3
+    assert "1 already done" in res.stderr

@@ -52,7 +52,7 @@ def _run(
     quiet: bool,
     **flags,
 ) -> None:
-    from vstar_cli.stages.generate import GenerateConfig, run, shard_from_env
+    from vstar_cli.stages.generate import GenerateConfig, identity, run, shard_from_env
 
     setup_logging(quiet)
     try:
@@ -88,7 +88,7 @@ def _run(
             done = done_pairs(output, source)
         sink = ErrorSink(errors)
         try:
-            records = flag_duplicate_ids(read_records(input))
+            records = flag_duplicate_ids(read_records(input), lambda rec: identity(rec, source))
             for item in run(records, cfg, done=done, shard=shard_t, stats=stats):
                 if isinstance(item, ErrorRecord):
                     sink.add(item)

@@ -143,6 +143,27 @@ class _Item:
     clip: Future
 
 
+def first_sample_index(rec: Record, source: str) -> int:
+    """Where a record's sample indices start (times ``num_samples``): 0 for ``generate``; for
+    ``rationalize``, the rejected answer's own ``sample_index``, so that the rationales of a
+    question's several rejected answers are told apart, and resumed, one by one.
+
+    >>> first_sample_index({"sample_index": 3}, "rationalize"), first_sample_index({"sample_index": 3}, "generate")
+    (3, 0)
+    """
+    index = rec.get("sample_index", 0) if source == "rationalize" else 0
+    return index if type(index) is int and 0 <= index < 2**31 else 0
+
+
+def identity(rec: Record, source: str) -> str | None:
+    """What tells a record's answers apart in the output: its question id (as text, so ``5`` and
+    ``"5"`` are one id), plus the answer's sample index for ``rationalize``. None without an id."""
+    qid = get_field(rec, "question_id")
+    if not isinstance(qid, (str, int)) or isinstance(qid, bool):
+        return None
+    return str(qid) if source == "generate" else f"{qid} (sample_index {first_sample_index(rec, source)})"
+
+
 def _check(rec: Record, source: str) -> str | None:
     if not isinstance(get_field(rec, "question"), str) or not get_field(rec, "question").strip():
         return "missing field 'question'"
@@ -280,7 +301,8 @@ def run(
                 yield ErrorRecord(why, rec)
                 continue
             qid = str(get_field(rec, "question_id"))
-            todo = [k for k in range(cfg.num_samples) if (qid, k) not in done]
+            first = first_sample_index(rec, cfg.source) * cfg.num_samples
+            todo = [first + k for k in range(cfg.num_samples) if (qid, first + k) not in done]
             stats["skipped"] += cfg.num_samples - len(todo)
             if not todo:
                 continue
