@@ -14,6 +14,7 @@ import fcntl
 import json
 import math
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -154,6 +155,7 @@ def _finite(token: str) -> float:
 
 # Strict JSON: NaN, Infinity and numbers that overflow to infinity are refused (no output could hold them).
 _DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _json_error(exc: Exception, text: str, lineno: int | None) -> ErrorRecord:
@@ -169,11 +171,11 @@ def _json_error(exc: Exception, text: str, lineno: int | None) -> ErrorRecord:
 def _as_record(obj: Any, text: str, lineno: int | None) -> Record | ErrorRecord:
     if not isinstance(obj, dict):
         return ErrorRecord("line is JSON but not an object", raw=_shown(text), line=lineno)
-    if "\\u" in text and _has_surrogate(obj):
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_surrogate(obj):
         return ErrorRecord(
             "a string holds a lone surrogate escape (not valid Unicode text)", raw=_shown(text), line=lineno
         )
-    if not _depth_ok(obj):
+    if text.count("[") + text.count("{") > MAX_DEPTH and not _depth_ok(obj):
         return ErrorRecord(f"JSON nested deeper than {MAX_DEPTH} levels", raw=_shown(text), line=lineno)
     return Record(obj, lineno=lineno)
 
