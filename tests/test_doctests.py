@@ -22,6 +22,8 @@ MODULES = [
     "vstar_cli.prepare.phrasing",
     "vstar_cli.prepare.safe_pickle",
     "vstar_cli.commands.generate",
+    "vstar_cli.config",
+    "vstar_cli.stages.generate",
 ]
 
 
