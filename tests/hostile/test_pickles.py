@@ -49,10 +49,13 @@ def plain_load_in_subprocess(path: Path):
     return json.loads(out.stdout)
 
 
+REAL_FILES = sorted(REAL.glob("*.pkl")) + [REAL.parent / "star" / "classes" / "video_fps"]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="the real FineDiving pickles are not on this machine")
-@pytest.mark.parametrize("name", sorted(p.name for p in REAL.glob("*.pkl")) if REAL.is_dir() else [])
-def test_real_finediving_pickles_load_identically(name):
-    path = REAL / name
+@pytest.mark.parametrize("path", [p for p in REAL_FILES if p.exists()], ids=lambda p: p.name)
+def test_real_pickles_load_identically(path):
+    """The six FineDiving pickles and STAR's video_fps, as published (see /work/shared/realdata/SOURCES.md)."""
     assert canon(load(path)) == plain_load_in_subprocess(path)  # noqa: F821 - defined by exec(CANON)
 
 
@@ -126,3 +129,17 @@ def test_memo_index_bomb_loads_without_reserving_memory():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert loads(MEMO_BOMB) == []
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real FineDiving pickles are not on this machine")
+@pytest.mark.parametrize("protocol", [0, 2, 5])
+def test_prepare_finediving_from_any_protocol(tmp_path, protocol):
+    """The real annotations re-pickled with another protocol convert to exactly the same records."""
+    ann = REAL / "FineDiving_fine-grained_annotation.pkl"
+    repickled = tmp_path / "ann.pkl"
+    repickled.write_bytes(pickle.dumps(pickle.load(open(ann, "rb")), protocol=protocol))
+    split = ["--split", str(REAL / "test_split.pkl")]
+    a = runner.invoke(app, ["prepare", "finediving", str(ann), *split, "-q"])
+    b = runner.invoke(app, ["prepare", "finediving", str(repickled), *split, "-q"])
+    assert a.exit_code == b.exit_code == 0, (a.stderr, b.stderr)
+    assert a.stdout == b.stdout and len(a.stdout.splitlines()) > 100
