@@ -7,6 +7,7 @@ import pytest
 
 MODULES = [
     "vstar_cli.io",
+    "vstar_cli.output",
     "vstar_cli.records",
     "vstar_cli.verify.text",
     "vstar_cli.verify.numbers",

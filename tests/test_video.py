@@ -66,7 +66,12 @@ def test_video_paths_stay_inside_the_video_dir(tmp_path):
         with pytest.raises(VideoError, match="outside --video-dir"):
             video_path(root, bad)
         assert video_path(root, bad, allow_outside=True)
-    for bad, why in (("v" * 256 + ".mp4", "over 255 bytes"), ("", "non-empty"), (["a"], "non-empty"), ("a\x00b", "NUL")):
+    for bad, why in (
+        ("v" * 256 + ".mp4", "over 255 bytes"),
+        ("", "non-empty"),
+        (["a"], "non-empty"),
+        ("a\x00b", "NUL"),
+    ):
         with pytest.raises(VideoError, match=why):
             video_path(root, bad)
 

@@ -100,11 +100,12 @@ class ErrorSink:
 
     path: Path | None
     count: int = 0
+    direct: bool = False  # write the file in place (kept if the run is killed), as generate does
     _writer: JsonlWriter | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.path is not None:
-            self._writer = JsonlWriter(self.path)
+            self._writer = JsonlWriter(self.path, direct=self.direct)
 
     def add(self, err: ErrorRecord) -> None:
         """Record one error."""

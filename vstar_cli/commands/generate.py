@@ -86,7 +86,7 @@ def _run(
             if cut:
                 console.print(f"resume: cut a torn last line ({cut} bytes) from {output}")
             done = done_pairs(output, source)
-        sink = ErrorSink(errors)
+        sink = ErrorSink(errors, direct=True)
         try:
             records = flag_duplicate_ids(read_records(input), lambda rec: identity(rec, source))
             for item in run(records, cfg, done=done, shard=shard_t, stats=stats):
