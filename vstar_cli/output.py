@@ -8,6 +8,7 @@ appends (``--resume``) and in-place writes (``generate``) take the same lock.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import math
@@ -113,6 +114,10 @@ class JsonlWriter:
             raise OutputError(
                 f"{p} is being written by another process (refusing to write it at the same time)"
             ) from None
+        except OSError as exc:
+            # A file system without locks (some network mounts): write unlocked rather than not at all.
+            if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                raise
         if self.append or self.direct:
             if self.direct and not self.append:
                 os.ftruncate(self._lock_fd, 0)
