@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-FUZZ_EXAMPLES ?= 2500
+FUZZ_EXAMPLES ?= 1000
 
 .PHONY: install test test-all lint format bench demo clean fuzz
 

@@ -57,6 +57,16 @@ def test_two_outputs_on_one_path_are_refused(answers, tmp_path):
     assert "same file" in one_line_error(res)
 
 
+def test_questions_outputs_are_checked(answers, tmp_path):
+    out = tmp_path / "bank.jsonl"
+    base = ["questions", "--task", "t", "--example", "What?", "--labels", "a,b", "-m", str(tmp_path)]
+    res = runner.invoke(app, [*base, "-o", str(out), "--rejected", str(out)])
+    assert "same file" in one_line_error(res)
+    res = runner.invoke(app, [*base, "--labels-from", str(answers), "-o", str(answers)])
+    assert "also an input" in one_line_error(res)
+    assert "unknown device" in one_line_error(runner.invoke(app, [*base, "--device", "banana"]))
+
+
 def test_special_files_may_take_several_outputs(answers):
     res = runner.invoke(app, ["verify", str(answers), "-o", "/dev/null", "--rejected", "/dev/null", "-q"])
     assert res.exit_code == 0, res.stderr
