@@ -3,6 +3,7 @@
 #   make test     install into .venv (first run only) and run the default test suite
 #   make bench    throughput and memory benchmarks (bench/*.py)
 #   make interop  LLaMA-Factory and TRL (own venvs, from PyPI) train a step on merge output; not in `make test`
+#   make fuzz     property-based fuzzing of the reader, verify, merge and the converters (long; FUZZ_EXAMPLES=N)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,7 +12,9 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-.PHONY: install test test-all lint format bench demo interop clean
+FUZZ_EXAMPLES ?= 1000
+
+.PHONY: install test test-all lint format bench demo interop clean fuzz
 
 install: $(VENV)/.installed
 
@@ -48,6 +51,9 @@ bench: install
 
 interop: install
 	PY=$(PY) TORCH="$(TORCH)" bash interop/run.sh
+
+fuzz: install
+	HF_HUB_OFFLINE=1 HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/hostile/test_fuzz.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/out .interop

@@ -7,6 +7,7 @@ import pytest
 
 MODULES = [
     "vstar_cli.io",
+    "vstar_cli.output",
     "vstar_cli.records",
     "vstar_cli.verify.text",
     "vstar_cli.verify.numbers",
@@ -25,6 +26,8 @@ MODULES = [
     "vstar_cli.commands._common",
     "vstar_cli.chat",
     "vstar_cli.training.llamafactory",
+    "vstar_cli.config",
+    "vstar_cli.stages.generate",
 ]
 
 

@@ -48,3 +48,35 @@ def test_bad_videos(tmp_path):
     (tmp_path / "corrupt.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 200)
     with pytest.raises(VideoError):
         load_clip(tmp_path / "corrupt.mp4")
+
+
+def test_video_paths_stay_inside_the_video_dir(tmp_path):
+    from vstar_cli.video import video_path
+
+    root = tmp_path / "videos"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.mp4").write_bytes(b"x")
+    (tmp_path / "secret.mp4").write_bytes(b"x")
+    (root / "out.mp4").symlink_to(tmp_path / "secret.mp4")
+    (root / "in.mp4").symlink_to(root / "sub" / "a.mp4")
+    (root / "outdir").symlink_to(tmp_path)
+    assert video_path(root, "sub/a.mp4") == str(root / "sub" / "a.mp4")
+    assert video_path(root, "in.mp4") == str(root / "in.mp4")  # a symlink that stays inside is fine
+    for bad in ("../secret.mp4", "sub/../../secret.mp4", str(tmp_path / "secret.mp4"), "out.mp4", "outdir/secret.mp4"):
+        with pytest.raises(VideoError, match="outside --video-dir"):
+            video_path(root, bad)
+        assert video_path(root, bad, allow_outside=True)
+    for bad, why in (
+        ("v" * 256 + ".mp4", "over 255 bytes"),
+        ("", "non-empty"),
+        (["a"], "non-empty"),
+        ("a\x00b", "NUL"),
+    ):
+        with pytest.raises(VideoError, match=why):
+            video_path(root, bad)
+
+
+def test_unopenable_video_paths_are_video_errors(tmp_path):
+    for path in (tmp_path / ("v" * 300 + ".mp4"), tmp_path, tmp_path / "missing.mp4"):
+        with pytest.raises(VideoError):
+            load_clip(path)

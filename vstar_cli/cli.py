@@ -15,6 +15,7 @@ from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
 from vstar_cli.commands import verify as verify_cmd
 from vstar_cli.commands import view as view_cmd
+from vstar_cli.commands._common import guarded
 
 app = typer.Typer(
     name="vstar",
@@ -66,6 +67,16 @@ app.command("report")(report_cmd.report)
 app.command("questions")(questions_cmd.questions)
 app.command("view")(view_cmd.view)
 app.command("env")(env_cmd.env)
+# guarded: an unwritable output is a one-line error, a closed stdout ends quietly.
+app.command("generate")(guarded(generate_cmd.make_command("generate")))
+app.command("verify", epilog=verify_cmd.kinds_help())(guarded(verify_cmd.verify))
+app.command("rationalize")(guarded(generate_cmd.make_command("rationalize")))
+app.command("merge")(guarded(merge_cmd.merge))
+app.command("finetune")(guarded(finetune_cmd.finetune))
+app.command("eval")(guarded(eval_cmd.evaluate))
+app.add_typer(prepare_cmd.app, name="prepare")
+app.command("report")(guarded(report_cmd.report))
+app.command("questions")(guarded(questions_cmd.questions))
 
 
 def main() -> None:

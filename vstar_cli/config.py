@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,16 +29,55 @@ def resolve(cls: type[T], config_file: str | Path | None = None, **flags: Any) -
             if key not in names:
                 raise ConfigError(f"unknown option {key!r}")
             values[key] = val
+    if isinstance(values.get("device"), str):
+        check_device(values["device"])
     try:
         return cls(**values)
     except (TypeError, ValueError) as exc:
         raise ConfigError(str(exc)) from exc
 
 
+_DEVICE = re.compile(r"(auto|cpu|mps|cuda|cuda:\d{1,3})")
+
+
+def check_device(device: str) -> None:
+    """Refuse a device name torch would not take, or CUDA on a machine without a GPU.
+
+    >>> check_device("cpu")
+    >>> check_device("banana")
+    Traceback (most recent call last):
+    ...
+    vstar_cli.config.ConfigError: unknown device 'banana' (auto, cpu, cuda, cuda:N or mps)
+    """
+    if not _DEVICE.fullmatch(device):
+        raise ConfigError(f"unknown device {device!r} (auto, cpu, cuda, cuda:N or mps)")
+    if device.startswith("cuda"):
+        import torch
+
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise ConfigError(f"--device {device}: no CUDA GPU is available on this machine (use cpu or auto)")
+        index = int(device.partition(":")[2] or 0)
+        if index >= count:
+            raise ConfigError(f"--device {device}: this machine has {count} CUDA GPU(s)")
+    if device == "mps":
+        import torch
+
+        if not torch.backends.mps.is_available():
+            raise ConfigError("--device mps: the Apple MPS backend is not available on this machine")
+
+
 def _load_file(path: Path, names: set[str]) -> dict[str, Any]:
     if not path.exists():
         raise ConfigError(f"config file not found: {path}")
-    text = path.read_text(encoding="utf-8")
+    if path.is_dir():
+        raise ConfigError(f"config file {path} is a directory")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     try:
         if path.suffix == ".json":
             data = json.loads(text)
@@ -46,7 +86,7 @@ def _load_file(path: Path, names: set[str]) -> dict[str, Any]:
 
             data = yaml.safe_load(text)
     except Exception as exc:  # yaml and json raise different types; both mean "bad file"
-        raise ConfigError(f"cannot parse config file {path}: {exc}") from exc
+        raise ConfigError(f"cannot parse config file {path}: {' '.join(str(exc).split())[:300]}") from None
     data = data or {}
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a mapping of option -> value")

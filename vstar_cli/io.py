@@ -1,19 +1,21 @@
-"""JSON Lines input and output shared by every stage.
+"""JSON Lines input shared by every stage (outputs: :mod:`vstar_cli.output`).
 
 Input is a file path or ``-`` (stdin), holding JSON Lines or a JSON array (the official
 ``star_annotations/*.json`` files). Each parsed object becomes a :class:`Record`, a plain
 ``dict`` that also remembers the input line it came from, so error records can point back
 to it. Lines that are not JSON objects become :class:`ErrorRecord` items instead of
-exceptions: a stage passes them through and the CLI writes them to ``--errors``.
+exceptions: a stage passes them through and the CLI writes them to ``--errors``. No line,
+however broken, raises: see :func:`parse_object`.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import math
+import re
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,84 +59,266 @@ class ErrorRecord:
 
 
 class InputError(Exception):
-    """The input as a whole cannot be read (missing file, not JSON at all): a usage error."""
+    """The input as a whole cannot be read (missing file, a directory): a usage error."""
 
 
-def _open_text(path: str | Path) -> IO[str]:
+MAX_LINE_BYTES = 64 << 20  # a longer line becomes an error record, read past in chunks
+MAX_ARRAY_BYTES = 2 << 30  # a JSON array file is parsed in memory
+RAW_SHOWN = 2000  # characters of an unreadable line kept in its error record
+
+
+def _open_binary(path: str | Path) -> IO[bytes]:
     if str(path) == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        return sys.stdin.buffer
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"input file not found: {p}")
-    if p.is_dir():
-        raise InputError(f"input is a directory, not a file: {p}")
     try:
-        return p.open("r", encoding="utf-8", errors="replace")
+        if p.is_dir():
+            raise InputError(f"input is a directory, not a file: {p}")
+        return p.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"input file not found: {p}") from None
     except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror}") from exc
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
 
 
-def _first_char(stream: IO[str]) -> tuple[str, str]:
-    """Read leading whitespace plus the first meaningful character; returns (consumed, char)."""
-    consumed = []
+def _shown(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", errors="backslashreplace") if isinstance(raw, bytes) else raw
+    text = _escape_surrogates(text)
+    return text if len(text) <= RAW_SHOWN else text[:RAW_SHOWN] + f"... ({len(text)} characters)"
+
+
+def _escape_surrogates(text: str) -> str:
+    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def _has_surrogate(obj: Any) -> bool:
+    """Whether any string in a parsed JSON value holds a lone surrogate (not encodable as UTF-8)."""
+    stack = [obj]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            try:
+                x.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return False
+
+
+def parse_object(text: str | bytes, lineno: int | None) -> Record | ErrorRecord:
+    r"""One JSON text -> a :class:`Record`, or an :class:`ErrorRecord` saying why it cannot be one.
+
+    Never raises: invalid UTF-8, malformed JSON, nesting too deep for the parser, integers over
+    Python's digit limit and lone surrogate escapes (which no UTF-8 output could hold) all
+    become error records.
+
+    >>> parse_object('{"a": 1}', 1)
+    {'a': 1}
+    >>> parse_object('{"a": "\\ud800"}', 2).reason
+    'a string holds a lone surrogate escape (not valid Unicode text)'
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return ErrorRecord(f"not UTF-8 text (byte {exc.start})", raw=_shown(text), line=lineno)
+    stripped = text.strip().lstrip("\ufeff")
+    try:
+        obj = _DECODER.decode(stripped)
+    except (ValueError, RecursionError) as exc:
+        return _json_error(exc, stripped, lineno)
+    return _as_record(obj, stripped, lineno)
+
+
+def _not_json(token: str) -> float:
+    raise ValueError(f"{token} is not a JSON number (strict JSON has no NaN or Infinity)")
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise ValueError(f"number {token[:40]} is too large for a float")
+    return value
+
+
+# Strict JSON: NaN, Infinity and numbers that overflow to infinity are refused (no output could hold them).
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _json_error(exc: Exception, text: str, lineno: int | None) -> ErrorRecord:
+    if isinstance(exc, json.JSONDecodeError):
+        reason = f"malformed JSON: {exc.msg} at column {exc.colno}"
+    elif isinstance(exc, RecursionError):
+        reason = "JSON nested too deeply to read"
+    else:  # e.g. an integer over Python's 4300-digit limit
+        reason = f"unreadable JSON value: {str(exc).splitlines()[0][:200]}"
+    return ErrorRecord(reason, raw=_shown(text), line=lineno)
+
+
+def _as_record(obj: Any, text: str, lineno: int | None) -> Record | ErrorRecord:
+    if not isinstance(obj, dict):
+        return ErrorRecord("line is JSON but not an object", raw=_shown(text), line=lineno)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_surrogate(obj):
+        return ErrorRecord(
+            "a string holds a lone surrogate escape (not valid Unicode text)", raw=_shown(text), line=lineno
+        )
+    if text.count("[") + text.count("{") > MAX_DEPTH and not _depth_ok(obj):
+        return ErrorRecord(f"JSON nested deeper than {MAX_DEPTH} levels", raw=_shown(text), line=lineno)
+    return Record(obj, lineno=lineno)
+
+
+MAX_DEPTH = 200  # deeper records would overflow the recursion of json.dumps and of the stages
+
+
+def _depth_ok(obj: Any) -> bool:
+    stack = [(obj, 1)]
+    while stack:
+        x, d = stack.pop()
+        if d > MAX_DEPTH:
+            return False
+        if isinstance(x, dict):
+            stack.extend((v, d + 1) for v in x.values() if isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend((v, d + 1) for v in x if isinstance(v, (dict, list)))
+    return True
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[bytes | None, bytes]]:
+    """``(line, head)`` per line; ``line`` is None for a line over :data:`MAX_LINE_BYTES` (read past)."""
     while True:
-        ch = stream.read(1)
-        if not ch:
-            return "".join(consumed), ""
-        consumed.append(ch)
-        if not ch.isspace() and ch != "\ufeff":
-            return "".join(consumed), ch
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line, line
+            continue
+        head = line[:RAW_SHOWN]
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+        yield None, head
 
 
 def read_records(path: str | Path = "-") -> Iterator[Record | ErrorRecord]:
     """Yield the objects of a JSONL file or JSON-array file, streaming JSONL line by line.
 
-    Malformed lines and non-object items are yielded as :class:`ErrorRecord`; blank lines
-    are skipped. Raises :class:`InputError` only when the input cannot be opened or a JSON
-    array file is not valid JSON as a whole.
+    Every line or array item that is not a readable JSON object is yielded as an
+    :class:`ErrorRecord` (see :func:`parse_object`); blank lines are skipped. Raises
+    :class:`InputError` only when the input cannot be opened.
     """
-    stream = _open_text(path)
+    stream = _open_binary(path)
     try:
-        head, ch = _first_char(stream)
-        if ch == "[":
-            text = head + stream.read()
-            try:
-                items = json.loads(text.lstrip("\ufeff"))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: not a valid JSON array ({exc.msg}, line {exc.lineno})") from exc
-            for i, item in enumerate(items, start=1):
-                if isinstance(item, dict):
-                    yield Record(item, lineno=i)
-                else:
-                    yield ErrorRecord(f"item {i} of the JSON array is not an object", raw=json.dumps(item), line=i)
+        first = stream.readline(MAX_LINE_BYTES + 1)
+        if first.lstrip().lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+            rest = stream.read(MAX_ARRAY_BYTES)
+            yield from _array_items(first + rest, path)
             return
-        first_line = head + stream.readline() if ch else head
-        lines = _chain_first(first_line, stream)
-        for lineno, line in enumerate(lines, start=1):
-            stripped = line.strip().lstrip("\ufeff")
-            if not stripped:
+        lines = _lines(_Prefixed(first, stream))
+        for lineno, (line, head) in enumerate(lines, start=1):
+            if line is None:
+                yield ErrorRecord(f"line longer than {MAX_LINE_BYTES} bytes", raw=_shown(head), line=lineno)
                 continue
-            try:
-                obj = json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                yield ErrorRecord(f"malformed JSON: {exc.msg} at column {exc.colno}", raw=stripped, line=lineno)
+            if not line.strip() or line.strip() == b"\xef\xbb\xbf":
                 continue
-            if not isinstance(obj, dict):
-                yield ErrorRecord("line is JSON but not an object", raw=stripped, line=lineno)
-                continue
-            yield Record(obj, lineno=lineno)
+            yield parse_object(line, lineno)
     finally:
-        if str(path) == "-":
-            # Detach instead of closing: closing the wrapper would close the process's stdin.
-            stream.detach()
-        else:
+        if str(path) != "-":
             stream.close()
 
 
-def _chain_first(first: str, stream: IO[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from stream
+class _Prefixed:
+    """A binary stream with some bytes already read put back in front."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self.head, self.stream = head, stream
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self.head:
+            line, self.head = self.head, b""
+            if line.endswith(b"\n") or (limit > 0 and len(line) >= limit):
+                return line
+            return line + self.stream.readline(limit - len(line) if limit > 0 else -1)
+        return self.stream.readline(limit)
+
+
+def _array_items(data: bytes, path: str | Path) -> Iterator[Record | ErrorRecord]:
+    """The items of a JSON array file, one by one; a broken item is an error record and the rest goes on."""
+    try:
+        text = data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        why = f"not UTF-8 text (byte {exc.start}); the JSON array was not read"
+        yield ErrorRecord(why, raw=_shown(data[:RAW_SHOWN]), line=1)
+        return
+    decoder = _DECODER
+    pos = _skip_ws(text, text.index("[") + 1)
+    n = 0
+    if pos < len(text) and text[pos] == "]":
+        pos += 1
+    else:
+        while True:
+            n += 1
+            pos = _skip_ws(text, pos)
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+                item = _as_record(obj, text[pos:end], n)
+            except (ValueError, RecursionError) as exc:
+                end = _value_end(text, pos)
+                item = _json_error(exc, text[pos:end], n)
+            if isinstance(item, ErrorRecord):
+                item.reason = f"item {n} of the JSON array: {item.reason}"
+            yield item
+            pos = _skip_ws(text, end)
+            if pos >= len(text):
+                yield ErrorRecord("the JSON array is not closed (file truncated?)", raw=_shown(text[-200:]), line=n + 1)
+                return
+            pos += 1
+            if text[pos - 1] == "]":
+                break
+            if text[pos - 1] != ",":
+                why = f"item {n} of the JSON array is followed by {text[pos - 1]!r}, not ',' or ']'"
+                yield ErrorRecord(why + "; the rest was not read", raw=_shown(text[pos - 1 : pos + 200]), line=n)
+                return
+    trailing = text[pos:].strip()
+    if trailing:
+        yield ErrorRecord("text after the end of the JSON array", raw=_shown(trailing), line=n + 1)
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _value_end(text: str, pos: int) -> int:
+    """Where the JSON value starting at ``pos`` ends: the next ',' or ']' outside strings and brackets."""
+    depth = 0
+    in_str = False
+    i = pos
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if in_str:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif c == "," and depth == 0:
+            return i
+        i += 1
+    return n
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Record | ErrorRecord]:
@@ -143,94 +327,37 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Record | ErrorRecord]:
         yield from read_records(p)
 
 
-@dataclass
-class JsonlWriter:
-    """Writes one JSON object per line and flushes each, so downstream pipes stream."""
+def flag_duplicate_ids(
+    items: Iterable[Record | ErrorRecord], identity: Callable[[Record], str | None] | None = None
+) -> Iterator[Record | ErrorRecord]:
+    """Pass records through; one whose identity was already seen becomes an error record, since
+    ``--resume`` could not tell its answers from the first one's.
 
-    path: str | Path | None = "-"
-    append: bool = False
-    _fh: IO[str] | None = field(default=None, init=False, repr=False)
-    count: int = field(default=0, init=False)
-
-    def __post_init__(self) -> None:
-        if self.path is None:
-            return
-        if str(self.path) == "-":
-            self._fh = sys.stdout
-        else:
-            p = Path(self.path)
-            if p.parent and not p.parent.exists():
-                p.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = p.open("a" if self.append else "w", encoding="utf-8")
-
-    def write(self, obj: dict) -> None:
-        """Write and flush one object (no-op for a writer opened with ``path=None``)."""
-        if self._fh is None:
-            return
-        self._fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        self._fh.flush()
-        self.count += 1
-
-    def close(self) -> None:
-        """Close the file (stdout is left open)."""
-        if self._fh is not None and self._fh is not sys.stdout:
-            self._fh.close()
-        self._fh = None
-
-    def __enter__(self) -> JsonlWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def repair_tail(path: str | Path) -> int:
-    """Cut a torn last line (a write killed midway) off a JSONL file; returns bytes removed."""
-    p = Path(path)
-    if not p.exists() or p.stat().st_size == 0:
-        return 0
-    with p.open("rb+") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        pos = size
-        chunk = 1 << 16
-        tail = b""
-        while pos > 0:
-            step = min(chunk, pos)
-            pos -= step
-            fh.seek(pos)
-            tail = fh.read(step) + tail
-            if b"\n" in tail[:-1] or pos == 0:
-                break
-        keep = size
-        if not tail.endswith(b"\n"):
-            cut = tail.rfind(b"\n")
-            keep = pos + cut + 1 if cut >= 0 else 0
-        else:
-            last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-            try:
-                json.loads(last)
-            except ValueError:
-                keep = size - len(last) - 1
-        if keep < size:
-            fh.truncate(keep)
-        return size - keep
-
-
-def done_pairs(path: str | Path, source: str | None = None) -> set[tuple[str, int]]:
-    """``(question_id, sample_index)`` pairs already answered in an output file (for ``--resume``)."""
+    ``identity`` defaults to the ``question_id`` as text (so ``5`` and ``"5"`` are one id);
+    records it gives None for pass unchecked (the stage reports them).
+    """
     from vstar_cli.records import get_field
 
-    done: set[tuple[str, int]] = set()
-    p = Path(path)
-    if not p.exists():
-        return done
-    for item in read_records(p):
-        if isinstance(item, ErrorRecord):
-            continue
-        if source is not None and item.get("source", source) != source:
-            continue
-        qid = get_field(item, "question_id")
-        if qid is not None and "output" in item:
-            done.add((str(qid), int(item.get("sample_index", 0))))
-    return done
+    def by_id(rec: Record) -> str | None:
+        qid = get_field(rec, "question_id")
+        return str(qid) if isinstance(qid, (str, int)) and not isinstance(qid, bool) else None
+
+    identity = identity or by_id
+    seen: dict[str, int | None] = {}
+    for item in items:
+        if isinstance(item, Record):
+            key = identity(item)
+            if key is not None:
+                if key in seen:
+                    yield ErrorRecord(
+                        f"duplicate question_id {key!r} (first on line {seen[key]}): answers to both could not be "
+                        "told apart; give each question its own id",
+                        item,
+                    )
+                    continue
+                seen[key] = item.lineno
+        yield item
+
+
+# The writer and --resume helpers live in vstar_cli.output; these names stay importable from here.
+from vstar_cli.output import JsonlWriter, OutputError, done_pairs, repair_tail, same_file  # noqa: E402, F401

@@ -54,11 +54,17 @@ def render_label(record: dict) -> str:
     >>> render_label({"label": {"action_class": "playing guitar"}, "label_type": ["action_class"], "verifier_type": ["simple"]})
     'playing guitar'
     """
-    label = record.get("label") or {}
+    label = record.get("label")
+    label = label if isinstance(label, dict) else {}
     types = as_list(record.get("label_type")) or list(label)
     kinds = as_list(record.get("verifier_type")) or ["simple"] * len(types)
     duration = record.get("duration")
-    parts = [(t, render_value(label[t], k, duration)) for t, k in zip(types, kinds, strict=False) if t in label]
+    # Only string label types name a label (a list or object there names nothing, and cannot be a key).
+    parts = [
+        (t, render_value(label[t], k, duration))
+        for t, k in zip(types, kinds, strict=False)
+        if isinstance(t, str) and t in label
+    ]
     if len(parts) == 1:
         return parts[0][1]
     return "; ".join(f"{t.replace('_', ' ')}: {v}" for t, v in parts)

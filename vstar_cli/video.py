@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,46 @@ class Clip:
             "duration": self.duration,
             "frames_indices": list(self.indices),
         }
+
+
+NAME_MAX = 255  # bytes in one path component on Linux, macOS and Windows file systems
+
+
+def video_path(video_dir: str | Path, name: object, allow_outside: bool = False) -> str:
+    """The file of a record's ``video_path`` under ``video_dir``, refused with :class:`VideoError`
+    when it is not a usable name or (unless ``allow_outside``) leads outside ``video_dir``:
+    ``..`` components, absolute paths and symlinks that point out of it.
+
+    >>> video_path("videos", "a/b.mp4")
+    'videos/a/b.mp4'
+    >>> video_path("videos", "../secret.mp4")
+    Traceback (most recent call last):
+    ...
+    vstar_cli.video.VideoError: video path '../secret.mp4' leads outside --video-dir videos (pass --allow-outside-video-dir to allow it)
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise VideoError(f"video path must be a non-empty string, got {str(name)[:80]!r}")
+    if "\x00" in name:
+        raise VideoError("video path holds a NUL character")
+    try:
+        parts = [len(c.encode("utf-8")) for c in name.split("/")]
+    except UnicodeEncodeError:
+        raise VideoError(f"video path {name[:80]!r} is not valid Unicode text") from None
+    if max(parts) > NAME_MAX:
+        raise VideoError(f"video path has a name over {NAME_MAX} bytes: {name[:80]!r}...")
+    path = os.path.join(str(video_dir), name)
+    if allow_outside:
+        return path
+    root = os.path.realpath(video_dir)
+    if os.path.isabs(name) or ".." in Path(name).parts or not _inside(os.path.realpath(path), root):
+        raise VideoError(
+            f"video path {name[:200]!r} leads outside --video-dir {video_dir} (pass --allow-outside-video-dir to allow it)"
+        )
+    return path
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def sample_indices(
@@ -170,11 +212,15 @@ def load_clip(
     (keeping the aspect ratio) to what the model's processor will use anyway.
     """
     path = str(path)
-    p = Path(path)
-    if not p.is_file():
-        raise VideoError(f"video not found: {path}")
-    if p.stat().st_size == 0:
-        raise VideoError(f"video file is empty: {path}")
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError) as exc:  # missing, name too long, NUL byte, permission denied
+        why = "not found" if isinstance(exc, FileNotFoundError) else (getattr(exc, "strerror", None) or str(exc))
+        raise VideoError(f"video {why}: {path[:300]}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise VideoError(f"video is not a regular file: {path[:300]}")
+    if st.st_size == 0:
+        raise VideoError(f"video file is empty: {path[:300]}")
     errors = []
     order = ["decord", "pyav"] if backend == "auto" else [backend]
     for name in order:

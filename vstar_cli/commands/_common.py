@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import time
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from vstar_cli.io import ErrorRecord, JsonlWriter
+from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, OutputError, same_file
 
 console = Console(stderr=True, highlight=False)
 MAX_ERRORS_SHOWN = 20
@@ -104,17 +106,76 @@ def usage_error(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def check_input(path: str | Path | None, what: str = "input file") -> None:
+    """Refuse (exit 2) an input that does not exist or is a directory; ``-``, pipes and
+    ``/dev/fd/N`` (a shell's ``<(...)``) are accepted."""
+    if path is None or str(path) == "-":
+        return
+    p = Path(path)
+    if not p.exists():
+        raise usage_error(f"{what} not found: {p}")
+    if p.is_dir():
+        raise usage_error(f"{what} is a directory, not a file: {p}")
+
+
+def check_outputs(inputs: Iterable[str | Path | None], outputs: dict[str, str | Path | None]) -> None:
+    """Refuse (exit 2) an output that is an input or another output of the same run, or a directory.
+
+    Paths are compared by inode when they exist and by resolved path otherwise, so
+    ``./x.jsonl``, a symlink to it and a hard link all count as the same file.
+    """
+    named = [(opt, p) for opt, p in outputs.items() if p is not None and str(p) != "-"]
+    for opt, p in named:
+        if Path(p).is_dir():
+            raise usage_error(f"{opt} {p} is a directory, not a file")
+        for i in inputs:
+            if i is not None and same_file(p, i):
+                raise usage_error(f"{opt} {p} is also an input: writing it would destroy what is being read")
+    for k, (opt, p) in enumerate(named):
+        for opt2, p2 in named[k + 1 :]:
+            if same_file(p, p2):
+                raise usage_error(f"{opt} and {opt2} are the same file ({p}): give each its own path")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a test runner's stdout has no descriptor
+        pass
+
+
+def guarded(command: Callable) -> Callable:
+    """Wrap a command: output and input failures become a one-line error (exit 2), and a
+    closed stdout (``vstar verify f | head -1``) ends the command quietly."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (OutputError, InputError) as exc:
+            raise usage_error(str(exc)) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
+    return run
+
+
 @dataclass
 class ErrorSink:
     """Writes error records to ``--errors``; without it, reports each on stderr. Never drops one."""
 
     path: Path | None
     count: int = 0
+    direct: bool = False  # write the file in place (kept if the run is killed), as generate does
     _writer: JsonlWriter | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.path is not None:
-            self._writer = JsonlWriter(self.path)
+            self._writer = JsonlWriter(self.path, direct=self.direct)
 
     def add(self, err: ErrorRecord) -> None:
         """Record one error."""

@@ -9,7 +9,16 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    ErrorSink,
+    Timer,
+    check_input,
+    check_outputs,
+    check_sources,
+    console,
+    setup_logging,
+    usage_error,
+)
 from vstar_cli.commands.verify import KindPluginOption
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
 
@@ -151,8 +160,8 @@ def evaluate(
     if len(inputs) != 1:
         raise usage_error("give one test file (or: vstar eval compare A.json B.json ...)")
     test = inputs[0]
-    if test != "-" and not Path(test).is_file():
-        raise usage_error(f"test file not found: {test}")
+    check_input(test, "test file")
+    check_outputs([test, answers], {"-o": output, "--details": details, "--errors": errors})
     if answers is None and not model:
         raise usage_error("give --model to generate answers, or --answers FILE to score existing ones")
     from vstar_cli.stages import evaluate as ev

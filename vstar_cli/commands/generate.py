@@ -8,9 +8,18 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    ErrorSink,
+    Timer,
+    check_input,
+    check_outputs,
+    check_sources,
+    console,
+    setup_logging,
+    usage_error,
+)
 from vstar_cli.commands.verify import KindPluginOption, load_kind_plugins
-from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, done_pairs, read_records, repair_tail
+from vstar_cli.io import ErrorRecord, JsonlWriter, done_pairs, flag_duplicate_ids, read_records, repair_tail
 
 
 def part_path(output: str, rank: int, world: int) -> str:
@@ -46,7 +55,7 @@ def _run(
     force: bool = False,
     **flags,
 ) -> None:
-    from vstar_cli.stages.generate import GenerateConfig, run, shard_from_env
+    from vstar_cli.stages.generate import GenerateConfig, identity, run, shard_from_env
 
     setup_logging(quiet)
     try:
@@ -55,43 +64,43 @@ def _run(
         shard_t = parse_shard(shard) if shard else shard_from_env()
     except (config.ConfigError, ValueError) as exc:
         raise usage_error(str(exc)) from None
-    if input != "-" and not Path(input).is_file():
-        raise usage_error(f"input file not found: {input}")
+    check_input(input)
     check_sources(cfg.model, cfg.video_dir, cfg.adapter)
     shard_t = shard_t or (0, 1)
     if output != "-" and shard is None and shard_t[1] > 1:
         output = part_path(output, *shard_t)
-    done: set = set()
-    if resume:
-        if output == "-":
-            raise usage_error("--resume needs -o FILE")
-        cut = repair_tail(output)
-        if cut:
-            console.print(f"resume: cut a torn last line ({cut} bytes) from {output}")
-        done = done_pairs(output, source)
-    elif output != "-" and Path(output).exists() and Path(output).stat().st_size > 0 and not force:
+    check_outputs([input], {"-o": output, "--errors": errors})
+    if resume and output == "-":
+        raise usage_error("--resume needs -o FILE")
+    if not resume and not force and output != "-" and Path(output).is_file() and Path(output).stat().st_size > 0:
         raise usage_error(f"{output} exists: pass --resume to continue it, or --force to overwrite it")
 
     timer = Timer()
     stats: dict = {}
-    sink = ErrorSink(errors)
     n = 0
-    try:
-        with JsonlWriter(output, append=resume) as out:
-            for item in run(read_records(input), cfg, done=done, shard=shard_t, stats=stats):
+    # The output is locked before it is read for --resume: a second run on it stops here.
+    with JsonlWriter(output, append=resume, direct=True) as out:
+        done: set = set()
+        if resume:
+            cut = repair_tail(output)
+            if cut:
+                console.print(f"resume: cut a torn last line ({cut} bytes) from {output}")
+            done = done_pairs(output, source)
+        sink = ErrorSink(errors, direct=True)
+        try:
+            records = flag_duplicate_ids(read_records(input), lambda rec: identity(rec, source))
+            for item in run(records, cfg, done=done, shard=shard_t, stats=stats):
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
                     out.write(item)
                     n += 1
-    except InputError as exc:
-        raise usage_error(str(exc)) from None
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise typer.Exit(0) from None
-        raise usage_error(f"cannot load model {cfg.model}: {str(exc).splitlines()[0]}") from None
-    finally:
-        sink.close()
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise usage_error(f"cannot load model {cfg.model}: {str(exc).splitlines()[0]}") from None
+        finally:
+            sink.close()
     if not quiet:
         rate = n / timer.seconds * 60 if timer.seconds > 0 else 0.0
         skipped = f", {stats.get('skipped', 0)} already done" if resume else ""
@@ -142,6 +151,12 @@ def make_command(source: str):
             ),
         ] = None,
         video_backend: Annotated[Optional[str], typer.Option(help="auto | decord | pyav.")] = None,
+        allow_outside_video_dir: Annotated[
+            Optional[bool],
+            typer.Option(
+                "--allow-outside-video-dir", help="Let video paths lead outside --video-dir (.., /, symlinks)."
+            ),
+        ] = None,
         resume: Annotated[
             bool, typer.Option("--resume", help="Skip (question_id, sample_index) pairs already in -o FILE.")
         ] = False,
@@ -191,6 +206,7 @@ def make_command(source: str):
             prompt_template=prompt_template,
             decode_workers=decode_workers,
             video_backend=video_backend,
+            allow_outside_video_dir=allow_outside_video_dir,
         )
 
     if source == "generate":

@@ -8,7 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    ErrorSink,
+    Timer,
+    check_input,
+    check_outputs,
+    console,
+    setup_logging,
+    usage_error,
+)
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, iter_inputs
 
 COLUMNS = ["kept", "duplicate", "unverified", "over max per question", "balanced out"]
@@ -137,8 +145,8 @@ def merge(
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
     for p in inputs:
-        if p != "-" and not Path(p).is_file():
-            raise usage_error(f"input file not found: {p}")
+        check_input(p)
+    check_outputs(inputs, {"-o": output, "--errors": errors})
     rereadable = "-" not in inputs
     if cfg.balance and not rereadable:
         raise usage_error("--balance reads the inputs twice: give files, not stdin")

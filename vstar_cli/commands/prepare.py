@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
-from vstar_cli.io import ErrorRecord, JsonlWriter
+from vstar_cli.commands._common import ErrorSink, Timer, _silence_stdout, console, setup_logging, usage_error
+from vstar_cli.io import ErrorRecord, JsonlWriter, OutputError
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
@@ -165,11 +165,15 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
         raise usage_error(_format_message(name, shown, file, f"cannot read: {type(exc).__name__}: {exc}")) from None
     try:
         sink = ErrorSink(errors)
+    except OutputError as exc:
+        raise usage_error(f"{name}: cannot write --errors: {exc}") from None
     except OSError as exc:
         raise usage_error(f"{name}: cannot write --errors {errors}: {exc.strerror or exc}") from None
     try:
         try:
             writer = JsonlWriter(output)
+        except OutputError as exc:
+            raise usage_error(f"{name}: cannot write --output: {exc}") from None
         except OSError as exc:
             raise usage_error(f"{name}: cannot write --output {output}: {exc.strerror or exc}") from None
         with writer as out:
@@ -183,7 +187,10 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
     except (FormatError, UnsafePickleError) as exc:
         raise usage_error(_format_message(name, shown, file, exc)) from None
     except BrokenPipeError:
+        _silence_stdout()
         raise typer.Exit(0) from None
+    except OutputError as exc:
+        raise usage_error(f"{name}: {exc}") from None
     except unreadable as exc:
         raise usage_error(f"{name}: {shown}: stopped: {type(exc).__name__}: {exc}") from None
     finally:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import Timer, console, setup_logging, usage_error
+from vstar_cli.commands._common import Timer, check_outputs, console, setup_logging, usage_error
 from vstar_cli.io import InputError, JsonlWriter
 
 
@@ -70,6 +70,11 @@ def questions(
         )
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
+    try:
+        config.check_device(device)
+    except config.ConfigError as exc:
+        raise usage_error(str(exc)) from None
+    check_outputs([labels_from], {"-o": output, "--rejected": rejected})
     pool = [x.strip() for x in labels.split(",") if x.strip()] if labels else []
     if labels_from is not None:
         if not labels_from.is_file():

@@ -11,7 +11,15 @@ import typer
 from typer.core import TyperCommand
 
 from vstar_cli import config
-from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    ErrorSink,
+    Timer,
+    check_input,
+    check_outputs,
+    console,
+    setup_logging,
+    usage_error,
+)
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
 from vstar_cli.verify import registry as kinds
 
@@ -184,8 +192,8 @@ def verify(
         cfg.kind_params = {**cfg.kind_params, **params}
     except (config.ConfigError, ValueError) as exc:
         raise usage_error(str(exc)) from None
-    if input != "-" and not Path(input).is_file():
-        raise usage_error(f"input file not found: {input}")
+    check_input(input)
+    check_outputs([input], {"-o": output, "--rejected": rejected, "--errors": errors})
     try:
         stream = run(read_records(input), cfg)  # loads the plugin kinds now: a bad one is a usage error
     except ValueError as exc:
@@ -210,8 +218,6 @@ def verify(
                 out.write(item)
     except InputError as exc:
         raise usage_error(str(exc)) from None
-    except BrokenPipeError:
-        raise typer.Exit(0) from None
     finally:
         sink.close()
     total = n_ok + n_rej + sink.count

@@ -18,7 +18,7 @@ from vstar_cli import prompts
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.model import GenParams, ModelConfig
 from vstar_cli.records import get_field
-from vstar_cli.video import Clip, VideoError, load_clip
+from vstar_cli.video import Clip, VideoError, load_clip, video_path
 
 log = logging.getLogger("vstar.generate")
 
@@ -45,11 +45,16 @@ class GenerateConfig(ModelConfig):
     )
     video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
     source: str = field(default="generate", metadata={"help": "generate | rationalize"})
+    allow_outside_video_dir: bool = field(
+        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.model:
             raise ValueError("--model is required")
+        if self.max_new_tokens < 1:
+            raise ValueError("max_new_tokens must be >= 1")
         if self.frames < 1 or self.batch_size < 1 or self.num_samples < 1:
             raise ValueError("frames, batch_size and num_samples must be >= 1")
         if self.source not in {"generate", "rationalize"}:
@@ -136,6 +141,27 @@ class _Item:
     sample_index: int
     prompt: str
     clip: Future
+
+
+def first_sample_index(rec: Record, source: str) -> int:
+    """Where a record's sample indices start (times ``num_samples``): 0 for ``generate``; for
+    ``rationalize``, the rejected answer's own ``sample_index``, so that the rationales of a
+    question's several rejected answers are told apart, and resumed, one by one.
+
+    >>> first_sample_index({"sample_index": 3}, "rationalize"), first_sample_index({"sample_index": 3}, "generate")
+    (3, 0)
+    """
+    index = rec.get("sample_index", 0) if source == "rationalize" else 0
+    return index if type(index) is int and 0 <= index < 2**31 else 0
+
+
+def identity(rec: Record, source: str) -> str | None:
+    """What tells a record's answers apart in the output: its question id (as text, so ``5`` and
+    ``"5"`` are one id), plus the answer's sample index for ``rationalize``. None without an id."""
+    qid = get_field(rec, "question_id")
+    if not isinstance(qid, (str, int)) or isinstance(qid, bool):
+        return None
+    return str(qid) if source == "generate" else f"{qid} (sample_index {first_sample_index(rec, source)})"
 
 
 def _check(rec: Record, source: str) -> str | None:
@@ -232,7 +258,9 @@ def run(
     pool = _decode_pool(default_decode_workers(cfg.device) if cfg.decode_workers is None else cfg.decode_workers)
     pending: deque[list[_Item]] = deque()
     batch: list[_Item] = []
-    failed_clips: set[int] = set()
+    # The samples of one record are consecutive: remembering the last failed record (a reference,
+    # not an id(), which a later record may reuse) reports each failed video once.
+    last_failed: list = [None]
     started = False
 
     if runtime is not None:
@@ -241,8 +269,7 @@ def run(
         processor = model_mod.load_processor(cfg)
     short_side = model_mod.decode_short_side(processor)
 
-    def decode(rec: Record) -> Future:
-        path = os.path.join(cfg.video_dir, get_field(rec, "video_path"))
+    def decode(path: str) -> Future:
         return pool.submit(load_clip, path, None if cfg.fps else cfg.frames, cfg.fps, cfg.video_backend, short_side)
 
     def process(items: list[_Item]) -> Iterator[Record | ErrorRecord]:
@@ -253,8 +280,8 @@ def run(
                 it.clip.result()
                 good.append(it)
             except VideoError as exc:
-                if id(it.record) not in failed_clips:
-                    failed_clips.add(id(it.record))
+                if it.record is not last_failed[0]:
+                    last_failed[0] = it.record
                     yield ErrorRecord(str(exc), it.record)
         if not good:
             return
@@ -274,16 +301,25 @@ def run(
                 yield ErrorRecord(why, rec)
                 continue
             qid = str(get_field(rec, "question_id"))
-            todo = [k for k in range(cfg.num_samples) if (qid, k) not in done]
+            first = first_sample_index(rec, cfg.source) * cfg.num_samples
+            todo = [first + k for k in range(cfg.num_samples) if (qid, first + k) not in done]
             stats["skipped"] += cfg.num_samples - len(todo)
             if not todo:
                 continue
             try:
                 prompt = prompts.build_prompt(template, rec, with_label=cfg.source == "rationalize")
-            except ValueError as exc:
+            except ValueError as exc:  # the template names a field the record does not have
                 yield ErrorRecord(str(exc), rec)
                 continue
-            clip = decode(rec)
+            except Exception as exc:  # noqa: BLE001 - a label no prompt can show is this record's error, not the run's
+                yield ErrorRecord(f"cannot show the label in the prompt: {type(exc).__name__}: {exc}"[:300], rec)
+                continue
+            try:
+                path = video_path(cfg.video_dir, get_field(rec, "video_path"), cfg.allow_outside_video_dir)
+            except VideoError as exc:
+                yield ErrorRecord(str(exc), rec)
+                continue
+            clip = decode(path)
             for k in todo:
                 batch.append(_Item(rec, k, prompt, clip))
                 # The first batch is small: the model starts while later videos still decode.

@@ -168,7 +168,7 @@ def _prepare(rec: Record, reg: kinds.Registry, names: set[str]) -> _Prepared | E
         )
     try:
         pairs = [(lt, reg.get(name)) for lt, name in label_pairs(rec, names)]
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         return ErrorRecord(str(exc), rec)
     for lt, kind in pairs:
         if kind.validate_gold is not None:
@@ -176,6 +176,8 @@ def _prepare(rec: Record, reg: kinds.Registry, names: set[str]) -> _Prepared | E
                 kind.validate_gold(rec["label"][lt])
             except CannotJudge as exc:
                 return _cannot_judge(rec, lt, kind, exc)
+            except Exception as exc:  # noqa: BLE001 - a (plugin) validator that fails loses no record
+                return _cannot_judge(rec, lt, kind, f"{type(exc).__name__}: {str(exc)[:200]}")
     return rec, pairs
 
 
@@ -195,8 +197,11 @@ def _finish(item: _Prepared | ErrorRecord, ctx: Context) -> Record | ErrorRecord
             return _cannot_judge(rec, label_type, kind, exc)
         except (RuntimeError, OSError, ImportError) as exc:
             return ErrorRecord(f"{kind.name} check of {label_type!r} could not run: {exc}", rec)
-        except Exception as exc:  # a faulty (plugin) check loses no record: it becomes an error record
-            return ErrorRecord(f"{kind.name} check of {label_type!r} failed: {type(exc).__name__}: {exc}", rec)
+        except Exception as exc:  # noqa: BLE001 - a faulty (plugin) check or an unreadable record loses no record
+            why = str(exc).splitlines()[0][:200] if str(exc) else ""
+            return ErrorRecord(
+                f"{kind.name} check of {label_type!r} failed on this record: {type(exc).__name__} {why}", rec
+            )
     rec["verified"] = all(v["ok"] for v in verdicts.values())
     rec["verdict"] = verdicts
     return rec
@@ -204,12 +209,19 @@ def _finish(item: _Prepared | ErrorRecord, ctx: Context) -> Record | ErrorRecord
 
 def _flush(buf: list, ctx: Context) -> Iterator[Record | ErrorRecord]:
     texts = []
-    for item in buf:
+    for i, item in enumerate(buf):
         if isinstance(item, tuple):
             rec, pairs = item
-            for label_type, kind in pairs:
-                if kind.needs_embedder and kind.texts is not None:
-                    texts.extend(kind.texts(rec["output"], rec["label"][label_type]))
+            try:
+                for label_type, kind in pairs:
+                    if kind.needs_embedder and kind.texts is not None:
+                        texts.extend(kind.texts(rec["output"], rec["label"][label_type]))
+            except CannotJudge as exc:
+                buf[i] = _cannot_judge(rec, label_type, kind, exc)
+            except Exception as exc:  # noqa: BLE001 - a label the embedder cannot read is this record's error
+                buf[i] = ErrorRecord(
+                    f"{kind.name} label {label_type!r} cannot be read: {type(exc).__name__} {exc}", rec
+                )
     if texts:
         try:
             ctx.embedder.prefetch(texts)

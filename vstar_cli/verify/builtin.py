@@ -49,7 +49,9 @@ def _number(value: Any, what: str) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise CannotJudge(f"{what} {value!r} is not a number") from None
+        raise CannotJudge(f"{what} {value!r:.60} is not a number") from None
+    except OverflowError:
+        raise CannotJudge(f"{what} is a number too large to read ({len(str(value))} digits)") from None
     if not math.isfinite(x):
         raise CannotJudge(f"{what} {value!r} is not a finite number")
     return x
