@@ -163,10 +163,20 @@ def to_dict(cfg: Any) -> dict[str, Any]:
     return dataclasses.asdict(cfg)
 
 
+def beside(output: str | Path) -> Path:
+    """Where the resolved config of an output file is written: ``gen.jsonl`` -> ``gen.config.yaml``.
+
+    >>> str(beside("runs/gen.part0-of-2.jsonl"))
+    'runs/gen.part0-of-2.config.yaml'
+    """
+    return Path(output).with_suffix(".config.yaml")
+
+
 def write(cfg: Any, path: str | Path) -> None:
     """Write the resolved config as YAML so a run can be reproduced with ``--config``."""
     import yaml
 
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False), encoding="utf-8")
 
 

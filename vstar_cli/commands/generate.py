@@ -7,10 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config
+from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
 from vstar_cli.commands.verify import KindPluginOption, load_kind_plugins
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, done_pairs, read_records, repair_tail
+from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.stages.generate import GenerateConfig
 
 
 def part_path(output: str, rank: int, world: int) -> str:
@@ -44,13 +46,14 @@ def _run(
     config_file: Optional[Path],
     quiet: bool,
     force: bool = False,
-    **flags,
+    flags: dict | None = None,
 ) -> None:
-    from vstar_cli.stages.generate import GenerateConfig, run, shard_from_env
+    from vstar_cli.stages.generate import run, shard_from_env
 
     setup_logging(quiet)
     try:
-        cfg = config.resolve(GenerateConfig, config_file, source=source, **flags)
+        sections = ("generate", "rationalize") if source == "rationalize" else ("generate",)
+        cfg = config.resolve(GenerateConfig, config_file, source, sections, source=source, **(flags or {}))
         cfg.template  # noqa: B018 - validates the template file before any model loads
         shard_t = parse_shard(shard) if shard else shard_from_env()
     except (config.ConfigError, ValueError) as exc:
@@ -72,13 +75,16 @@ def _run(
     elif output != "-" and Path(output).exists() and Path(output).stat().st_size > 0 and not force:
         raise usage_error(f"{output} exists: pass --resume to continue it, or --force to overwrite it")
 
+    if output != "-":
+        config.write(cfg, config.beside(output))  # the answers cost minutes: keep how they were made
     timer = Timer()
     stats: dict = {}
     sink = ErrorSink(errors)
     n = 0
     try:
         with JsonlWriter(output, append=resume) as out:
-            for item in run(read_records(input), cfg, done=done, shard=shard_t, stats=stats):
+            records = progress.track(read_records(input), source, progress.count_lines([input]), quiet)
+            for item in run(records, cfg, done=done, shard=shard_t, stats=stats):
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
@@ -106,92 +112,25 @@ def _run(
 def make_command(source: str):
     """The Typer command function for ``generate`` or ``rationalize``."""
 
+    @config_options(GenerateConfig)
     def command(
         input: Annotated[str, typer.Argument(help="Labeled records (JSONL or JSON array); '-' for stdin.")] = "-",
-        model: Annotated[Optional[str], typer.Option("--model", "-m", help="Hub id or local model directory.")] = None,
         output: Annotated[str, typer.Option("-o", "--output", help="Answers (JSONL); '-' for stdout.")] = "-",
-        video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
-        adapter: Annotated[Optional[str], typer.Option(help="PEFT adapter directory (from vstar finetune).")] = None,
-        quantize: Annotated[Optional[str], typer.Option(help="none | 4bit | 8bit (bitsandbytes).")] = None,
-        device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda | cuda:N.")] = None,
-        dtype: Annotated[Optional[str], typer.Option(help="auto | float32 | bfloat16 | float16.")] = None,
-        trust_remote_code: Annotated[
-            Optional[bool], typer.Option("--trust-remote-code", help="Run code shipped with the model.")
-        ] = None,
-        frames: Annotated[
-            Optional[int], typer.Option(help="Frames sampled uniformly per video \\[default: 8].")
-        ] = None,
-        fps: Annotated[Optional[float], typer.Option(help="Sample frames at this rate instead of --frames.")] = None,
-        batch_size: Annotated[Optional[int], typer.Option(help="Videos per generate call \\[default: 8].")] = None,
-        num_samples: Annotated[
-            Optional[int], typer.Option("--num-samples", "-k", help="Answers sampled per question \\[default: 1].")
-        ] = None,
-        temperature: Annotated[
-            Optional[float], typer.Option(help="0 = greedy \\[default: 0 for one sample, 0.7 for several].")
-        ] = None,
-        top_p: Annotated[Optional[float], typer.Option(help="Nucleus sampling \\[default: 0.9].")] = None,
-        max_new_tokens: Annotated[Optional[int], typer.Option(help="Answer length limit \\[default: 256].")] = None,
-        seed: Annotated[Optional[int], typer.Option(help="Random seed \\[default: 0].")] = None,
-        prompt_template: Annotated[
-            Optional[str], typer.Option(help="File with the prompt; {question}, {label} and record fields.")
-        ] = None,
-        decode_workers: Annotated[
-            Optional[int],
-            typer.Option(
-                help="Video decoding processes; 0 decodes inline \\[default: 0 on CPU, else min(4, cores-1)]."
-            ),
-        ] = None,
-        video_backend: Annotated[Optional[str], typer.Option(help="auto | decord | pyav.")] = None,
+        flags: dict | None = None,
         resume: Annotated[
             bool, typer.Option("--resume", help="Skip (question_id, sample_index) pairs already in -o FILE.")
         ] = False,
         force: Annotated[bool, typer.Option("--force", help="Overwrite -o FILE when it exists.")] = False,
-        max_pixels: Annotated[
-            Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
-        ] = None,
         shard: Annotated[
             Optional[str], typer.Option(help="Take shard i/N of the input (automatic under accelerate launch).")
         ] = None,
-        errors: Annotated[
-            Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
-        ] = None,
-        config_file: Annotated[
-            Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
-        ] = None,
+        errors: ErrorsOption = None,
+        config_file: ConfigOption = None,
         kind_plugin: KindPluginOption = None,
-        quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+        quiet: QuietOption = False,
     ) -> None:
         load_kind_plugins(kind_plugin)  # their kinds render the gold hints of rationalization prompts
-        _run(
-            source,
-            input,
-            output,
-            errors,
-            resume,
-            shard,
-            config_file,
-            quiet,
-            force,
-            model=model,
-            max_pixels=max_pixels,
-            video_dir=video_dir,
-            adapter=adapter,
-            quantize=quantize,
-            device=device,
-            dtype=dtype,
-            trust_remote_code=trust_remote_code,
-            frames=frames,
-            fps=fps,
-            batch_size=batch_size,
-            num_samples=num_samples,
-            temperature=temperature,
-            top_p=top_p,
-            max_new_tokens=max_new_tokens,
-            seed=seed,
-            prompt_template=prompt_template,
-            decode_workers=decode_workers,
-            video_backend=video_backend,
-        )
+        _run(source, input, output, errors, resume, shard, config_file, quiet, force, flags)
 
     if source == "generate":
         command.__doc__ = (

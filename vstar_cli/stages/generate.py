@@ -31,20 +31,24 @@ class GenerateConfig(ModelConfig):
     frames: int = field(default=8, metadata={"help": "frames sampled uniformly per video"})
     fps: float | None = field(default=None, metadata={"help": "sample this many frames per second instead"})
     batch_size: int = field(default=8, metadata={"help": "videos per generate call"})
-    num_samples: int = field(default=1, metadata={"help": "answers sampled per question"})
+    num_samples: int = field(
+        default=1, metadata={"help": "answers sampled per question", "flags": ("--num-samples", "-k")}
+    )
     temperature: float | None = field(
         default=None, metadata={"help": "0 = greedy; default 0 for one sample, 0.7 for several"}
     )
     top_p: float = field(default=0.9, metadata={"help": "nucleus sampling"})
     max_new_tokens: int = field(default=256, metadata={"help": "answer length limit"})
     seed: int = field(default=0, metadata={"help": "random seed"})
-    prompt_template: str | None = field(default=None, metadata={"help": "file with the prompt template"})
+    prompt_template: str | None = field(
+        default=None, metadata={"help": "file with the prompt; {question}, {label} and record fields"}
+    )
     decode_workers: int | None = field(
         default=None,
         metadata={"help": "video decoding processes; 0 decodes inline; default: 0 on CPU, else min(4, cores-1)"},
     )
     video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
-    source: str = field(default="generate", metadata={"help": "generate | rationalize"})
+    source: str = field(default="generate", metadata={"help": "generate | rationalize", "cli": False})
 
     def __post_init__(self) -> None:
         super().__post_init__()
