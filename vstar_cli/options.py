@@ -81,7 +81,7 @@ def help_text(f: dataclasses.Field) -> str:
     """The field's help, capitalized, with its default as ``--help`` shows it."""
     text = str(f.metadata.get("help", ""))
     first = text.split(" ", 1)[0]
-    if first.isalpha() and not text.startswith(f"{first} |"):  # not a value ("auto | cpu") nor a kind ("float:")
+    if first.replace("-", "").isalpha() and not text.startswith(f"{first} |"):  # not a value ("auto | cpu") nor a kind ("float:")
         text = text[:1].upper() + text[1:]
     default = default_of(f)
     if default is not None and default is not False and default != "" and "default" not in text:

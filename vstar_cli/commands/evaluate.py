@@ -8,10 +8,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config
+from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
 from vstar_cli.commands.verify import KindPluginOption
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
+from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.stages.evaluate import EvalConfig
+from vstar_cli.stages.generate import GenerateConfig
+from vstar_cli.stages.verify import VerifyConfig
+
+# The generation options eval exposes (it always answers greedily, one answer per question).
+GENERATE_OPTIONS = (
+    "model", "adapter", "quantize", "video_dir", "frames", "batch_size", "max_new_tokens", "device", "max_pixels",
+    "prompt_template",
+)  # fmt: skip
 
 
 def _table(metrics: dict, title: str):
@@ -97,41 +107,26 @@ def compare(paths: list[str]) -> None:
     _print(t)
 
 
+@config_options(GenerateConfig, "gen_flags", only=GENERATE_OPTIONS)
+@config_options(EvalConfig)
 def evaluate(
     inputs: Annotated[
         list[str], typer.Argument(help="Labeled test records (JSONL or JSON array), or: compare A.json B.json ...")
     ],
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Metrics JSON; '-' for stdout.")] = "-",
-    model: Annotated[
-        Optional[str], typer.Option("--model", "-m", help="Model to answer with (hub id or directory).")
-    ] = None,
-    adapter: Annotated[Optional[str], typer.Option(help="PEFT adapter directory.")] = None,
-    quantize: Annotated[Optional[str], typer.Option(help="none | 4bit | 8bit.")] = None,
+    gen_flags: dict | None = None,
     answers: Annotated[
         Optional[Path], typer.Option(help="Score these already generated answers instead (no model).")
     ] = None,
     details: Annotated[Optional[Path], typer.Option(help="Per-record results (JSONL).")] = None,
-    video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
-    frames: Annotated[Optional[int], typer.Option(help="Frames per video \\[default: 8].")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Videos per generate call \\[default: 8].")] = None,
-    max_new_tokens: Annotated[Optional[int], typer.Option(help="Answer length limit \\[default: 256].")] = None,
-    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
-    max_pixels: Annotated[
-        Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
-    ] = None,
-    prompt_template: Annotated[Optional[str], typer.Option(help="File with the prompt template.")] = None,
     verify_config: Annotated[
-        Optional[Path], typer.Option(help="YAML of vstar verify options (tolerances, embedder).")
+        Optional[Path], typer.Option(help="YAML of vstar verify options \\[default: the --config file's verify: section]")
     ] = None,
     kind_plugin: KindPluginOption = None,
-    bootstrap: Annotated[
-        Optional[int], typer.Option(help="Bootstrap resamples for the 95% intervals, 1..100000 \\[default: 1000].")
-    ] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed of the bootstrap \\[default: 0].")] = None,
-    errors: Annotated[
-        Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+    flags: dict | None = None,
+    errors: ErrorsOption = None,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Score a model on held-out labeled data with the verifier that builds the training data.
 
@@ -153,40 +148,24 @@ def evaluate(
     test = inputs[0]
     if test != "-" and not Path(test).is_file():
         raise usage_error(f"test file not found: {test}")
-    if answers is None and not model:
-        raise usage_error("give --model to generate answers, or --answers FILE to score existing ones")
+    gen_flags = gen_flags or {}
     from vstar_cli.stages import evaluate as ev
-    from vstar_cli.stages.generate import GenerateConfig
     from vstar_cli.stages.generate import run as generate_run
-    from vstar_cli.stages.verify import VerifyConfig
     from vstar_cli.stages.verify import run as verify_run
     from vstar_cli.stages.verify import setup as verify_setup
 
     try:
-        vcfg = config.resolve(VerifyConfig, verify_config)
+        vcfg = config.resolve(VerifyConfig, verify_config or config_file, "verify")
         vcfg.kind_plugins = list(dict.fromkeys([*vcfg.kind_plugins, *(kind_plugin or [])]))
         verify_setup(vcfg)  # loads the plugin kinds: a bad one is a usage error, before any model loads
-        ecfg = config.resolve(ev.EvalConfig, None, bootstrap=bootstrap, seed=seed)
+        ecfg = config.resolve(ev.EvalConfig, config_file, "eval", **(flags or {}))
         gcfg = None
-        if answers is None:
-            gcfg = config.resolve(
-                GenerateConfig,
-                None,
-                model=model,
-                adapter=adapter,
-                quantize=quantize,
-                video_dir=video_dir,
-                frames=frames,
-                batch_size=batch_size,
-                max_new_tokens=max_new_tokens,
-                device=device,
-                max_pixels=max_pixels,
-                prompt_template=prompt_template,
-                num_samples=1,
-                temperature=0.0,
-            )
+        if answers is None:  # greedy, one answer per question
+            gcfg = config.resolve(GenerateConfig, config_file, "eval", **gen_flags, num_samples=1, temperature=0.0)
             gcfg.template  # noqa: B018 - validates the template file early
     except (config.ConfigError, ValueError) as exc:
+        if str(exc) == "--model is required":
+            raise usage_error("give --model to generate answers, or --answers FILE to score existing ones") from None
         raise usage_error(str(exc)) from None
     if gcfg is not None:
         check_sources(gcfg.model, gcfg.video_dir, gcfg.adapter)
@@ -212,9 +191,11 @@ def evaluate(
             if join is not None:
                 for err in join.add_test(read_records(test)):
                     sink.add(err)
-                source = join.join(read_records(answers))
+                total = progress.count_lines([answers])
+                source = join.join(progress.track(read_records(answers), "eval", total, quiet))
             else:
-                source = generate_run(read_records(test), gcfg)
+                total = progress.count_lines([test])
+                source = generate_run(progress.track(read_records(test), "eval", total, quiet), gcfg)
             for item in verify_run(source, vcfg):
                 keep(item, det)
             if join is not None:
@@ -230,9 +211,9 @@ def evaluate(
     metrics["config"] = {
         "test": test,
         "answers": str(answers) if answers else None,
-        "model": model,
-        "adapter": adapter,
-        "quantize": quantize or "none",
+        "model": gcfg.model if gcfg else None,
+        "adapter": gcfg.adapter if gcfg else None,
+        "quantize": gcfg.quantize if gcfg else "none",
         "generate": config.to_dict(gcfg) if gcfg else None,
         "verify": config.to_dict(vcfg),
         "bootstrap": ecfg.bootstrap,

@@ -9,9 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config
+from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, check_sources, console, setup_logging, usage_error
 from vstar_cli.io import InputError
+from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.stages.finetune import FinetuneConfig
 
 
 def _progress(total_hint: int):
@@ -35,53 +37,12 @@ def _progress(total_hint: int):
     return bar, update
 
 
+@config_options(FinetuneConfig, exclude=("adapter", "quantize"))
 def finetune(
     train_file: Annotated[
         str, typer.Argument(help="Training set from vstar merge (llava, sharegpt or messages format).")
     ],
-    model: Annotated[
-        Optional[str], typer.Option("--model", "-m", help="Pretrained checkpoint to train from (hub id or directory).")
-    ] = None,
-    out: Annotated[
-        Optional[str], typer.Option("--out", help="Output directory (adapter or weights, processor, config, loss log).")
-    ] = None,
-    method: Annotated[Optional[str], typer.Option(help="lora | qlora | full \\[default: lora].")] = None,
-    video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
-    frames: Annotated[
-        Optional[int], typer.Option(help="Frames per video, as generate samples them \\[default: 8].")
-    ] = None,
-    fps: Annotated[Optional[float], typer.Option(help="Sample frames at this rate instead.")] = None,
-    epochs: Annotated[
-        Optional[float], typer.Option(help="Passes over the data \\[default: 1, as in the paper].")
-    ] = None,
-    learning_rate: Annotated[
-        Optional[float], typer.Option("--lr", help="\\[default: 2e-4 (Q)LoRA, 2e-5 full].")
-    ] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Examples per device per step \\[default: 1].")] = None,
-    grad_accum: Annotated[Optional[int], typer.Option(help="Gradient accumulation steps \\[default: 8].")] = None,
-    warmup_ratio: Annotated[Optional[float], typer.Option(help="\\[default: 0.03].")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="\\[default: 0].")] = None,
-    lora_r: Annotated[Optional[int], typer.Option(help="\\[default: 64].")] = None,
-    lora_alpha: Annotated[Optional[int], typer.Option(help="\\[default: 16].")] = None,
-    lora_dropout: Annotated[Optional[float], typer.Option(help="\\[default: 0.05].")] = None,
-    lora_targets: Annotated[
-        Optional[str],
-        typer.Option(help="Comma-separated layer names \\[default: every linear layer of the language model]."),
-    ] = None,
-    train_projector: Annotated[
-        Optional[bool], typer.Option("--train-projector", help="Also train the vision-language projector.")
-    ] = None,
-    gradient_checkpointing: Annotated[
-        Optional[bool], typer.Option("--gradient-checkpointing/--no-gradient-checkpointing", help="\\[default: on].")
-    ] = None,
-    max_steps: Annotated[Optional[int], typer.Option(help="Stop after N optimizer steps.")] = None,
-    save_steps: Annotated[Optional[int], typer.Option(help="Checkpoint every N steps \\[default: 500].")] = None,
-    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
-    dtype: Annotated[Optional[str], typer.Option(help="auto | float32 | bfloat16 | float16.")] = None,
-    trust_remote_code: Annotated[Optional[bool], typer.Option("--trust-remote-code")] = None,
-    max_pixels: Annotated[
-        Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
-    ] = None,
+    flags: dict | None = None,
     resume_from_checkpoint: Annotated[
         Optional[str],
         typer.Option(
@@ -93,13 +54,9 @@ def finetune(
         bool, typer.Option("--merge-adapter", help="Also write OUT/merged: base + adapter as one model.")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the estimated peak GPU memory and exit.")] = False,
-    errors: Annotated[
-        Optional[Path], typer.Option("--errors", help="Write training lines that are not usable here.")
-    ] = None,
-    config_file: Annotated[
-        Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+    errors: ErrorsOption = None,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Finetune from the pretrained checkpoint on verified data (the paper: every cycle, one epoch).
 
@@ -108,39 +65,14 @@ def finetune(
 
         vstar finetune sft.jsonl --model BASE --method qlora --video-dir videos --out ckpt
     """
-    from vstar_cli.stages.finetune import FinetuneConfig, finished_run, run_fingerprint
+    from vstar_cli.stages.finetune import finished_run, run_fingerprint
     from vstar_cli.training.data import load_examples
 
     setup_logging(quiet)
     try:
-        cfg = config.resolve(
-            FinetuneConfig,
-            config_file,
-            model=model,
-            out=out or ("dry-run" if dry_run else None),
-            method=method,
-            video_dir=video_dir,
-            frames=frames,
-            fps=fps,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            grad_accum=grad_accum,
-            warmup_ratio=warmup_ratio,
-            seed=seed,
-            lora_r=lora_r,
-            lora_alpha=lora_alpha,
-            lora_dropout=lora_dropout,
-            lora_targets=[t.strip() for t in lora_targets.split(",")] if lora_targets else None,
-            train_projector=train_projector,
-            gradient_checkpointing=gradient_checkpointing,
-            max_steps=max_steps,
-            save_steps=save_steps,
-            device=device,
-            dtype=dtype,
-            trust_remote_code=trust_remote_code,
-            max_pixels=max_pixels,
-        )
+        flags = dict(flags or {})
+        flags["out"] = flags.get("out") or ("dry-run" if dry_run else None)
+        cfg = config.resolve(FinetuneConfig, config_file, "finetune", **flags)
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
     check_sources(cfg.model, None if dry_run else cfg.video_dir)
@@ -221,7 +153,7 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
         console.print(f"finetune: {len(examples)} examples, method {cfg.method}, from {cfg.model} -> {cfg.out}")
     bar, update = _progress(total)
     try:
-        if quiet:
+        if not progress.enabled(quiet):
             summary = train(cfg, examples, resume, fingerprint=fingerprint)
         else:
             with bar:
