@@ -81,7 +81,9 @@ def help_text(f: dataclasses.Field) -> str:
     """The field's help, capitalized, with its default as ``--help`` shows it."""
     text = str(f.metadata.get("help", ""))
     first = text.split(" ", 1)[0]
-    if first.replace("-", "").isalpha() and not text.startswith(f"{first} |"):  # not a value ("auto | cpu") nor a kind ("float:")
+    if first.replace("-", "").isalpha() and not text.startswith(
+        f"{first} |"
+    ):  # not a value ("auto | cpu") nor a kind ("float:")
         text = text[:1].upper() + text[1:]
     default = default_of(f)
     if default is not None and default is not False and default != "" and "default" not in text:
@@ -103,7 +105,9 @@ def option_parameters(cls: type, exclude: tuple[str, ...] = (), only: tuple[str,
             decls = (f"{decls[0]}/--no-{decls[0].lstrip('-')}",)
         opt = typer.Option(*decls, help=help_text(f), hidden=bool(f.metadata.get("hidden", False)))
         params.append(
-            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[Optional[scalar], opt])
+            inspect.Parameter(
+                f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[Optional[scalar], opt]
+            )
         )
     return params
 
@@ -156,5 +160,6 @@ ConfigOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr (no progress, no summary).")]
 ErrorsOption = Annotated[
-    Optional[Path], typer.Option("--errors", help="Write records that could not be processed here (line, record, reason).")
+    Optional[Path],
+    typer.Option("--errors", help="Write records that could not be processed here (line, record, reason)."),
 ]

@@ -64,7 +64,14 @@ def bar(label: str, total: int | None = None, quiet: bool = False, unit: str = "
         yield lambda n=1: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(stderr=True, force_terminal=True if os.environ.get("VSTAR_PROGRESS") else None)
     columns = [TextColumn(f"{label}"), BarColumn(), MofNCompleteColumn()] if total else [TextColumn(f"{label}")]

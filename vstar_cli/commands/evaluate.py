@@ -120,7 +120,8 @@ def evaluate(
     ] = None,
     details: Annotated[Optional[Path], typer.Option(help="Per-record results (JSONL).")] = None,
     verify_config: Annotated[
-        Optional[Path], typer.Option(help="YAML of vstar verify options \\[default: the --config file's verify: section]")
+        Optional[Path],
+        typer.Option(help="YAML of vstar verify options \\[default: the --config file's verify: section]"),
     ] = None,
     kind_plugin: KindPluginOption = None,
     flags: dict | None = None,

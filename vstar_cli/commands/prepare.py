@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from vstar_cli import progress
 from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
 from vstar_cli.io import ErrorRecord, JsonlWriter
 
@@ -69,7 +70,7 @@ def run_converter(name: str, file: Path, values: dict) -> None:
     sink = ErrorSink(errors)
     try:
         with JsonlWriter(output) as out:
-            for item in run(conv, file, ctx, counts):
+            for item in progress.track(run(conv, file, ctx, counts), f"prepare {name}", None, quiet):
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
@@ -100,73 +101,26 @@ def make_command(name: str):
     from vstar_cli.prepare.converter import REGISTRY
 
     conv = REGISTRY.get(name)
+
+    def kw(name: str, annotation, option) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+
+    file = typer.Argument(..., help=conv.input_help, metavar="FILE")
     params = [
-        inspect.Parameter(
-            "file",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=typer.Argument(..., help=conv.input_help, metavar="FILE"),
-            annotation=Path,
-        ),
-        inspect.Parameter(
-            "output",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout."),
-            annotation=str,
-        ),
-        inspect.Parameter(
-            "errors",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(
-                None, "--errors", help="Write the items that could not be converted here (line, item, reason)."
-            ),
-            annotation=Optional[Path],
-        ),
-        inspect.Parameter(
-            "video_pattern",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}."),
-            annotation=str,
-        ),
-    ]
+        inspect.Parameter("file", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=file, annotation=Path),
+        kw("output", str, typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout.")),
+        kw("errors", Optional[Path], typer.Option(None, "--errors", help="Write the items that could not be converted here (line, item, reason).")),
+        kw("video_pattern", str, typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}.")),
+    ]  # fmt: skip
     for opt in conv.options:
         ann = Optional[opt.type] if opt.default is None else opt.type
-        flag = "--" + opt.name.replace("_", "-")
-        params.append(
-            inspect.Parameter(
-                opt.name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=typer.Option(opt.default, flag, help=opt.help),
-                annotation=ann,
-            )
-        )
+        params.append(kw(opt.name, ann, typer.Option(opt.default, "--" + opt.name.replace("_", "-"), help=opt.help)))
     params += [
-        inspect.Parameter(
-            "seed",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(0, help="Seed of the phrasing draw."),
-            annotation=int,
-        ),
-        inspect.Parameter(
-            "questions",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL)."),
-            annotation=Optional[Path],
-        ),
-        inspect.Parameter(
-            "questions_mode",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(
-                "both", "--questions-mode", help="both | bank | templates: where phrasings come from."
-            ),
-            annotation=str,
-        ),
-        inspect.Parameter(
-            "quiet",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(False, "-q", "--quiet", help="Only errors on stderr."),
-            annotation=bool,
-        ),
-    ]
+        kw("seed", int, typer.Option(0, help="Seed of the phrasing draw.")),
+        kw("questions", Optional[Path], typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL).")),
+        kw("questions_mode", str, typer.Option("both", "--questions-mode", help="both | bank | templates: where phrasings come from.")),
+        kw("quiet", bool, typer.Option(False, "-q", "--quiet", help="Only errors on stderr (no progress, no summary).")),
+    ]  # fmt: skip
 
     def command(**values) -> None:
         file = values.pop("file")

@@ -50,7 +50,8 @@ class FinetuneConfig(ModelConfig):
     fps: float | None = field(default=None, metadata={"help": "sample at this rate instead of --frames"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the data (the paper: 1)"})
     learning_rate: float | None = field(
-        default=None, metadata={"help": "peak learning rate (default 2e-4 for (Q)LoRA, 2e-5 for full)", "flags": ("--lr",)}
+        default=None,
+        metadata={"help": "peak learning rate (default 2e-4 for (Q)LoRA, 2e-5 for full)", "flags": ("--lr",)},
     )
     batch_size: int = field(default=1, metadata={"help": "examples per device per step"})
     grad_accum: int = field(default=8, metadata={"help": "gradient accumulation steps"})
