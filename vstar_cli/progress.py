@@ -30,7 +30,7 @@ def enabled(quiet: bool) -> bool:
 
 
 def count_lines(paths: Iterable[str | Path]) -> int | None:
-    """Non-blank lines of the input files (one record each in JSONL); ``None`` for stdin or huge files.
+    """Lines of the input files (one record each in JSONL); ``None`` for stdin, JSON arrays or huge files.
 
     Reads in 1 MiB blocks, so counting costs a small fraction of the stage itself.
     """

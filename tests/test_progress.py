@@ -1,0 +1,80 @@
+"""Progress bars: on stderr only, only for a terminal (or VSTAR_PROGRESS=1), never with -q."""
+
+import json
+import os
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from tests.conftest import make_record
+from vstar_cli import progress
+from vstar_cli.cli import app
+
+runner = CliRunner()
+RECS = [make_record(f"The count is {i}.", i, "float") for i in range(5)]
+
+
+def _jsonl(recs):
+    return "".join(json.dumps(r) + "\n" for r in recs)
+
+
+def test_enabled_follows_quiet_the_variable_and_the_terminal(monkeypatch):
+    monkeypatch.setenv("VSTAR_PROGRESS", "1")
+    assert progress.enabled(False) and not progress.enabled(True)
+    monkeypatch.setenv("VSTAR_PROGRESS", "0")
+    assert not progress.enabled(False)
+    monkeypatch.delenv("VSTAR_PROGRESS")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert not progress.enabled(False)
+
+
+def test_count_lines(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"x": 1}\n{"x": 2}\n')
+    b.write_text('{"x": 3}')  # no final newline
+    assert progress.count_lines([a, b]) == 3
+    assert progress.count_lines(["-"]) is None
+    (tmp_path / "c.json").write_text('[{"x": 1}, {"x": 2}]')
+    assert progress.count_lines([tmp_path / "c.json"]) is None
+
+
+def test_verify_progress_goes_to_stderr_and_never_to_stdout(tmp_path):
+    src = tmp_path / "answers.jsonl"
+    src.write_text(_jsonl(RECS))
+    res = runner.invoke(app, ["verify", str(src)], env={"VSTAR_PROGRESS": "1"})
+    assert res.exit_code == 0, res.output
+    assert [json.loads(x)["verified"] for x in res.stdout.splitlines()] == [True] * 5
+    assert "5/5" in res.stderr and "records/s" in res.stderr and "verify" in res.stderr
+    quiet = runner.invoke(app, ["verify", str(src), "-q"], env={"VSTAR_PROGRESS": "1"})
+    assert quiet.stderr == "" and quiet.stdout == res.stdout
+
+
+def test_stdin_has_no_total_but_still_counts():
+    res = runner.invoke(app, ["verify"], input=_jsonl(RECS), env={"VSTAR_PROGRESS": "1"})
+    assert res.exit_code == 0 and "5 records" in res.stderr and "/5" not in res.stderr
+    assert len(res.stdout.splitlines()) == 5
+
+
+def test_merge_progress_on_stderr(tmp_path):
+    recs = [
+        {**r, "verified": True, "video_path": f"v{i}.mp4", "question_id": f"q{i}", "question": "How many?"}
+        for i, r in enumerate(RECS)
+    ]
+    src = tmp_path / "ver.jsonl"
+    src.write_text(_jsonl(recs))
+    res = runner.invoke(app, ["merge", str(src)], env={"VSTAR_PROGRESS": "1"})
+    assert res.exit_code == 0, res.output
+    assert len([json.loads(x) for x in res.stdout.splitlines()]) == 5 and "5/5" in res.stderr
+
+
+def test_real_pipes_no_bar_without_a_terminal_and_stdout_stays_records(tmp_path):
+    src = tmp_path / "answers.jsonl"
+    src.write_text(_jsonl(RECS))
+    env = {k: v for k, v in os.environ.items() if k != "VSTAR_PROGRESS"}
+    cmd = [sys.executable, "-m", "vstar_cli", "verify", str(src)]
+    plain = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert plain.returncode == 0 and "records/s" in plain.stderr and "5/5" not in plain.stderr  # the summary only
+    forced = subprocess.run(cmd, capture_output=True, text=True, env={**env, "VSTAR_PROGRESS": "1"}, timeout=120)
+    assert forced.stdout == plain.stdout and all(json.loads(x) for x in forced.stdout.splitlines())
+    assert "5/5" in forced.stderr
