@@ -97,3 +97,24 @@ def track(items: Iterable[T], label: str, total: int | None = None, quiet: bool 
         for item in items:
             yield item
             advance()
+
+
+@contextlib.contextmanager
+def steps_bar(label: str, total: int, quiet: bool = False):
+    """Optimizer steps with the last loss; yields ``update(step, max_steps, loss)``, or ``None`` when progress is off."""
+    if not enabled(quiet):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True, force_terminal=True if os.environ.get("VSTAR_PROGRESS") else None)
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("loss {task.fields[loss]}")]
+    progress = Progress(*columns, TextColumn("ETA"), TimeRemainingColumn(), console=console)
+    task = progress.add_task(label, total=total, loss="-")
+    with progress:
+
+        def update(step: int, max_steps: int, loss: float) -> None:
+            progress.update(task, completed=step, total=max_steps or total, loss=f"{loss:.4f}")
+
+        yield update

@@ -295,3 +295,24 @@ def build(arch: str, out: str | Path, corpus: Iterable[str] = (), **kw) -> Path:
     if arch not in BUILDERS:
         raise ValueError(f"unknown tiny architecture {arch!r} (known: {', '.join(BUILDERS)})")
     return BUILDERS[arch](out, corpus, **kw)
+
+
+def synthetic_corpus(data: Path) -> list[str]:
+    """The texts of a ``prepare synthetic`` directory (captions, train, test) to train a tokenizer on.
+
+    Raises ``FileNotFoundError`` naming the first of those files that is missing.
+    """
+    import json
+
+    texts: list[str] = []
+    for name in ("captions", "train", "test"):
+        path = Path(data) / f"{name}.jsonl"
+        if not path.exists():
+            raise FileNotFoundError(2, "not found", str(path))
+        for line in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            texts += [c["value"] for c in r.get("conversations", [])] or [
+                r.get("question", ""),
+                json.dumps(r.get("label")),
+            ]
+    return texts

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress
+from vstar_cli import config, progress, tables
 from vstar_cli.commands._common import ErrorSink, Timer, check_sources, console, setup_logging, usage_error
 from vstar_cli.commands.verify import KindPluginOption
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
@@ -24,36 +24,21 @@ GENERATE_OPTIONS = (
 )  # fmt: skip
 
 
-def _table(metrics: dict, title: str):
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left")
-    for c in ("scope", "name", "accuracy", "95% CI", "n"):
-        t.add_column(c, justify="right" if c in {"accuracy", "n"} else "left", no_wrap=True)
-
-    def row(scope, name, m):
-        acc = "-" if m.get("accuracy") is None else f"{m['accuracy']:.3f}"
-        ci = m.get("ci95") or []
-        t.add_row(
-            scope, name, acc, f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and ci[0] == ci[0] else "-", str(m.get("n", ""))
-        )
-
-    row("overall", "", metrics["overall"])
-    for k, m in metrics["per_label_type"].items():
-        row("label type", k, m)
-    for k, m in metrics["per_verifier"].items():
-        row("verifier", k, m)
-    if "multiple_choice" in metrics:
-        row("multiple choice", f"answered {metrics['multiple_choice']['answered']}", metrics["multiple_choice"])
-    for k, f in metrics.get("float", {}).items():
-        t.add_row("float", k, f"rho {f['spearman']}", f"rel-L2 {f['relative_l2']}", str(f["n"]))
-    return t
-
-
 def _print(table) -> None:
-    from rich.console import Console
+    tables.wide_console(110).print(table)
 
-    Console(stderr=True, width=max(console.width, 110), highlight=False).print(table)
+
+def compare(paths: list[str]) -> None:
+    """Print metrics files side by side, with each file's difference to the first."""
+    from vstar_cli.stages.evaluate import flatten
+
+    docs = []
+    for p in paths:
+        try:
+            docs.append(flatten(json.loads(Path(p).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            raise usage_error(f"cannot read metrics {p}: {exc}") from None
+    _print(tables.compare_table(paths, docs))
 
 
 def _report_join(counts: dict, unknown_ids: list[str], quiet: bool) -> None:
@@ -71,40 +56,6 @@ def _report_join(counts: dict, unknown_ids: list[str], quiet: bool) -> None:
         console.print(f"[yellow]warning:[/] {line}", soft_wrap=True)
     elif not quiet:
         console.print(line, soft_wrap=True)
-
-
-def compare(paths: list[str]) -> None:
-    """Print metrics files side by side, with each file's difference to the first."""
-    from rich.table import Table
-
-    from vstar_cli.stages.evaluate import flatten
-
-    docs = []
-    for p in paths:
-        try:
-            docs.append(flatten(json.loads(Path(p).read_text(encoding="utf-8"))))
-        except (OSError, ValueError) as exc:
-            raise usage_error(f"cannot read metrics {p}: {exc}") from None
-    keys = list(dict.fromkeys(k for d in docs for k in d))
-    t = Table(title="vstar eval compare", title_justify="left")
-    t.add_column("metric", no_wrap=True)
-    for i, p in enumerate(paths):
-        t.add_column(Path(p).name if i == 0 else f"{Path(p).name} (Δ)", justify="right", no_wrap=True)
-    for k in keys:
-        base = docs[0].get(k)
-        cells = []
-        for i, d in enumerate(docs):
-            v = d.get(k)
-            if v is None:
-                cells.append("-")
-            elif i == 0 or base is None:
-                cells.append(f"{v:.4g}")
-            else:
-                diff = v - base
-                color = "green" if diff > 0 else "red" if diff < 0 else "white"
-                cells.append(f"{v:.4g} ([{color}]{diff:+.4g}[/])")
-        t.add_row(k, *cells)
-    _print(t)
 
 
 @config_options(GenerateConfig, "gen_flags", only=GENERATE_OPTIONS)
@@ -228,7 +179,7 @@ def evaluate(
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     if not quiet:
-        _print(_table(metrics, f"vstar eval: {test}"))
+        _print(tables.metrics_table(metrics, f"vstar eval: {test}"))
     if join is not None:
         _report_join(metrics["answers"], join.unknown_ids, quiet)
     if sink.count:

@@ -9,32 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress
+from vstar_cli import config, progress, tables
 from vstar_cli.commands._common import ErrorSink, check_sources, console, setup_logging, usage_error
 from vstar_cli.io import InputError
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
 from vstar_cli.stages.finetune import FinetuneConfig
-
-
-def _progress(total_hint: int):
-    """A rich progress bar on stderr, advanced from the Trainer's log callback."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("finetune"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("loss {task.fields[loss]}"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
-    task = bar.add_task("train", total=total_hint, loss="-")
-
-    def update(step: int, max_steps: int, loss: float) -> None:
-        bar.update(task, completed=step, total=max_steps or total_hint, loss=f"{loss:.4f}")
-
-    return bar, update
 
 
 @config_options(FinetuneConfig, exclude=("adapter", "quantize"))
@@ -151,13 +130,9 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
         total = cfg.max_steps
     if not quiet:
         console.print(f"finetune: {len(examples)} examples, method {cfg.method}, from {cfg.model} -> {cfg.out}")
-    bar, update = _progress(total)
     try:
-        if not progress.enabled(quiet):
-            summary = train(cfg, examples, resume, fingerprint=fingerprint)
-        else:
-            with bar:
-                summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
+        with progress.steps_bar("finetune", total, quiet) as update:
+            summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
     except NoUsableVideos as exc:
         for video, reason in read_skipped(Path(cfg.out) / "skipped_videos.jsonl").items():
             sink.add(ErrorRecord(f"video cannot be decoded: {reason}", {"video": video}))
@@ -186,8 +161,6 @@ def _video_ok(path: str) -> bool:
 
 
 def _dry_run(cfg) -> None:
-    from rich.table import Table
-
     from vstar_cli.model import load_processor
     from vstar_cli.stages.finetune import count_params, estimate_memory, video_tokens
 
@@ -198,14 +171,7 @@ def _dry_run(cfg) -> None:
         raise usage_error(f"cannot read {cfg.model}: {str(exc).splitlines()[0]}") from None
     tokens = video_tokens(processor, cfg.frames, 360, 640)
     est = estimate_memory(cfg, tokens, params, 0 if cfg.method == "full" else lora, hidden, layers, vocab)
-    table = Table(
-        title=f"estimated peak GPU memory: {cfg.method}, {cfg.frames} frames (640x360), batch {cfg.batch_size}"
-    )
-    table.add_column("component")
-    table.add_column("GiB", justify="right")
-    for k, v in est.items():
-        table.add_row(k, f"{v:.2f}")
-    console.print(table)
+    console.print(tables.memory_table(cfg, est))
     console.print(
         f"parameters: language {params['language'] / 1e9:.2f}B (+{params['embeddings'] / 1e9:.2f}B embeddings), "
         f"vision {params['vision'] / 1e6:.0f}M, projector {params['projector'] / 1e6:.0f}M; LoRA {lora / 1e6:.1f}M; "

@@ -15,27 +15,6 @@ from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_op
 from vstar_cli.stages.generate import GenerateConfig
 
 
-def part_path(output: str, rank: int, world: int) -> str:
-    """The part file of one process: ``gen.jsonl`` -> ``gen.part1-of-4.jsonl``.
-
-    >>> part_path("out/gen.jsonl", 1, 4)
-    'out/gen.part1-of-4.jsonl'
-    """
-    p = Path(output)
-    return str(p.with_name(f"{p.stem}.part{rank}-of-{world}{p.suffix or '.jsonl'}"))
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"i/N"`` -> ``(i, N)`` with ``0 <= i < N``."""
-    try:
-        i, n = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise ValueError(f"--shard must look like i/N (e.g. 0/4), got {text!r}") from None
-    if n < 1 or not 0 <= i < n:
-        raise ValueError(f"--shard {text}: need 0 <= i < N")
-    return i, n
-
-
 def _run(
     source: str,
     input: str,
@@ -48,7 +27,7 @@ def _run(
     force: bool = False,
     flags: dict | None = None,
 ) -> None:
-    from vstar_cli.stages.generate import run, shard_from_env
+    from vstar_cli.stages.generate import parse_shard, part_path, run, shard_from_env
 
     setup_logging(quiet)
     try:

@@ -7,35 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress
+from vstar_cli import config, progress, tables
 from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, iter_inputs
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
 from vstar_cli.stages.merge import MergeConfig
 
-COLUMNS = ["kept", "duplicate", "unverified", "over max per question", "balanced out"]
-HEADERS = ["kept", "duplicates", "unverified", "over max", "balanced"]
-
 
 def print_summary(stats, errors: int, seconds: float) -> None:
     """The stderr table: kept / duplicates / unverified per source and label type."""
-    from rich.table import Table
-
-    table = Table(title="vstar merge", title_justify="left")
-    table.add_column("source", no_wrap=True)
-    table.add_column("label type", no_wrap=True)
-    for h in HEADERS:
-        table.add_column(h, justify="right", no_wrap=True)
-    totals = dict.fromkeys(COLUMNS, 0)
-    for (source, ltype), counts in sorted(stats.rows.items()):
-        table.add_row(source, ltype, *(str(counts.get(c, 0)) for c in COLUMNS))
-        for c in COLUMNS:
-            totals[c] += counts.get(c, 0)
-    table.add_row("[bold]total[/]", "", *(f"[bold]{totals[c]}[/]" for c in COLUMNS))
-    from rich.console import Console
-
-    # A table wraps its headers in a narrow (or non-terminal, 80-column) console: give it room.
-    Console(stderr=True, width=max(console.width, 120), highlight=False).print(table)
+    table, totals = tables.merge_table(stats)
+    tables.wide_console(120).print(table)  # a narrow (or non-terminal) console would wrap the headers
     console.print(f"merge: {totals['kept']} examples written, [red]{errors} errors[/] ({seconds:.1f}s)")
 
 

@@ -10,6 +10,7 @@ import typer
 from vstar_cli import progress
 from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
 from vstar_cli.io import ErrorRecord, JsonlWriter
+from vstar_cli.options import QuietOption
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
@@ -18,7 +19,6 @@ app = typer.Typer(
 )
 
 Seed = Annotated[int, typer.Option(help="Seed of the phrasing draw.")]
-Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")]
 
 
 def _check_option(conv, opt, value) -> None:
@@ -159,7 +159,7 @@ def synthetic_cmd(
     ] = 600,
     captions_per_clip: Annotated[int, typer.Option(help="Captions per captioned clip.")] = 2,
     seed: Seed = 0,
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Rendered clips of moving squares with labels of five kinds: the embedded default dataset.
 
@@ -193,28 +193,18 @@ def tiny_model_cmd(
     vision_dim: Annotated[int, typer.Option(help="Vision tower width (qwen2_vl).")] = 64,
     vision_depth: Annotated[int, typer.Option(help="Vision tower blocks (qwen2_vl).")] = 2,
     seed: Seed = 0,
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """A tiny random-weight video LVLM of a real architecture, with a tokenizer trained here."""
-    import json
-
-    from vstar_cli.tiny_models import BUILDERS, build
+    from vstar_cli.tiny_models import BUILDERS, build, synthetic_corpus
 
     setup_logging(quiet)
     if arch not in BUILDERS:
         raise usage_error(f"unknown architecture {arch!r} (known: {', '.join(BUILDERS)})")
-    texts: list[str] = []
-    if data is not None:
-        for name in ("captions", "train", "test"):
-            path = data / f"{name}.jsonl"
-            if not path.exists():
-                raise usage_error(f"{path} not found (run vstar prepare synthetic first)")
-            for line in path.read_text(encoding="utf-8").splitlines():
-                r = json.loads(line)
-                texts += [c["value"] for c in r.get("conversations", [])] or [
-                    r.get("question", ""),
-                    json.dumps(r.get("label")),
-                ]
+    try:
+        texts = synthetic_corpus(data) if data is not None else []
+    except FileNotFoundError as exc:
+        raise usage_error(f"{exc.filename} not found (run vstar prepare synthetic first)") from None
     extra = {"vision_dim": vision_dim, "vision_depth": vision_depth} if arch == "qwen2_vl" else {}
     path = build(arch, out, corpus=texts, hidden=hidden, layers=layers, seed=seed, **extra)
     if not quiet:

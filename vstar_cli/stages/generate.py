@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vstar_cli import prompts
 from vstar_cli.io import ErrorRecord, Record
@@ -132,6 +133,27 @@ def shard_from_env() -> tuple[int, int] | None:
     if world > 1:
         return int(os.environ.get("RANK", "0")), world
     return None
+
+
+def part_path(output: str, rank: int, world: int) -> str:
+    """The part file of one process: ``gen.jsonl`` -> ``gen.part1-of-4.jsonl``.
+
+    >>> part_path("out/gen.jsonl", 1, 4)
+    'out/gen.part1-of-4.jsonl'
+    """
+    p = Path(output)
+    return str(p.with_name(f"{p.stem}.part{rank}-of-{world}{p.suffix or '.jsonl'}"))
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/N"`` -> ``(i, N)`` with ``0 <= i < N``."""
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must look like i/N (e.g. 0/4), got {text!r}") from None
+    if n < 1 or not 0 <= i < n:
+        raise ValueError(f"--shard {text}: need 0 <= i < N")
+    return i, n
 
 
 @dataclass
