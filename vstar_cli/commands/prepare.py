@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import progress
+from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, Timer, console, setup_logging, usage_error
 from vstar_cli.io import ErrorRecord, JsonlWriter
-from vstar_cli.options import QuietOption
+from vstar_cli.options import QuietOption, config_options
+from vstar_cli.synthetic import SyntheticConfig
+from vstar_cli.tiny_models import TinyModelConfig
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
-
-Seed = Annotated[int, typer.Option(help="Seed of the phrasing draw.")]
 
 
 def _check_option(conv, opt, value) -> None:
@@ -149,16 +150,10 @@ _register_converters()
 
 
 @app.command("synthetic")
+@config_options(SyntheticConfig)
 def synthetic_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory for videos/, train.jsonl, test.jsonl, captions.jsonl.")],
-    train: Annotated[int, typer.Option(help="Training clips (five questions each).")] = 160,
-    test: Annotated[int, typer.Option(help="Held-out clips (five questions each).")] = 60,
-    caption_clips: Annotated[
-        int,
-        typer.Option(help="Clips rendered for the base model's captions only (0: caption the training clips)."),
-    ] = 600,
-    captions_per_clip: Annotated[int, typer.Option(help="Captions per captioned clip.")] = 2,
-    seed: Seed = 0,
+    flags: dict | None = None,
     quiet: QuietOption = False,
 ) -> None:
     """Rendered clips of moving squares with labels of five kinds: the embedded default dataset.
@@ -170,10 +165,9 @@ def synthetic_cmd(
     from vstar_cli.synthetic import build
 
     setup_logging(quiet)
+    cfg = _resolve(SyntheticConfig, flags)
     timer = Timer()
-    counts = build(
-        out, train=train, test=test, captions_per_clip=captions_per_clip, seed=seed, caption_clips=caption_clips
-    )
+    counts = build(out, **dataclasses.asdict(cfg))
     if not quiet:
         console.print(
             f"prepare synthetic: {counts['train']} train and {counts['test']} test questions, "
@@ -182,30 +176,31 @@ def synthetic_cmd(
 
 
 @app.command("tiny-model")
+@config_options(TinyModelConfig)
 def tiny_model_cmd(
     out: Annotated[Path, typer.Option("--out", help="Model directory to write (save_pretrained).")],
     data: Annotated[
         Optional[Path], typer.Option(help="A `prepare synthetic` directory: the tokenizer is trained on its text.")
     ] = None,
-    arch: Annotated[str, typer.Option(help="qwen2_vl | llava_onevision | video_llava.")] = "qwen2_vl",
-    hidden: Annotated[int, typer.Option(help="Language model width.")] = 128,
-    layers: Annotated[int, typer.Option(help="Language model layers.")] = 2,
-    vision_dim: Annotated[int, typer.Option(help="Vision tower width (qwen2_vl).")] = 64,
-    vision_depth: Annotated[int, typer.Option(help="Vision tower blocks (qwen2_vl).")] = 2,
-    seed: Seed = 0,
+    flags: dict | None = None,
     quiet: QuietOption = False,
 ) -> None:
     """A tiny random-weight video LVLM of a real architecture, with a tokenizer trained here."""
-    from vstar_cli.tiny_models import BUILDERS, build, synthetic_corpus
+    from vstar_cli.tiny_models import build, synthetic_corpus
 
     setup_logging(quiet)
-    if arch not in BUILDERS:
-        raise usage_error(f"unknown architecture {arch!r} (known: {', '.join(BUILDERS)})")
+    cfg = _resolve(TinyModelConfig, flags)
     try:
         texts = synthetic_corpus(data) if data is not None else []
     except FileNotFoundError as exc:
         raise usage_error(f"{exc.filename} not found (run vstar prepare synthetic first)") from None
-    extra = {"vision_dim": vision_dim, "vision_depth": vision_depth} if arch == "qwen2_vl" else {}
-    path = build(arch, out, corpus=texts, hidden=hidden, layers=layers, seed=seed, **extra)
+    path = build(cfg.arch, out, corpus=texts, **cfg.builder_args())
     if not quiet:
-        console.print(f"prepare tiny-model: {arch} ({hidden} wide, {layers} layers) written to {path}")
+        console.print(f"prepare tiny-model: {cfg.arch} ({cfg.hidden} wide, {cfg.layers} layers) written to {path}")
+
+
+def _resolve(cls, flags: dict | None):
+    try:
+        return config.resolve(cls, **(flags or {}))
+    except config.ConfigError as exc:
+        raise usage_error(str(exc)) from None
