@@ -48,21 +48,6 @@ class VerifyCommand(TyperCommand):
         pass
 
 
-def parse_kind_params(items: list[str] | None) -> dict[str, str]:
-    """``["my_tol=0.3"]`` -> ``{"my_tol": "0.3"}`` (values are converted by the declaring kind).
-
-    >>> parse_kind_params(["my_tol=0.3"])
-    {'my_tol': '0.3'}
-    """
-    out = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--kind-param takes NAME=VALUE, got {item!r}")
-        out[name.strip().replace("-", "_")] = value.strip()
-    return out
-
-
 @config_options(VerifyConfig)
 def verify(
     input: Annotated[str, typer.Argument(help="Answered records (JSONL or a JSON array); '-' for stdin.")] = "-",
@@ -89,7 +74,7 @@ def verify(
 
         cat answers.jsonl | vstar verify --rejected rej.jsonl > ok.jsonl
     """
-    from vstar_cli.stages.verify import run
+    from vstar_cli.stages.verify import parse_kind_params, run
 
     setup_logging(quiet)
     try:
