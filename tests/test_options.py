@@ -228,3 +228,17 @@ def test_generate_writes_its_resolved_config_beside_the_output(tmp_path):
     assert path.name == "gen.config.yaml"
     again = config.resolve(GenerateConfig, path, "generate", env={})
     assert again == cfg
+
+
+def test_readme_run_config_is_accepted_by_every_stage(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(# vstar\.yaml.*?)```", text, re.S).group(1)
+    path = tmp_path / "vstar.yaml"
+    path.write_text(block, encoding="utf-8")
+    assert config.resolve(VerifyConfig, path, "verify", env={}).float_tol == 0.2
+    assert config.resolve(MergeConfig, path, "merge", env={}).max_per_question == 2
+    ft = config.resolve(FinetuneConfig, path, "finetune", out="o", env={})
+    assert (ft.method, ft.quantize, ft.video_dir) == ("qlora", "4bit", "data/videos")
+    gen = config.resolve(GenerateConfig, path, "generate", env={})
+    assert (gen.model, gen.quantize, gen.frames) == ("Qwen/Qwen2.5-VL-7B-Instruct", "4bit", 8)
+    assert config.resolve(ViewConfig, path, "view", env={}).video_dir == "data/videos"
