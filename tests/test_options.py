@@ -242,3 +242,13 @@ def test_readme_run_config_is_accepted_by_every_stage(tmp_path):
     gen = config.resolve(GenerateConfig, path, "generate", env={})
     assert (gen.model, gen.quantize, gen.frames) == ("Qwen/Qwen2.5-VL-7B-Instruct", "4bit", 8)
     assert config.resolve(ViewConfig, path, "view", env={}).video_dir == "data/videos"
+
+
+def test_list_options_parse_from_flags_and_variables_as_the_dataclass_says():
+    env = {"VSTAR_FINETUNE_LORA_TARGETS": "q_proj, v_proj"}
+    cfg = config.resolve(FinetuneConfig, None, "finetune", model="m", out="o", env=env)
+    assert cfg.lora_targets == ["q_proj", "v_proj"]
+    from vstar_cli.options import parse_flags
+
+    given = parse_flags(FinetuneConfig, {"lora_targets": "q_proj,k_proj", "frames": None})
+    assert given == {"lora_targets": ["q_proj", "k_proj"], "frames": None}

@@ -140,7 +140,8 @@ def _from_env(cls: type, sections: tuple[str, ...], env: Any) -> dict[str, Any]:
         for f, tp in fields(cls):
             name = env_names(f.name, scope)
             if name in env:
-                values[f.name] = _env_value(name, env[name], tp)
+                parse = f.metadata.get("parse")
+                values[f.name] = parse(env[name]) if parse else _env_value(name, env[name], tp)
     return values
 
 
