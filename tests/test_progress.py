@@ -78,3 +78,21 @@ def test_real_pipes_no_bar_without_a_terminal_and_stdout_stays_records(tmp_path)
     forced = subprocess.run(cmd, capture_output=True, text=True, env={**env, "VSTAR_PROGRESS": "1"}, timeout=120)
     assert forced.stdout == plain.stdout and all(json.loads(x) for x in forced.stdout.splitlines())
     assert "5/5" in forced.stderr
+
+
+def test_eval_and_prepare_progress_on_stderr_only(tmp_path):
+    from pathlib import Path
+
+    recs = [{**r, "question_id": f"q{i}"} for i, r in enumerate(RECS)]
+    src = tmp_path / "answers.jsonl"
+    src.write_text(_jsonl(recs))
+    res = runner.invoke(app, ["eval", str(src), "--answers", str(src)], env={"VSTAR_PROGRESS": "1"})
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["overall"]["n"] == 5 and "5/5" in res.stderr  # stdout: the metrics JSON only
+
+    csv = Path(__file__).parent / "data" / "real" / "kinetics_k400_val.csv"
+    res = runner.invoke(app, ["prepare", "kinetics700", str(csv)], env={"VSTAR_PROGRESS": "1"})
+    assert res.exit_code == 0, res.output
+    n = len(res.stdout.splitlines())
+    assert n > 0 and all(json.loads(x) for x in res.stdout.splitlines())
+    assert f"prepare kinetics700 {n} records" in res.stderr and "records/s" in res.stderr  # the bar, not the summary
