@@ -96,3 +96,15 @@ def test_eval_and_prepare_progress_on_stderr_only(tmp_path):
     n = len(res.stdout.splitlines())
     assert n > 0 and all(json.loads(x) for x in res.stdout.splitlines())
     assert f"prepare kinetics700 {n} records" in res.stderr and "records/s" in res.stderr  # the bar, not the summary
+
+
+def test_generate_progress_and_its_config_beside_the_output(tiny_qwen, videos, tmp_path):
+    import yaml
+
+    out = tmp_path / "gen.jsonl"
+    args = ["generate", str(videos), "--model", tiny_qwen, "--video-dir", str(videos.parent), "-o", str(out)]
+    res = runner.invoke(app, [*args, "--max-new-tokens", "2", "--device", "cpu"], env={"VSTAR_PROGRESS": "1"})
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and "6/6" in res.stderr and "generate" in res.stderr
+    saved = yaml.safe_load((tmp_path / "gen.config.yaml").read_text())
+    assert saved["model"] == tiny_qwen and saved["max_new_tokens"] == 2 and saved["source"] == "generate"
