@@ -108,3 +108,14 @@ def test_generate_progress_and_its_config_beside_the_output(tiny_qwen, videos, t
     assert res.stdout == "" and "6/6" in res.stderr and "generate" in res.stderr
     saved = yaml.safe_load((tmp_path / "gen.config.yaml").read_text())
     assert saved["model"] == tiny_qwen and saved["max_new_tokens"] == 2 and saved["source"] == "generate"
+
+
+def test_finetune_steps_bar_shows_steps_and_loss_on_stderr(monkeypatch, capsys):
+    monkeypatch.setenv("VSTAR_PROGRESS", "1")
+    with progress.steps_bar("finetune", 4, quiet=True) as update:
+        assert update is None  # -q: no bar; the trainer gets no callback
+    with progress.steps_bar("finetune", 4) as update:
+        update(2, 4, 0.5)
+        update(4, 4, 0.25)
+    out, err = capsys.readouterr()
+    assert out == "" and "4/4" in err and "loss 0.2500" in err
