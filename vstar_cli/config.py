@@ -1,9 +1,10 @@
-"""Stage configs: dataclass defaults, then ``--config file.yaml``, then command-line flags."""
+"""Stage configs: dataclass defaults, then ``--config vstar.yaml``, then ``VSTAR_*`` variables, then flags."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,15 +16,43 @@ class ConfigError(ValueError):
     """A config file or value the user gave cannot be used."""
 
 
-def resolve(cls: type[T], config_file: str | Path | None = None, **flags: Any) -> T:
-    """Build a config: defaults, overridden by the YAML/JSON file, overridden by flags.
+# The sections of a run's config file: stage name -> the configs that stage reads (module:class).
+STAGES: dict[str, tuple[str, ...]] = {
+    "generate": ("vstar_cli.stages.generate:GenerateConfig",),
+    "rationalize": ("vstar_cli.stages.generate:GenerateConfig",),
+    "verify": ("vstar_cli.stages.verify:VerifyConfig",),
+    "merge": ("vstar_cli.stages.merge:MergeConfig",),
+    "finetune": ("vstar_cli.stages.finetune:FinetuneConfig",),
+    "eval": ("vstar_cli.stages.evaluate:EvalConfig", "vstar_cli.stages.generate:GenerateConfig"),
+    "questions": ("vstar_cli.stages.questions:QuestionsConfig",),
+    "view": ("vstar_cli.view.build:ViewConfig",),
+}
+ENV_PREFIX = "VSTAR_"
 
-    Flags whose value is ``None`` were not given on the command line and do not override.
+
+def resolve(
+    cls: type[T],
+    config_file: str | Path | None = None,
+    stage: str | None = None,
+    sections: tuple[str, ...] | None = None,
+    env: dict[str, str] | None = None,
+    **flags: Any,
+) -> T:
+    """Build a config: defaults < the config file < ``VSTAR_*`` environment variables < flags.
+
+    The file holds shared keys at the top level (used by every stage that has the field) and
+    one section per stage (``verify:``, ``merge:`` ...); ``stage`` reads its ``sections``
+    (default: its own), later ones overriding earlier ones, and ignores the other stages'.
+    Environment: ``VSTAR_<FIELD>`` (e.g. ``VSTAR_VIDEO_DIR``), then ``VSTAR_<STAGE>_<FIELD>``
+    (e.g. ``VSTAR_VERIFY_FLOAT_TOL``). Flags whose value is ``None`` were not given on the command
+    line and do not override.
     """
     names = {f.name for f in dataclasses.fields(cls)}
+    sections = sections if sections is not None else ((stage,) if stage else ())
     values: dict[str, Any] = {}
     if config_file is not None:
-        values.update(_load_file(Path(config_file), names))
+        values.update(_from_file(Path(config_file), names, stage, sections))
+    values.update(_from_env(cls, sections, os.environ if env is None else env))
     for key, val in flags.items():
         if val is not None:
             if key not in names:
@@ -67,7 +96,48 @@ def check_device(device: str) -> None:
             raise ConfigError("--device mps: the Apple MPS backend is not available on this machine")
 
 
-def _load_file(path: Path, names: set[str]) -> dict[str, Any]:
+def stage_keys(stage: str) -> set[str]:
+    """The keys a stage's section may hold: the fields of every config it reads."""
+    import importlib
+
+    keys: set[str] = set()
+    for spec in STAGES.get(stage, ()):
+        module, _, name = spec.partition(":")
+        keys |= {f.name for f in dataclasses.fields(getattr(importlib.import_module(module), name))}
+    return keys
+
+
+def _from_file(path: Path, names: set[str], stage: str | None, sections: tuple[str, ...]) -> dict[str, Any]:
+    data = _load_file(path)
+    shared = {k: v for k, v in data.items() if not (k in STAGES and isinstance(v, dict))}
+    unknown = sorted(set(shared) - names)
+    if unknown:  # a key no stage has is a typo; another stage's key is that stage's business
+        known = set().union(*(stage_keys(s) for s in STAGES))
+        typos = [k for k in unknown if k not in known]
+        if typos:
+            raise ConfigError(
+                f"unknown option(s) in {path}: {', '.join(typos)} "
+                f"(known: {', '.join(sorted(known))}; sections: {', '.join(STAGES)})"
+            )
+    values = {k: v for k, v in shared.items() if k in names}
+    for section in sections:
+        body = data.get(section)
+        if body is None:
+            continue
+        if not isinstance(body, dict):
+            raise ConfigError(f"section {section!r} of {path} must be a mapping of option -> value")
+        body = {str(k).replace("-", "_"): v for k, v in body.items()}
+        allowed = stage_keys(stage or section) or names
+        bad = sorted(set(body) - allowed)
+        if bad:
+            raise ConfigError(
+                f"unknown option(s) in section {section!r} of {path}: {', '.join(bad)} (known: {', '.join(sorted(allowed))})"
+            )
+        values.update({k: v for k, v in body.items() if k in names})
+    return values
+
+
+def _load_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ConfigError(f"config file not found: {path}")
     if path.is_dir():
@@ -90,11 +160,43 @@ def _load_file(path: Path, names: set[str]) -> dict[str, Any]:
     data = data or {}
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a mapping of option -> value")
-    data = {str(k).replace("-", "_"): v for k, v in data.items()}
-    unknown = sorted(set(data) - names)
-    if unknown:
-        raise ConfigError(f"unknown option(s) in {path}: {', '.join(unknown)}")
-    return data
+    return {str(k).replace("-", "_"): v for k, v in data.items()}
+
+
+def env_names(field: str, stage: str | None = None) -> str:
+    """The environment variable of a field, shared or for one stage.
+
+    >>> env_names("video_dir"), env_names("float_tol", "verify")
+    ('VSTAR_VIDEO_DIR', 'VSTAR_VERIFY_FLOAT_TOL')
+    """
+    return ENV_PREFIX + (f"{stage}_" if stage else "").upper() + field.upper()
+
+
+def _from_env(cls: type, sections: tuple[str, ...], env: Any) -> dict[str, Any]:
+    from vstar_cli.options import fields
+
+    values: dict[str, Any] = {}
+    for scope in (None, *sections):
+        for f, tp in fields(cls):
+            name = env_names(f.name, scope)
+            if name in env:
+                parse = f.metadata.get("parse")
+                values[f.name] = parse(env[name]) if parse else _env_value(name, env[name], tp)
+    return values
+
+
+def _env_value(name: str, text: str, tp: Any) -> Any:
+    """An environment variable's text as the field's type: strings as they are, anything else read as YAML."""
+    from vstar_cli.options import field_type
+
+    if field_type(tp) is str:
+        return text
+    import yaml
+
+    try:
+        return yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError:
+        raise ConfigError(f"cannot read {name}={text!r}") from None
 
 
 def to_dict(cfg: Any) -> dict[str, Any]:
@@ -102,10 +204,20 @@ def to_dict(cfg: Any) -> dict[str, Any]:
     return dataclasses.asdict(cfg)
 
 
+def beside(output: str | Path) -> Path:
+    """Where the resolved config of an output file is written: ``gen.jsonl`` -> ``gen.config.yaml``.
+
+    >>> str(beside("runs/gen.part0-of-2.jsonl"))
+    'runs/gen.part0-of-2.config.yaml'
+    """
+    return Path(output).with_suffix(".config.yaml")
+
+
 def write(cfg: Any, path: str | Path) -> None:
     """Write the resolved config as YAML so a run can be reproduced with ``--config``."""
     import yaml
 
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False), encoding="utf-8")
 
 

@@ -15,7 +15,7 @@ log = logging.getLogger("vstar.model")
 class ModelConfig:
     """How to load a model (shared by generate, rationalize, eval and finetune)."""
 
-    model: str = field(default="", metadata={"help": "hub id or local directory"})
+    model: str = field(default="", metadata={"help": "hub id or local model directory", "flags": ("--model", "-m")})
     adapter: str | None = field(default=None, metadata={"help": "PEFT adapter directory (output of vstar finetune)"})
     quantize: str = field(default="none", metadata={"help": "none | 4bit | 8bit (bitsandbytes)"})
     device: str = field(default="auto", metadata={"help": "auto | cpu | cuda | cuda:N"})

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -235,6 +235,25 @@ def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> 
             }
         )
     return out
+
+
+@dataclass
+class SyntheticConfig:
+    """Options of ``vstar prepare synthetic`` (the keyword arguments of :func:`build`)."""
+
+    train: int = field(default=160, metadata={"help": "training clips (five questions each)"})
+    test: int = field(default=60, metadata={"help": "held-out clips (five questions each)"})
+    caption_clips: int = field(
+        default=600,
+        metadata={"help": "clips rendered for the base model's captions only (0: caption the training clips)"},
+    )
+    captions_per_clip: int = field(default=2, metadata={"help": "captions per captioned clip"})
+    seed: int = field(default=0, metadata={"help": "seed of the rendering and the phrasing draw"})
+
+    def __post_init__(self) -> None:
+        for name in ("train", "test", "caption_clips", "captions_per_clip", "seed"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
+                raise ValueError(f"{name} must be an integer >= 0")
 
 
 def build(

@@ -9,6 +9,7 @@ them; they are also handy to try a pipeline without a GPU.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BASE_CORPUS = (
@@ -290,8 +291,50 @@ def _mrope_section(head_dim: int) -> list[int]:
 BUILDERS = {"qwen2_vl": build_qwen2_vl, "llava_onevision": build_llava_onevision, "video_llava": build_video_llava}
 
 
+@dataclass
+class TinyModelConfig:
+    """Options of ``vstar prepare tiny-model``."""
+
+    arch: str = field(default="qwen2_vl", metadata={"help": " | ".join(BUILDERS)})
+    hidden: int = field(default=128, metadata={"help": "language model width"})
+    layers: int = field(default=2, metadata={"help": "language model layers"})
+    vision_dim: int = field(default=64, metadata={"help": "vision tower width (qwen2_vl)"})
+    vision_depth: int = field(default=2, metadata={"help": "vision tower blocks (qwen2_vl)"})
+    seed: int = field(default=0, metadata={"help": "seed of the random weights"})
+
+    def __post_init__(self) -> None:
+        if self.arch not in BUILDERS:
+            raise ValueError(f"unknown architecture {self.arch!r} (known: {', '.join(BUILDERS)})")
+
+    def builder_args(self) -> dict:
+        """The keyword arguments of the architecture's builder."""
+        extra = {"vision_dim": self.vision_dim, "vision_depth": self.vision_depth} if self.arch == "qwen2_vl" else {}
+        return {"hidden": self.hidden, "layers": self.layers, "seed": self.seed, **extra}
+
+
 def build(arch: str, out: str | Path, corpus: Iterable[str] = (), **kw) -> Path:
     """Build the tiny model of architecture ``arch`` (one of :data:`BUILDERS`) into ``out``."""
     if arch not in BUILDERS:
         raise ValueError(f"unknown tiny architecture {arch!r} (known: {', '.join(BUILDERS)})")
     return BUILDERS[arch](out, corpus, **kw)
+
+
+def synthetic_corpus(data: Path) -> list[str]:
+    """The texts of a ``prepare synthetic`` directory (captions, train, test) to train a tokenizer on.
+
+    Raises ``FileNotFoundError`` naming the first of those files that is missing.
+    """
+    import json
+
+    texts: list[str] = []
+    for name in ("captions", "train", "test"):
+        path = Path(data) / f"{name}.jsonl"
+        if not path.exists():
+            raise FileNotFoundError(2, "not found", str(path))
+        for line in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            texts += [c["value"] for c in r.get("conversations", [])] or [
+                r.get("question", ""),
+                json.dumps(r.get("label")),
+            ]
+    return texts

@@ -388,7 +388,7 @@ def test_generate_and_rationalize_accept_kind_plugins():
 
 
 @pytest.mark.parametrize(
-    "name", ["vstar_cli.verify.registry", "vstar_cli.verify.builtin", "vstar_cli.commands.verify", "vstar_cli.prompts"]
+    "name", ["vstar_cli.verify.registry", "vstar_cli.verify.builtin", "vstar_cli.stages.verify", "vstar_cli.prompts"]
 )
 def test_doctests(name):
     import doctest

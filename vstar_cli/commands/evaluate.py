@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config
+from vstar_cli import config, progress, tables
 from vstar_cli.commands._common import (
     ErrorSink,
     Timer,
@@ -21,38 +21,33 @@ from vstar_cli.commands._common import (
 )
 from vstar_cli.commands.verify import KindPluginOption
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
+from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.stages.evaluate import EvalConfig
+from vstar_cli.stages.generate import GenerateConfig
+from vstar_cli.stages.verify import VerifyConfig
 
-
-def _table(metrics: dict, title: str):
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left")
-    for c in ("scope", "name", "accuracy", "95% CI", "n"):
-        t.add_column(c, justify="right" if c in {"accuracy", "n"} else "left", no_wrap=True)
-
-    def row(scope, name, m):
-        acc = "-" if m.get("accuracy") is None else f"{m['accuracy']:.3f}"
-        ci = m.get("ci95") or []
-        t.add_row(
-            scope, name, acc, f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and ci[0] == ci[0] else "-", str(m.get("n", ""))
-        )
-
-    row("overall", "", metrics["overall"])
-    for k, m in metrics["per_label_type"].items():
-        row("label type", k, m)
-    for k, m in metrics["per_verifier"].items():
-        row("verifier", k, m)
-    if "multiple_choice" in metrics:
-        row("multiple choice", f"answered {metrics['multiple_choice']['answered']}", metrics["multiple_choice"])
-    for k, f in metrics.get("float", {}).items():
-        t.add_row("float", k, f"rho {f['spearman']}", f"rel-L2 {f['relative_l2']}", str(f["n"]))
-    return t
+# The generation options eval exposes (it always answers greedily, one answer per question).
+GENERATE_OPTIONS = (
+    "model", "adapter", "quantize", "video_dir", "frames", "batch_size", "max_new_tokens", "device", "max_pixels",
+    "prompt_template",
+)  # fmt: skip
 
 
 def _print(table) -> None:
-    from rich.console import Console
+    tables.wide_console(110).print(table)
 
-    Console(stderr=True, width=max(console.width, 110), highlight=False).print(table)
+
+def compare(paths: list[str]) -> None:
+    """Print metrics files side by side, with each file's difference to the first."""
+    from vstar_cli.stages.evaluate import flatten
+
+    docs = []
+    for p in paths:
+        try:
+            docs.append(flatten(json.loads(Path(p).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            raise usage_error(f"cannot read metrics {p}: {exc}") from None
+    _print(tables.compare_table(paths, docs))
 
 
 def _report_join(counts: dict, unknown_ids: list[str], quiet: bool) -> None:
@@ -72,75 +67,27 @@ def _report_join(counts: dict, unknown_ids: list[str], quiet: bool) -> None:
         console.print(line, soft_wrap=True)
 
 
-def compare(paths: list[str]) -> None:
-    """Print metrics files side by side, with each file's difference to the first."""
-    from rich.table import Table
-
-    from vstar_cli.stages.evaluate import flatten
-
-    docs = []
-    for p in paths:
-        try:
-            docs.append(flatten(json.loads(Path(p).read_text(encoding="utf-8"))))
-        except (OSError, ValueError) as exc:
-            raise usage_error(f"cannot read metrics {p}: {exc}") from None
-    keys = list(dict.fromkeys(k for d in docs for k in d))
-    t = Table(title="vstar eval compare", title_justify="left")
-    t.add_column("metric", no_wrap=True)
-    for i, p in enumerate(paths):
-        t.add_column(Path(p).name if i == 0 else f"{Path(p).name} (Δ)", justify="right", no_wrap=True)
-    for k in keys:
-        base = docs[0].get(k)
-        cells = []
-        for i, d in enumerate(docs):
-            v = d.get(k)
-            if v is None:
-                cells.append("-")
-            elif i == 0 or base is None:
-                cells.append(f"{v:.4g}")
-            else:
-                diff = v - base
-                color = "green" if diff > 0 else "red" if diff < 0 else "white"
-                cells.append(f"{v:.4g} ([{color}]{diff:+.4g}[/])")
-        t.add_row(k, *cells)
-    _print(t)
-
-
+@config_options(GenerateConfig, "gen_flags", only=GENERATE_OPTIONS)
+@config_options(EvalConfig)
 def evaluate(
     inputs: Annotated[
         list[str], typer.Argument(help="Labeled test records (JSONL or JSON array), or: compare A.json B.json ...")
     ],
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Metrics JSON; '-' for stdout.")] = "-",
-    model: Annotated[
-        Optional[str], typer.Option("--model", "-m", help="Model to answer with (hub id or directory).")
-    ] = None,
-    adapter: Annotated[Optional[str], typer.Option(help="PEFT adapter directory.")] = None,
-    quantize: Annotated[Optional[str], typer.Option(help="none | 4bit | 8bit.")] = None,
+    gen_flags: dict | None = None,
     answers: Annotated[
         Optional[Path], typer.Option(help="Score these already generated answers instead (no model).")
     ] = None,
     details: Annotated[Optional[Path], typer.Option(help="Per-record results (JSONL).")] = None,
-    video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
-    frames: Annotated[Optional[int], typer.Option(help="Frames per video \\[default: 8].")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Videos per generate call \\[default: 8].")] = None,
-    max_new_tokens: Annotated[Optional[int], typer.Option(help="Answer length limit \\[default: 256].")] = None,
-    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
-    max_pixels: Annotated[
-        Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
-    ] = None,
-    prompt_template: Annotated[Optional[str], typer.Option(help="File with the prompt template.")] = None,
     verify_config: Annotated[
-        Optional[Path], typer.Option(help="YAML of vstar verify options (tolerances, embedder).")
+        Optional[Path],
+        typer.Option(help="YAML of vstar verify options \\[default: the --config file's verify: section]"),
     ] = None,
     kind_plugin: KindPluginOption = None,
-    bootstrap: Annotated[
-        Optional[int], typer.Option(help="Bootstrap resamples for the 95% intervals, 1..100000 \\[default: 1000].")
-    ] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed of the bootstrap \\[default: 0].")] = None,
-    errors: Annotated[
-        Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+    flags: dict | None = None,
+    errors: ErrorsOption = None,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Score a model on held-out labeled data with the verifier that builds the training data.
 
@@ -162,40 +109,24 @@ def evaluate(
     test = inputs[0]
     check_input(test, "test file")
     check_outputs([test, answers], {"-o": output, "--details": details, "--errors": errors})
-    if answers is None and not model:
-        raise usage_error("give --model to generate answers, or --answers FILE to score existing ones")
+    gen_flags = gen_flags or {}
     from vstar_cli.stages import evaluate as ev
-    from vstar_cli.stages.generate import GenerateConfig
     from vstar_cli.stages.generate import run as generate_run
-    from vstar_cli.stages.verify import VerifyConfig
     from vstar_cli.stages.verify import run as verify_run
     from vstar_cli.stages.verify import setup as verify_setup
 
     try:
-        vcfg = config.resolve(VerifyConfig, verify_config)
+        vcfg = config.resolve(VerifyConfig, verify_config or config_file, "verify")
         vcfg.kind_plugins = list(dict.fromkeys([*vcfg.kind_plugins, *(kind_plugin or [])]))
         verify_setup(vcfg)  # loads the plugin kinds: a bad one is a usage error, before any model loads
-        ecfg = config.resolve(ev.EvalConfig, None, bootstrap=bootstrap, seed=seed)
+        ecfg = config.resolve(ev.EvalConfig, config_file, "eval", **(flags or {}))
         gcfg = None
-        if answers is None:
-            gcfg = config.resolve(
-                GenerateConfig,
-                None,
-                model=model,
-                adapter=adapter,
-                quantize=quantize,
-                video_dir=video_dir,
-                frames=frames,
-                batch_size=batch_size,
-                max_new_tokens=max_new_tokens,
-                device=device,
-                max_pixels=max_pixels,
-                prompt_template=prompt_template,
-                num_samples=1,
-                temperature=0.0,
-            )
+        if answers is None:  # greedy, one answer per question
+            gcfg = config.resolve(GenerateConfig, config_file, "eval", **gen_flags, num_samples=1, temperature=0.0)
             gcfg.template  # noqa: B018 - validates the template file early
     except (config.ConfigError, ValueError) as exc:
+        if str(exc) == "--model is required":
+            raise usage_error("give --model to generate answers, or --answers FILE to score existing ones") from None
         raise usage_error(str(exc)) from None
     if gcfg is not None:
         check_sources(gcfg.model, gcfg.video_dir, gcfg.adapter)
@@ -221,9 +152,11 @@ def evaluate(
             if join is not None:
                 for err in join.add_test(read_records(test)):
                     sink.add(err)
-                source = join.join(read_records(answers))
+                total = progress.count_lines([answers])
+                source = join.join(progress.track(read_records(answers), "eval", total, quiet))
             else:
-                source = generate_run(read_records(test), gcfg)
+                total = progress.count_lines([test])
+                source = generate_run(progress.track(read_records(test), "eval", total, quiet), gcfg)
             for item in verify_run(source, vcfg):
                 keep(item, det)
             if join is not None:
@@ -239,9 +172,9 @@ def evaluate(
     metrics["config"] = {
         "test": test,
         "answers": str(answers) if answers else None,
-        "model": model,
-        "adapter": adapter,
-        "quantize": quantize or "none",
+        "model": gcfg.model if gcfg else None,
+        "adapter": gcfg.adapter if gcfg else None,
+        "quantize": gcfg.quantize if gcfg else "none",
         "generate": config.to_dict(gcfg) if gcfg else None,
         "verify": config.to_dict(vcfg),
         "bootstrap": ecfg.bootstrap,
@@ -255,7 +188,7 @@ def evaluate(
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     if not quiet:
-        _print(_table(metrics, f"vstar eval: {test}"))
+        _print(tables.metrics_table(metrics, f"vstar eval: {test}"))
     if join is not None:
         _report_join(metrics["answers"], join.unknown_ids, quiet)
     if sink.count:

@@ -9,79 +9,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config
+from vstar_cli import config, progress, tables
 from vstar_cli.commands._common import ErrorSink, check_sources, console, setup_logging, usage_error
 from vstar_cli.io import InputError
+from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.stages.finetune import FinetuneConfig
 
 
-def _progress(total_hint: int):
-    """A rich progress bar on stderr, advanced from the Trainer's log callback."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("finetune"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("loss {task.fields[loss]}"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
-    task = bar.add_task("train", total=total_hint, loss="-")
-
-    def update(step: int, max_steps: int, loss: float) -> None:
-        bar.update(task, completed=step, total=max_steps or total_hint, loss=f"{loss:.4f}")
-
-    return bar, update
-
-
+@config_options(FinetuneConfig, exclude=("adapter", "quantize"))
 def finetune(
     train_file: Annotated[
         str, typer.Argument(help="Training set from vstar merge (llava, sharegpt or messages format).")
     ],
-    model: Annotated[
-        Optional[str], typer.Option("--model", "-m", help="Pretrained checkpoint to train from (hub id or directory).")
-    ] = None,
-    out: Annotated[
-        Optional[str], typer.Option("--out", help="Output directory (adapter or weights, processor, config, loss log).")
-    ] = None,
-    method: Annotated[Optional[str], typer.Option(help="lora | qlora | full \\[default: lora].")] = None,
-    video_dir: Annotated[Optional[str], typer.Option(help="Directory that video paths are relative to.")] = None,
-    frames: Annotated[
-        Optional[int], typer.Option(help="Frames per video, as generate samples them \\[default: 8].")
-    ] = None,
-    fps: Annotated[Optional[float], typer.Option(help="Sample frames at this rate instead.")] = None,
-    epochs: Annotated[
-        Optional[float], typer.Option(help="Passes over the data \\[default: 1, as in the paper].")
-    ] = None,
-    learning_rate: Annotated[
-        Optional[float], typer.Option("--lr", help="\\[default: 2e-4 (Q)LoRA, 2e-5 full].")
-    ] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Examples per device per step \\[default: 1].")] = None,
-    grad_accum: Annotated[Optional[int], typer.Option(help="Gradient accumulation steps \\[default: 8].")] = None,
-    warmup_ratio: Annotated[Optional[float], typer.Option(help="\\[default: 0.03].")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="\\[default: 0].")] = None,
-    lora_r: Annotated[Optional[int], typer.Option(help="\\[default: 64].")] = None,
-    lora_alpha: Annotated[Optional[int], typer.Option(help="\\[default: 16].")] = None,
-    lora_dropout: Annotated[Optional[float], typer.Option(help="\\[default: 0.05].")] = None,
-    lora_targets: Annotated[
-        Optional[str],
-        typer.Option(help="Comma-separated layer names \\[default: every linear layer of the language model]."),
-    ] = None,
-    train_projector: Annotated[
-        Optional[bool], typer.Option("--train-projector", help="Also train the vision-language projector.")
-    ] = None,
-    gradient_checkpointing: Annotated[
-        Optional[bool], typer.Option("--gradient-checkpointing/--no-gradient-checkpointing", help="\\[default: on].")
-    ] = None,
-    max_steps: Annotated[Optional[int], typer.Option(help="Stop after N optimizer steps.")] = None,
-    save_steps: Annotated[Optional[int], typer.Option(help="Checkpoint every N steps \\[default: 500].")] = None,
-    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda.")] = None,
-    dtype: Annotated[Optional[str], typer.Option(help="auto | float32 | bfloat16 | float16.")] = None,
-    trust_remote_code: Annotated[Optional[bool], typer.Option("--trust-remote-code")] = None,
-    max_pixels: Annotated[
-        Optional[int], typer.Option(help="Per-frame pixel budget of the video processor (Qwen-VL family).")
-    ] = None,
+    flags: dict | None = None,
     resume_from_checkpoint: Annotated[
         Optional[str],
         typer.Option(
@@ -93,13 +33,9 @@ def finetune(
         bool, typer.Option("--merge-adapter", help="Also write OUT/merged: base + adapter as one model.")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the estimated peak GPU memory and exit.")] = False,
-    errors: Annotated[
-        Optional[Path], typer.Option("--errors", help="Write training lines that are not usable here.")
-    ] = None,
-    config_file: Annotated[
-        Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+    errors: ErrorsOption = None,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Finetune from the pretrained checkpoint on verified data (the paper: every cycle, one epoch).
 
@@ -108,39 +44,14 @@ def finetune(
 
         vstar finetune sft.jsonl --model BASE --method qlora --video-dir videos --out ckpt
     """
-    from vstar_cli.stages.finetune import FinetuneConfig, finished_run, run_fingerprint
+    from vstar_cli.stages.finetune import finished_run, run_fingerprint
     from vstar_cli.training.data import load_examples
 
     setup_logging(quiet)
     try:
-        cfg = config.resolve(
-            FinetuneConfig,
-            config_file,
-            model=model,
-            out=out or ("dry-run" if dry_run else None),
-            method=method,
-            video_dir=video_dir,
-            frames=frames,
-            fps=fps,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            grad_accum=grad_accum,
-            warmup_ratio=warmup_ratio,
-            seed=seed,
-            lora_r=lora_r,
-            lora_alpha=lora_alpha,
-            lora_dropout=lora_dropout,
-            lora_targets=[t.strip() for t in lora_targets.split(",")] if lora_targets else None,
-            train_projector=train_projector,
-            gradient_checkpointing=gradient_checkpointing,
-            max_steps=max_steps,
-            save_steps=save_steps,
-            device=device,
-            dtype=dtype,
-            trust_remote_code=trust_remote_code,
-            max_pixels=max_pixels,
-        )
+        flags = dict(flags or {})
+        flags["out"] = flags.get("out") or ("dry-run" if dry_run else None)
+        cfg = config.resolve(FinetuneConfig, config_file, "finetune", **flags)
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
     check_sources(cfg.model, None if dry_run else cfg.video_dir)
@@ -219,13 +130,9 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
         total = cfg.max_steps
     if not quiet:
         console.print(f"finetune: {len(examples)} examples, method {cfg.method}, from {cfg.model} -> {cfg.out}")
-    bar, update = _progress(total)
     try:
-        if quiet:
-            summary = train(cfg, examples, resume, fingerprint=fingerprint)
-        else:
-            with bar:
-                summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
+        with progress.steps_bar("finetune", total, quiet) as update:
+            summary = train(cfg, examples, resume, progress=update, fingerprint=fingerprint)
     except NoUsableVideos as exc:
         for video, reason in read_skipped(Path(cfg.out) / "skipped_videos.jsonl").items():
             sink.add(ErrorRecord(f"video cannot be decoded: {reason}", {"video": video}))
@@ -254,8 +161,6 @@ def _video_ok(path: str) -> bool:
 
 
 def _dry_run(cfg) -> None:
-    from rich.table import Table
-
     from vstar_cli.model import load_processor
     from vstar_cli.stages.finetune import count_params, estimate_memory, video_tokens
 
@@ -266,14 +171,7 @@ def _dry_run(cfg) -> None:
         raise usage_error(f"cannot read {cfg.model}: {str(exc).splitlines()[0]}") from None
     tokens = video_tokens(processor, cfg.frames, 360, 640)
     est = estimate_memory(cfg, tokens, params, 0 if cfg.method == "full" else lora, hidden, layers, vocab)
-    table = Table(
-        title=f"estimated peak GPU memory: {cfg.method}, {cfg.frames} frames (640x360), batch {cfg.batch_size}"
-    )
-    table.add_column("component")
-    table.add_column("GiB", justify="right")
-    for k, v in est.items():
-        table.add_row(k, f"{v:.2f}")
-    console.print(table)
+    console.print(tables.memory_table(cfg, est))
     console.print(
         f"parameters: language {params['language'] / 1e9:.2f}B (+{params['embeddings'] / 1e9:.2f}B embeddings), "
         f"vision {params['vision'] / 1e6:.0f}M, projector {params['projector'] / 1e6:.0f}M; LoRA {lora / 1e6:.1f}M; "

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config
+from vstar_cli import config, progress, tables
 from vstar_cli.commands._common import (
     ErrorSink,
     Timer,
@@ -18,30 +18,14 @@ from vstar_cli.commands._common import (
     usage_error,
 )
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, iter_inputs
-
-COLUMNS = ["kept", "duplicate", "unverified", "over max per question", "balanced out"]
-HEADERS = ["kept", "duplicates", "unverified", "over max", "balanced"]
+from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.stages.merge import MergeConfig
 
 
 def print_summary(stats, errors: int, seconds: float) -> None:
     """The stderr table: kept / duplicates / unverified per source and label type."""
-    from rich.table import Table
-
-    table = Table(title="vstar merge", title_justify="left")
-    table.add_column("source", no_wrap=True)
-    table.add_column("label type", no_wrap=True)
-    for h in HEADERS:
-        table.add_column(h, justify="right", no_wrap=True)
-    totals = dict.fromkeys(COLUMNS, 0)
-    for (source, ltype), counts in sorted(stats.rows.items()):
-        table.add_row(source, ltype, *(str(counts.get(c, 0)) for c in COLUMNS))
-        for c in COLUMNS:
-            totals[c] += counts.get(c, 0)
-    table.add_row("[bold]total[/]", "", *(f"[bold]{totals[c]}[/]" for c in COLUMNS))
-    from rich.console import Console
-
-    # A table wraps its headers in a narrow (or non-terminal, 80-column) console: give it room.
-    Console(stderr=True, width=max(console.width, 120), highlight=False).print(table)
+    table, totals = tables.merge_table(stats)
+    tables.wide_console(120).print(table)  # a narrow (or non-terminal) console would wrap the headers
     console.print(f"merge: {totals['kept']} examples written, [red]{errors} errors[/] ({seconds:.1f}s)")
 
 
@@ -66,53 +50,16 @@ def _llamafactory_hint(output: str, cfg, video_dir: str | None, quiet: bool) -> 
     )
 
 
+@config_options(MergeConfig)
 def merge(
     inputs: Annotated[
         Optional[list[str]], typer.Argument(help="Verified generate/rationalize output, auxiliary data; '-' for stdin.")
     ] = None,
     output: Annotated[str, typer.Option("-o", "--output", help="Training set (JSONL); '-' for stdout.")] = "-",
-    format: Annotated[
-        Optional[str], typer.Option("--format", "-f", help="llava (default) | sharegpt | messages.")
-    ] = None,
-    keep_unverified: Annotated[
-        Optional[bool], typer.Option("--keep-unverified", help="Keep records not marked verified.")
-    ] = None,
-    max_per_question: Annotated[
-        Optional[int], typer.Option(help="Keep the first K distinct answers per question.")
-    ] = None,
-    balance: Annotated[
-        Optional[bool], typer.Option("--balance", help="Cap every label type at the smallest type's count.")
-    ] = None,
-    shuffle: Annotated[
-        Optional[bool], typer.Option("--shuffle/--no-shuffle", help="Seeded shuffle (on by default).")
-    ] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed of the shuffle and conversions \\[default: 0].")] = None,
-    direct: Annotated[
-        Optional[bool], typer.Option("--direct", help="Add a direct-answer variant per question.")
-    ] = None,
-    multiple_choice: Annotated[
-        Optional[bool], typer.Option("--multiple-choice", help="Add a multiple-choice variant per question.")
-    ] = None,
-    num_choices: Annotated[
-        Optional[int], typer.Option(help="Options of the multiple-choice variant \\[default: 4].")
-    ] = None,
-    video_tag: Annotated[
-        Optional[bool],
-        typer.Option(
-            "--video-tag", help="messages format: string contents with <video> tags (LLaMA-Factory reads it)."
-        ),
-    ] = None,
-    video_dir: Annotated[
-        Optional[str],
-        typer.Option("--video-dir", help="Where the videos lie (only printed, as LLaMA-Factory's media_dir)."),
-    ] = None,
-    errors: Annotated[
-        Optional[Path], typer.Option("--errors", help="Write records that could not be processed here.")
-    ] = None,
-    config_file: Annotated[
-        Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+    flags: dict | None = None,
+    errors: ErrorsOption = None,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Turn verified answers into instruction-tuning data: filter, dedupe, convert, shuffle.
 
@@ -123,25 +70,12 @@ def merge(
 
         vstar merge ver.jsonl rat.jsonl -o sft.jsonl
     """
-    from vstar_cli.stages.merge import MergeConfig, Stats, balance_caps, label_pool, run, shuffled
+    from vstar_cli.stages.merge import Stats, balance_caps, label_pool, run, shuffled
 
     setup_logging(quiet)
     inputs = inputs or ["-"]
     try:
-        cfg = config.resolve(
-            MergeConfig,
-            config_file,
-            format=format,
-            keep_unverified=keep_unverified,
-            max_per_question=max_per_question,
-            balance=balance,
-            shuffle=shuffle,
-            seed=seed,
-            direct=direct,
-            multiple_choice=multiple_choice,
-            num_choices=num_choices,
-            video_tag=video_tag,
-        )
+        cfg = config.resolve(MergeConfig, config_file, "merge", **(flags or {}))
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
     for p in inputs:
@@ -159,7 +93,8 @@ def merge(
         pool = label_pool(iter_inputs(inputs), cfg) if cfg.multiple_choice and rereadable else None
 
         def examples():
-            for item in run(iter_inputs(inputs), cfg, stats, pool=pool, caps=caps):
+            records = progress.track(iter_inputs(inputs), "merge", progress.count_lines(inputs), quiet)
+            for item in run(records, cfg, stats, pool=pool, caps=caps):
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
@@ -176,6 +111,6 @@ def merge(
     if not quiet:
         print_summary(stats, sink.count, timer.seconds)
     if output != "-":
-        _llamafactory_hint(output, cfg, video_dir, quiet)
+        _llamafactory_hint(output, cfg, cfg.video_dir, quiet)
     if sink.count:
         raise typer.Exit(1)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, Timer, _silence_stdout, console, setup_logging, usage_error
 from vstar_cli.io import ErrorRecord, JsonlWriter, OutputError
+from vstar_cli.options import QuietOption, config_options
+from vstar_cli.synthetic import SyntheticConfig
+from vstar_cli.tiny_models import TinyModelConfig
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
-
-Seed = Annotated[int, typer.Option(help="Seed of the phrasing draw.")]
-Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")]
 
 
 def _check_option(conv, opt, value) -> None:
@@ -177,13 +180,13 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
         except OSError as exc:
             raise usage_error(f"{name}: cannot write --output {output}: {exc.strerror or exc}") from None
         with writer as out:
-            item = first
-            while item is not None:
+            # the first item was read above; the bar counts from there
+            rest = itertools.chain([first] if first is not None else [], items)
+            for item in progress.track(rest, f"prepare {name}", None, quiet):
                 if isinstance(item, ErrorRecord):
                     sink.add(item)
                 else:
                     out.write(item)
-                item = next(items, None)
     except (FormatError, UnsafePickleError) as exc:
         raise usage_error(_format_message(name, shown, file, exc)) from None
     except BrokenPipeError:
@@ -213,73 +216,26 @@ def make_command(name: str):
     from vstar_cli.prepare.converter import REGISTRY
 
     conv = REGISTRY.get(name)
+
+    def kw(name: str, annotation, option) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+
+    file = typer.Argument(..., help=conv.input_help + " '-' reads standard input.", metavar="FILE")
     params = [
-        inspect.Parameter(
-            "file",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=typer.Argument(..., help=conv.input_help + " '-' reads standard input.", metavar="FILE"),
-            annotation=Path,
-        ),
-        inspect.Parameter(
-            "output",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout."),
-            annotation=str,
-        ),
-        inspect.Parameter(
-            "errors",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(
-                None, "--errors", help="Write the items that could not be converted here (line, item, reason)."
-            ),
-            annotation=Optional[Path],
-        ),
-        inspect.Parameter(
-            "video_pattern",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}."),
-            annotation=str,
-        ),
-    ]
+        inspect.Parameter("file", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=file, annotation=Path),
+        kw("output", str, typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout.")),
+        kw("errors", Optional[Path], typer.Option(None, "--errors", help="Write the items that could not be converted here (line, item, reason).")),
+        kw("video_pattern", str, typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}.")),
+    ]  # fmt: skip
     for opt in conv.options:
         ann = Optional[opt.type] if opt.default is None else opt.type
-        flag = "--" + opt.name.replace("_", "-")
-        params.append(
-            inspect.Parameter(
-                opt.name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=typer.Option(opt.default, flag, help=opt.help),
-                annotation=ann,
-            )
-        )
+        params.append(kw(opt.name, ann, typer.Option(opt.default, "--" + opt.name.replace("_", "-"), help=opt.help)))
     params += [
-        inspect.Parameter(
-            "seed",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(0, help="Seed of the phrasing draw."),
-            annotation=int,
-        ),
-        inspect.Parameter(
-            "questions",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL)."),
-            annotation=Optional[Path],
-        ),
-        inspect.Parameter(
-            "questions_mode",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(
-                "both", "--questions-mode", help="both | bank | templates: where phrasings come from."
-            ),
-            annotation=str,
-        ),
-        inspect.Parameter(
-            "quiet",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(False, "-q", "--quiet", help="Only errors on stderr."),
-            annotation=bool,
-        ),
-    ]
+        kw("seed", int, typer.Option(0, help="Seed of the phrasing draw.")),
+        kw("questions", Optional[Path], typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL).")),
+        kw("questions_mode", str, typer.Option("both", "--questions-mode", help="both | bank | templates: where phrasings come from.")),
+        kw("quiet", bool, typer.Option(False, "-q", "--quiet", help="Only errors on stderr (no progress, no summary).")),
+    ]  # fmt: skip
 
     def command(**values) -> None:
         file = values.pop("file")
@@ -308,17 +264,11 @@ _register_converters()
 
 
 @app.command("synthetic")
+@config_options(SyntheticConfig)
 def synthetic_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory for videos/, train.jsonl, test.jsonl, captions.jsonl.")],
-    train: Annotated[int, typer.Option(help="Training clips (five questions each).")] = 160,
-    test: Annotated[int, typer.Option(help="Held-out clips (five questions each).")] = 60,
-    caption_clips: Annotated[
-        int,
-        typer.Option(help="Clips rendered for the base model's captions only (0: caption the training clips)."),
-    ] = 600,
-    captions_per_clip: Annotated[int, typer.Option(help="Captions per captioned clip.")] = 2,
-    seed: Seed = 0,
-    quiet: Quiet = False,
+    flags: dict | None = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Rendered clips of moving squares with labels of five kinds: the embedded default dataset.
 
@@ -329,10 +279,9 @@ def synthetic_cmd(
     from vstar_cli.synthetic import build
 
     setup_logging(quiet)
+    cfg = _resolve(SyntheticConfig, flags)
     timer = Timer()
-    counts = build(
-        out, train=train, test=test, captions_per_clip=captions_per_clip, seed=seed, caption_clips=caption_clips
-    )
+    counts = build(out, **dataclasses.asdict(cfg))
     if not quiet:
         console.print(
             f"prepare synthetic: {counts['train']} train and {counts['test']} test questions, "
@@ -341,40 +290,31 @@ def synthetic_cmd(
 
 
 @app.command("tiny-model")
+@config_options(TinyModelConfig)
 def tiny_model_cmd(
     out: Annotated[Path, typer.Option("--out", help="Model directory to write (save_pretrained).")],
     data: Annotated[
         Optional[Path], typer.Option(help="A `prepare synthetic` directory: the tokenizer is trained on its text.")
     ] = None,
-    arch: Annotated[str, typer.Option(help="qwen2_vl | llava_onevision | video_llava.")] = "qwen2_vl",
-    hidden: Annotated[int, typer.Option(help="Language model width.")] = 128,
-    layers: Annotated[int, typer.Option(help="Language model layers.")] = 2,
-    vision_dim: Annotated[int, typer.Option(help="Vision tower width (qwen2_vl).")] = 64,
-    vision_depth: Annotated[int, typer.Option(help="Vision tower blocks (qwen2_vl).")] = 2,
-    seed: Seed = 0,
-    quiet: Quiet = False,
+    flags: dict | None = None,
+    quiet: QuietOption = False,
 ) -> None:
     """A tiny random-weight video LVLM of a real architecture, with a tokenizer trained here."""
-    import json
-
-    from vstar_cli.tiny_models import BUILDERS, build
+    from vstar_cli.tiny_models import build, synthetic_corpus
 
     setup_logging(quiet)
-    if arch not in BUILDERS:
-        raise usage_error(f"unknown architecture {arch!r} (known: {', '.join(BUILDERS)})")
-    texts: list[str] = []
-    if data is not None:
-        for name in ("captions", "train", "test"):
-            path = data / f"{name}.jsonl"
-            if not path.exists():
-                raise usage_error(f"{path} not found (run vstar prepare synthetic first)")
-            for line in path.read_text(encoding="utf-8").splitlines():
-                r = json.loads(line)
-                texts += [c["value"] for c in r.get("conversations", [])] or [
-                    r.get("question", ""),
-                    json.dumps(r.get("label")),
-                ]
-    extra = {"vision_dim": vision_dim, "vision_depth": vision_depth} if arch == "qwen2_vl" else {}
-    path = build(arch, out, corpus=texts, hidden=hidden, layers=layers, seed=seed, **extra)
+    cfg = _resolve(TinyModelConfig, flags)
+    try:
+        texts = synthetic_corpus(data) if data is not None else []
+    except FileNotFoundError as exc:
+        raise usage_error(f"{exc.filename} not found (run vstar prepare synthetic first)") from None
+    path = build(cfg.arch, out, corpus=texts, **cfg.builder_args())
     if not quiet:
-        console.print(f"prepare tiny-model: {arch} ({hidden} wide, {layers} layers) written to {path}")
+        console.print(f"prepare tiny-model: {cfg.arch} ({cfg.hidden} wide, {cfg.layers} layers) written to {path}")
+
+
+def _resolve(cls, flags: dict | None):
+    try:
+        return config.resolve(cls, **(flags or {}))
+    except config.ConfigError as exc:
+        raise usage_error(str(exc)) from None

@@ -11,14 +11,13 @@ import typer
 from vstar_cli import config
 from vstar_cli.commands._common import Timer, check_outputs, console, setup_logging, usage_error
 from vstar_cli.io import InputError, JsonlWriter
+from vstar_cli.options import ConfigOption, QuietOption, config_options
+from vstar_cli.stages.questions import QuestionsConfig
 
 
+@config_options(QuestionsConfig)
 def questions(
-    task: Annotated[str, typer.Option(help="The task, e.g. 'action recognition' (the converters' task names).")],
-    example: Annotated[str, typer.Option(help="An example question, e.g. 'What is happening in this video?'.")],
-    model: Annotated[
-        str, typer.Option("--model", "-m", help="Local model: any causal LM or video LVLM (hub id or directory).")
-    ],
+    flags: dict | None = None,
     labels: Annotated[Optional[str], typer.Option(help="Comma-separated label examples.")] = None,
     labels_from: Annotated[
         Optional[Path], typer.Option(help="Sample label examples from a labeled JSONL dataset.")
@@ -26,24 +25,12 @@ def questions(
     label_key: Annotated[
         Optional[str], typer.Option(help="With --labels-from: the label key to read (default: its label_type).")
     ] = None,
-    n: Annotated[Optional[int], typer.Option("--n", help="Questions to bank \\[default: 50].")] = None,
     output: Annotated[
         str, typer.Option("-o", "--output", help="Question bank (JSONL: task, question, model, prompt).")
     ] = "-",
     rejected: Annotated[Optional[Path], typer.Option(help="Rejected questions with the reason.")] = None,
-    quantize: Annotated[str, typer.Option(help="none | 4bit | 8bit.")] = "none",
-    device: Annotated[str, typer.Option(help="auto | cpu | cuda.")] = "auto",
-    temperature: Annotated[float, typer.Option(help="Sampling temperature (varied questions need > 0).")] = 0.9,
-    max_new_tokens: Annotated[int, typer.Option(help="Reply length limit.")] = 384,
-    max_attempts: Annotated[Optional[int], typer.Option(help="Prompts at most \\[default: 20].")] = None,
-    per_prompt: Annotated[Optional[int], typer.Option(help="Questions asked for per prompt \\[default: 10].")] = None,
-    max_words: Annotated[Optional[int], typer.Option(help="Reject longer questions \\[default: 30].")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed of label sampling and generation \\[default: 0].")] = None,
-    trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code")] = False,
-    config_file: Annotated[
-        Optional[Path], typer.Option("--config", help="YAML/JSON file of options; flags override it.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors on stderr.")] = False,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Ask a local model for questions that make a video's answer contain its label, without giving it away.
 
@@ -53,25 +40,13 @@ def questions(
 
         vstar questions --task "action recognition" --example "What is happening in this video?" --labels-from train.jsonl --model MODEL --n 50 -o bank.jsonl
     """
-    from vstar_cli.stages.questions import QuestionsConfig, TextGenerator, labels_from_records, run
+    from vstar_cli.stages.questions import TextGenerator, labels_from_records, run
 
     setup_logging(quiet)
     try:
-        cfg = config.resolve(
-            QuestionsConfig,
-            config_file,
-            task=task,
-            example=example,
-            n=n,
-            max_attempts=max_attempts,
-            per_prompt=per_prompt,
-            max_words=max_words,
-            seed=seed,
-        )
-    except config.ConfigError as exc:
-        raise usage_error(str(exc)) from None
-    try:
-        config.check_device(device)
+        cfg = config.resolve(QuestionsConfig, config_file, "questions", **(flags or {}))
+        if not cfg.model:
+            raise config.ConfigError("--model is required")
     except config.ConfigError as exc:
         raise usage_error(str(exc)) from None
     check_outputs([labels_from], {"-o": output, "--rejected": rejected})
@@ -87,21 +62,21 @@ def questions(
         raise usage_error("give label examples with --labels or --labels-from")
     try:
         gen = TextGenerator(
-            model,
-            quantize=quantize,
-            device=device,
-            temperature=temperature,
-            max_new_tokens=max_new_tokens,
-            trust_remote_code=trust_remote_code,
+            cfg.model,
+            quantize=cfg.quantize,
+            device=cfg.device,
+            temperature=cfg.temperature,
+            max_new_tokens=cfg.max_new_tokens,
+            trust_remote_code=cfg.trust_remote_code,
             seed=cfg.seed,
         )
     except (OSError, ValueError) as exc:
-        raise usage_error(f"cannot load {model}: {str(exc).splitlines()[0]}") from None
+        raise usage_error(f"cannot load {cfg.model}: {str(exc).splitlines()[0]}") from None
     timer = Timer()
     stats: Counter = Counter()
     kept = 0
     with JsonlWriter(output) as out, JsonlWriter(rejected) as rej:
-        for item in run(cfg, pool, gen, model, stats):
+        for item in run(cfg, pool, gen, cfg.model, stats):
             if item.pop("rejected", False):
                 rej.write(item)
             else:

@@ -41,13 +41,18 @@ SCHEDULERS = (
 class FinetuneConfig(ModelConfig):
     """Options of ``vstar finetune`` (model options included)."""
 
-    out: str = field(default="", metadata={"help": "output directory"})
+    out: str = field(
+        default="", metadata={"help": "output directory (adapter or weights, processor, config, loss log)"}
+    )
     method: str = field(default="lora", metadata={"help": "lora | qlora | full"})
     video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to"})
     frames: int = field(default=8, metadata={"help": "frames per video, as generate samples them"})
     fps: float | None = field(default=None, metadata={"help": "sample at this rate instead of --frames"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the data (the paper: 1)"})
-    learning_rate: float | None = field(default=None, metadata={"help": "default 2e-4 for (Q)LoRA, 2e-5 for full"})
+    learning_rate: float | None = field(
+        default=None,
+        metadata={"help": "peak learning rate (default 2e-4 for (Q)LoRA, 2e-5 for full)", "flags": ("--lr",)},
+    )
     batch_size: int = field(default=1, metadata={"help": "examples per device per step"})
     grad_accum: int = field(default=8, metadata={"help": "gradient accumulation steps"})
     warmup_ratio: float = field(default=0.03, metadata={"help": "share of steps with a rising learning rate"})
@@ -59,7 +64,10 @@ class FinetuneConfig(ModelConfig):
     lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
     lora_targets: list[str] | None = field(
         default=None,
-        metadata={"help": "leaf names of layers to adapt (default: every linear layer of the language model)"},
+        metadata={
+            "help": "comma-separated leaf names of layers to adapt (default: every linear layer of the language model)",
+            "parse": lambda text: [t.strip() for t in text.split(",") if t.strip()] or None,
+        },
     )
     train_projector: bool = field(default=False, metadata={"help": "also train the vision-language projector"})
     gradient_checkpointing: bool = field(default=True, metadata={"help": "trade compute for memory"})

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vstar_cli import prompts
 from vstar_cli.io import ErrorRecord, Record
@@ -31,20 +32,24 @@ class GenerateConfig(ModelConfig):
     frames: int = field(default=8, metadata={"help": "frames sampled uniformly per video"})
     fps: float | None = field(default=None, metadata={"help": "sample this many frames per second instead"})
     batch_size: int = field(default=8, metadata={"help": "videos per generate call"})
-    num_samples: int = field(default=1, metadata={"help": "answers sampled per question"})
+    num_samples: int = field(
+        default=1, metadata={"help": "answers sampled per question", "flags": ("--num-samples", "-k")}
+    )
     temperature: float | None = field(
         default=None, metadata={"help": "0 = greedy; default 0 for one sample, 0.7 for several"}
     )
     top_p: float = field(default=0.9, metadata={"help": "nucleus sampling"})
     max_new_tokens: int = field(default=256, metadata={"help": "answer length limit"})
     seed: int = field(default=0, metadata={"help": "random seed"})
-    prompt_template: str | None = field(default=None, metadata={"help": "file with the prompt template"})
+    prompt_template: str | None = field(
+        default=None, metadata={"help": "file with the prompt; {question}, {label} and record fields"}
+    )
     decode_workers: int | None = field(
         default=None,
         metadata={"help": "video decoding processes; 0 decodes inline; default: 0 on CPU, else min(4, cores-1)"},
     )
     video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
-    source: str = field(default="generate", metadata={"help": "generate | rationalize"})
+    source: str = field(default="generate", metadata={"help": "generate | rationalize", "cli": False})
     allow_outside_video_dir: bool = field(
         default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
     )
@@ -133,6 +138,27 @@ def shard_from_env() -> tuple[int, int] | None:
     if world > 1:
         return int(os.environ.get("RANK", "0")), world
     return None
+
+
+def part_path(output: str, rank: int, world: int) -> str:
+    """The part file of one process: ``gen.jsonl`` -> ``gen.part1-of-4.jsonl``.
+
+    >>> part_path("out/gen.jsonl", 1, 4)
+    'out/gen.part1-of-4.jsonl'
+    """
+    p = Path(output)
+    return str(p.with_name(f"{p.stem}.part{rank}-of-{world}{p.suffix or '.jsonl'}"))
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/N"`` -> ``(i, N)`` with ``0 <= i < N``."""
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must look like i/N (e.g. 0/4), got {text!r}") from None
+    if n < 1 or not 0 <= i < n:
+        raise ValueError(f"--shard {text}: need 0 <= i < N")
+    return i, n
 
 
 @dataclass

@@ -30,7 +30,7 @@ LETTERS = "ABCDEFGH"
 class MergeConfig:
     """Options of ``vstar merge``."""
 
-    format: str = field(default="llava", metadata={"help": "llava | sharegpt | messages"})
+    format: str = field(default="llava", metadata={"help": "llava | sharegpt | messages", "flags": ("--format", "-f")})
     keep_unverified: bool = field(default=False, metadata={"help": "keep records without verified=true"})
     max_per_question: int | None = field(default=None, metadata={"help": "first K distinct answers per question"})
     balance: bool = field(default=False, metadata={"help": "cap every label type at the smallest type's count"})
@@ -40,7 +40,10 @@ class MergeConfig:
     multiple_choice: bool = field(default=False, metadata={"help": "add a multiple-choice variant"})
     num_choices: int = field(default=4, metadata={"help": "options in the multiple-choice variant"})
     video_tag: bool = field(
-        default=False, metadata={"help": "messages format: string contents with <video> tags (LLaMA-Factory's form)"}
+        default=False, metadata={"help": "messages format: string contents with <video> tags (LLaMA-Factory reads it)"}
+    )
+    video_dir: str | None = field(
+        default=None, metadata={"help": "where the videos lie (only printed, as LLaMA-Factory's media_dir)"}
     )
 
     def __post_init__(self) -> None:

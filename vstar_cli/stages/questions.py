@@ -45,8 +45,8 @@ ASKING_VERBS = (
 class QuestionsConfig:
     """Options of ``vstar questions``."""
 
-    task: str = field(default="", metadata={"help": "the task, e.g. 'action recognition'"})
-    example: str = field(default="", metadata={"help": "an example question"})
+    task: str = field(default="", metadata={"help": "the task, e.g. 'action recognition' (the converters' task names)"})
+    example: str = field(default="", metadata={"help": "an example question, e.g. 'What is happening in this video?'"})
     n: int = field(default=50, metadata={"help": "questions to bank"})
     labels_per_prompt: int = field(default=10, metadata={"help": "label examples shown per prompt"})
     per_prompt: int = field(default=10, metadata={"help": "questions asked for per prompt"})
@@ -56,7 +56,16 @@ class QuestionsConfig:
     similarity: float = field(
         default=0.85, metadata={"help": "near-duplicate threshold (character ratio / word overlap)"}
     )
-    seed: int = field(default=0, metadata={"help": "seed of the label sampling"})
+    seed: int = field(default=0, metadata={"help": "seed of label sampling and generation"})
+    model: str = field(
+        default="",
+        metadata={"help": "local model: any causal LM or video LVLM (hub id or directory)", "flags": ("--model", "-m")},
+    )
+    quantize: str = field(default="none", metadata={"help": "none | 4bit | 8bit"})
+    device: str = field(default="auto", metadata={"help": "auto | cpu | cuda"})
+    temperature: float = field(default=0.9, metadata={"help": "sampling temperature (varied questions need > 0)"})
+    max_new_tokens: int = field(default=384, metadata={"help": "reply length limit"})
+    trust_remote_code: bool = field(default=False, metadata={"help": "run code shipped with the model"})
 
     def __post_init__(self) -> None:
         if not self.task.strip():

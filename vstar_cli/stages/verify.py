@@ -147,6 +147,21 @@ def resolve_params(cfg: Any, reg: kinds.Registry) -> dict[str, Any]:
     return out
 
 
+def parse_kind_params(items: list[str] | None) -> dict[str, str]:
+    """``["my_tol=0.3"]`` -> ``{"my_tol": "0.3"}`` (values are converted by the declaring kind).
+
+    >>> parse_kind_params(["my_tol=0.3"])
+    {'my_tol': '0.3'}
+    """
+    out = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--kind-param takes NAME=VALUE, got {item!r}")
+        out[name.strip().replace("-", "_")] = value.strip()
+    return out
+
+
 def setup(cfg: Any) -> Context:
     """Load ``cfg.kind_plugins`` into the registry and build the checks' context.
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -39,7 +40,9 @@ class ViewConfig:
     thumb_format: str = field(default="webp", metadata={"help": "webp | jpeg"})
     workers: int = field(default=0, metadata={"help": "thumbnail worker processes (0: one per CPU core)"})
     chunk_size: int = field(default=200, metadata={"help": "records per data chunk the page loads"})
-    cache_dir: str | None = field(default=None, metadata={"help": "where thumbnails are kept between builds"})
+    cache_dir: str | None = field(
+        default=None, metadata={"help": "keep thumbnails here between builds (default: SITE/thumbs)"}
+    )
     thumbnails: bool = field(default=True, metadata={"help": "make frame strips"})
     title: str | None = field(default=None, metadata={"help": "page title"})
 
@@ -187,8 +190,12 @@ def _plots(found, site: Path, summary: BuildSummary) -> list[dict]:
     return out
 
 
-def build(inputs: list[str | Path], site: str | Path, cfg: ViewConfig | None = None) -> BuildSummary:
+def build(
+    inputs: list[str | Path], site: str | Path, cfg: ViewConfig | None = None, advance: Callable[[], None] | None = None
+) -> BuildSummary:
     """Write the viewer site for ``inputs`` (JSONL files or run folders) into ``site``.
+
+    ``advance`` is called once per record read (a progress bar's).
 
     Raises ``ValueError`` (or :class:`SiteError`) with a one-line reason for unusable inputs.
     """
@@ -235,6 +242,8 @@ def build(inputs: list[str | Path], site: str | Path, cfg: ViewConfig | None = N
                 chunk.append(_payload(e, strip, _hint(e.record)))
                 if len(chunk) >= cfg.chunk_size:
                     flush()
+                if advance is not None:
+                    advance()
         if chunk:
             flush()
         strips = maker.finish()

@@ -1,0 +1,32 @@
+"""The registered verifier kinds as ``vstar verify --help`` lists them (rich markup)."""
+
+from __future__ import annotations
+
+from vstar_cli.options import show_default
+from vstar_cli.verify import registry as kinds
+
+
+def kinds_help() -> str:
+    """The epilog of ``vstar verify --help``: every registered kind with its parameters."""
+    from rich.markup import escape
+
+    try:
+        reg = kinds.registry()
+    except kinds.RegistryError as exc:  # a broken installed plugin must not hide the help
+        reg = kinds.builtin()
+        broken = f"\n[red]{escape(str(exc))}[/]"
+    else:
+        broken = ""
+    rows = []
+    for kind in reg:
+        params = ", ".join(f"{p.option} {show_default(p.default)}" for p in kind.params)
+        extra = f" [dim]({escape(params)})[/]" if params else ""
+        rows.append(f"  [bold]{kind.name}[/]: {escape(kind.summary)}{extra}")
+    return (
+        "[bold]Verifier kinds[/] (a record's [italic]verifier_type[/]; more with --kind-plugin or the"
+        f" '{kinds.ENTRY_POINT_GROUP}' entry point group):\n\n"
+        + "\n".join(rows)
+        + broken
+        + "\nA gold label its kind cannot read is an error record, not a rejection."
+        + "\nExit code: 0 when every line was processed, 1 when any error record was written, 2 for usage errors."
+    )
