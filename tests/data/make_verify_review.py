@@ -239,7 +239,12 @@ for q, gold, answers in MCQ:
 YN = [
     ("Is the man moving from left to right?", True, "Yes.", True),
     ("Is the man moving from left to right?", True, "Yes", True),
-    ("Is the man moving from left to right?", True, "yes, he walks from the left side of the frame to the right.", True),
+    (
+        "Is the man moving from left to right?",
+        True,
+        "yes, he walks from the left side of the frame to the right.",
+        True,
+    ),
     ("Is the man moving from left to right?", True, "No.", False),
     ("Is the man moving from left to right?", True, "No, he is moving from right to left.", False),
     ("Is the man moving from left to right?", False, "No, he is moving from right to left.", True),
@@ -259,7 +264,12 @@ YN = [
     ("Are the people skiing?", False, "No, the people are not skiing. They are ice skating on a rink.", True),
     ("Are the people skiing?", False, "Yes, the people are skiing down the slope.", False),
     ("Are the people skiing?", True, "Yes, they are skiing down a snowy hill.", True),
-    ("Is passing a basketball depicted in the video?", False, "Yes, the video shows a man passing a basketball.", False),
+    (
+        "Is passing a basketball depicted in the video?",
+        False,
+        "Yes, the video shows a man passing a basketball.",
+        False,
+    ),
     ("Is passing a basketball depicted in the video?", False, "No, the man only dunks the ball.", True),
     ("Does the water level rise?", True, "Yes, the water level rises as the glass fills up.", True),
     ("Does the water level rise?", True, "It is hard to tell from the video.", False),
@@ -293,7 +303,11 @@ CM = [
         [
             ("Caption B: The man is moving from left to right.", True, "options"),
             ("Caption B", True, "options"),
-            ("Caption B matches the video better, as the man walks from the left to the right of the frame.", True, "options"),
+            (
+                "Caption B matches the video better, as the man walks from the left to the right of the frame.",
+                True,
+                "options",
+            ),
             ("Caption B is the best option as it matches the video better.", True, "options"),
             ("The second caption.", True, "options"),
             ("B", True, "options"),
@@ -396,7 +410,13 @@ OPEN = [
     ("What is the difficulty of the dive?", 3.2, "The difficulty degree is 3.2.", True, "score"),
     ("What is the difficulty of the dive?", 3.2, "DD: 3.2", True, "score"),
     ("What is the difficulty of the dive?", 3.2, "The dive has a difficulty of 3.0.", False, "score"),
-    ("What is the difficulty of the dive?", 3.2, "With 3 somersaults and 2 twists, the difficulty is 3.6.", False, "score"),
+    (
+        "What is the difficulty of the dive?",
+        3.2,
+        "With 3 somersaults and 2 twists, the difficulty is 3.6.",
+        False,
+        "score",
+    ),
 ]
 for q, gold, out, exp, cls in OPEN:
     add("simple", gold, out, exp, cls, question=q)
@@ -410,7 +430,13 @@ OBJ = [
     ("obj_identify", "laptop", "It is a book.", False, "baseline"),
     ("obj_identify", "laptop", "It might be a laptop or a book.", False, "hedge"),
     ("obj_identify", "laptop", "Objects visible: a cup, a laptop, a phone.", False, "enumeration"),
-    ("obj_identify", "laptop", "It looks like a laptop, but it is actually a tablet in a keyboard case.", False, "negation"),
+    (
+        "obj_identify",
+        "laptop",
+        "It looks like a laptop, but it is actually a tablet in a keyboard case.",
+        False,
+        "negation",
+    ),
     ("obj_identify", "pillow", "A pillow.", True, "baseline"),
     ("obj_identify", "pillow", "The man picks up the pillows from the bed.", True, "paraphrase"),
     ("obj_identify", "pillow", "The highlighted object is a blanket.", False, "baseline"),
@@ -427,8 +453,20 @@ OBJ = [
     ("obj_compare", "box", "The chair.", False, "baseline"),
     ("obj_compare", "box", "It was the box.", True, "baseline"),
     ("obj_compare", "box", "Both the box and the chair were moved.", False, "enumeration"),
-    ("obj_compare", "towel", "Comparing the two frames, the towel is the object that changed position.", True, "baseline"),
-    ("obj_compare", "towel", "Comparing the two frames, the towel stayed in place while the blanket moved.", False, "order"),
+    (
+        "obj_compare",
+        "towel",
+        "Comparing the two frames, the towel is the object that changed position.",
+        True,
+        "baseline",
+    ),
+    (
+        "obj_compare",
+        "towel",
+        "Comparing the two frames, the towel stayed in place while the blanket moved.",
+        False,
+        "order",
+    ),
 ]
 for kind, gold, out, exp, cls in OBJ:
     add(kind, gold, out, exp, cls)
@@ -561,7 +599,12 @@ TR = [
         True,
     ),
     ([0.3, 0.6], None, "The photo is taken from the 0.3 mark until roughly 0.6.", True),
-    ([0.3, 0.6], None, "The photo is taken at around 0.32, and the person lowers the phone at approximately 0.61.", True),
+    (
+        [0.3, 0.6],
+        None,
+        "The photo is taken at around 0.32, and the person lowers the phone at approximately 0.61.",
+        True,
+    ),
     ([0.3, 0.6], None, "The photo is taken from 0.6 to 0.9.", False),
     ([0.45, 0.75], 80.0, "The relevant segment is 36.0-60.0 seconds.", True),
     ([0.45, 0.75], 80.0, "Timestamps: 00:36 - 01:00", True),
@@ -585,7 +628,7 @@ BB = [
     ([0.5, 0.5, 0.2, 0.3], "The cup is in the center of the frame.", False),
     ([0.5, 0.5, 0.2, 0.3], "Box: x=0.50, y=0.50, w=0.20, h=0.30", True),
     ([0.5, 0.5, 0.2, 0.3], "The cup is at [0.9, 0.9, 0.1, 0.1], next to the plate at [0.5, 0.5, 0.2, 0.3].", False),
-    ([0.25, 0.7, 0.3, 0.2], "{\"bbox\": [0.25, 0.7, 0.3, 0.2]}", True),
+    ([0.25, 0.7, 0.3, 0.2], '{"bbox": [0.25, 0.7, 0.3, 0.2]}', True),
     ([0.25, 0.7, 0.3, 0.2], "(0.26, 0.69, 0.31, 0.2)", True),
     ([0.25, 0.7, 0.3, 0.2], "(0.7, 0.25, 0.3, 0.2)", False),
 ]
@@ -595,7 +638,12 @@ for gold, out, exp in BB:
 # --- sentence (captions, before/after sub-actions, STAR answers) -------------------------------
 SENT = [
     ("man: dunking a basketball", "A man dunks a basketball into the hoop.", True, "paraphrase"),
-    ("man: dunking a basketball", "The video shows a man dunking a basketball on an outdoor court.", True, "paraphrase"),
+    (
+        "man: dunking a basketball",
+        "The video shows a man dunking a basketball on an outdoor court.",
+        True,
+        "paraphrase",
+    ),
     ("man: dunking a basketball", "A man dribbles a basketball across the court.", False, "baseline"),
     (
         "man: dunking a basketball",
@@ -606,8 +654,18 @@ SENT = [
     ("man: dunking a basketball", "A man passes the basketball to a teammate.", False, "baseline"),
     ("man: moving from left to right", "A man walks from the left side of the frame to the right.", True, "order"),
     ("man: moving from left to right", "A man walks from right to left across the street.", False, "order"),
-    ("man: moving from left to right", "A man is seen moving away from the camera while holding a ball.", False, "baseline"),
-    ("video: slow motion", "The video is shown in slow motion as the skater glides across the ice.", True, "paraphrase"),
+    (
+        "man: moving from left to right",
+        "A man is seen moving away from the camera while holding a ball.",
+        False,
+        "baseline",
+    ),
+    (
+        "video: slow motion",
+        "The video is shown in slow motion as the skater glides across the ice.",
+        True,
+        "paraphrase",
+    ),
     ("video: slow motion", "The video plays at a fast pace, showing the skaters rushing by.", False, "baseline"),
     ("video: slow motion", "This is a time-lapse of skaters on the ice.", False, "baseline"),
     ("sky: turning from blue to orange", "The sky gradually turns from blue to orange as the sun sets.", True, "order"),

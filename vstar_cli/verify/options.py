@@ -290,10 +290,12 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
         pos = norm.rfind(opt)  # the option written out word for word
         ok = pos >= 0 and (pos == 0 or not norm[pos - 1].isalnum())
         ok = ok and (pos + len(opt) == len(norm) or not norm[pos + len(opt)].isalnum())
-        if ok:
+        if ok and _guarded(norm, pos, pos + len(opt)) is None:
             hits.append((i, (pos, pos + len(opt)) if len(norm) == len(answer) else None))
             exact.add(i)
             continue
+        if ok:
+            continue  # written out but negated, doubted or conceded ("the video is not in slow motion")
         v = assert_class(answer, raw[i])
         if v.ok:
             hits.append((i, v.span))
@@ -307,3 +309,19 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
         i, span = hits[0]
         return Pick(i, "option text stated", span or (0, 0))
     return None
+
+
+def _guarded(norm: str, start: int, end: int) -> str | None:
+    """Why an option written out at ``norm[start:end]`` is not asserted (negated, doubted, conceded), if so."""
+    from vstar_cli.verify.classes import conceded
+    from vstar_cli.verify.text import hedged, negated_after, negated_before, tokenize
+
+    lo = max(0, start - 400)
+    toks = tokenize(norm[lo : min(len(norm), end + 400)])
+    inside = [k for k, t in enumerate(toks) if t.start >= start - lo and t.end <= end - lo]
+    if not inside:
+        return None
+    s, e = inside[0], inside[-1] + 1
+    if negated_before(toks, s) or negated_after(toks, e):
+        return "negated"
+    return hedged(toks, s, e) or conceded(toks, s, e)

@@ -33,6 +33,9 @@ MAX_UNITS = 64
 MAX_WORDS = 200  # the embedder reads 256 word pieces; longer units are cut
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT_RE = re.compile(
+    # Arrows ("Forward -> 2.5 Soms.Pike -> Entry"), a heading colon ("Sub-actions: ..."), and a
+    # comma before a capital or a digit (a list of class names: "Forward, 2.5 Soms.Pike, Entry").
+    r"\s*(?:->|=>|\u2192)\s*|:\s+|,\s+(?=(?-i:[A-Z0-9]))|"
     r"\s*;\s*|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
     r"|,?\s+followed\s+by\s+|,\s*(?:next|finally|lastly|subsequently),?\s+|,\s+and\s+|,\s+(?=[a-z]+(?:s|ed|ing)\b)|,?\s+before\s+(?!that\b|this\b|it\b)|\s+and\s+(?=(?:then\s+)?[a-z]+(?:es|ed|ing|ks|ps|ts|ns|ws)\b)",
     re.I,
@@ -40,7 +43,7 @@ _CLAUSE_SPLIT_RE = re.compile(
 _AFTER_RE = re.compile(r"^(.{3,}?)\s+after\s+(?!that\b|which\b|this\b)(.{3,})$", re.I)
 _BEFORE_THAT_RE = re.compile(r"^(?:before\s+(?:that|this)|prior\s+to\s+(?:that|this)|earlier),?\s+", re.I)
 _LIST_MARK_RE = re.compile(
-    r"^\s*(?:[-*\u2022]|\(?\d+[.)]|step\s+\d+\s*[:.)-]?|first(?:ly)?,?|second(?:ly)?,?|next,?|then,?|finally,?|lastly,?)\s*",
+    r"^\s*(?:[-*\u2022]|\(?\d+[.)](?!\d)|step\s+\d+\s*[:.)-]?|first(?:ly)?,?|second(?:ly)?,?|next,?|then,?|finally,?|lastly,?)\s*",
     re.I,
 )
 

@@ -31,6 +31,10 @@ UNCERTAINTY_CUES = frozenset(
 UNCERTAINTY_PHRASES = (("not", "sure"), ("hard", "to", "tell"), ("difficult", "to", "tell"), ("one", "of"))
 # "or" that does not offer an alternative.
 OR_EXCEPTIONS = frozenset("""not so more less""".split())
+# Words that open a contrasting part of a sentence ("X, but it could also be Y").
+CONTRAST_CUES = frozenset("""but however yet although though whereas""".split())
+# Appearance verbs: "it might look like X" concedes X (handled by the caller), it does not hedge.
+_APPEARANCE_VERBS = frozenset("""look looks resemble resembles seem seems appear appears""".split())
 
 
 def normalize(text: str) -> str:
@@ -178,6 +182,9 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
             return "answer offers alternatives ('or')"
         if w == "either":
             return "answer offers alternatives ('either')"
+    why = _doubted(tokens, start, end, s, e)
+    if why:
+        return why
     uncertain = any(tokens[j].text in UNCERTAINTY_CUES for j in range(s, e)) or any(
         _seq_at(tokens, j, p) for j in range(s, e) for p in UNCERTAINTY_PHRASES
     )
@@ -185,4 +192,36 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
         separators = sum(1 for t in tokens[lo:hi] if t.text in {",", "and", "/"})
         if separators >= 2:
             return "answer lists several candidates under uncertainty"
+    return None
+
+
+def _doubted(tokens: list[Token], start: int, end: int, s: int, e: int) -> str | None:
+    """Why a mention is stated with doubt, if it is: an uncertainty cue in its own part of the
+    sentence ("it may be X"), or in a contrasting part after it ("X, but it could also be Y",
+    "X, but I am not sure"). A doubt in a part before the mention ("it might look like Y, but it
+    is X") qualifies that part only.
+    """
+    a = start
+    while a > s and tokens[a - 1].text not in CONTRAST_CUES:
+        a -= 1
+    b = end
+    while b < e and tokens[b].text not in CONTRAST_CUES:
+        b += 1
+    parts = [(a, b)]
+    if b < e:  # the contrasting part that follows
+        c = b + 1
+        while c < e and tokens[c].text not in CONTRAST_CUES:
+            c += 1
+        parts.append((b + 1, c))
+    for lo, hi in parts:
+        for j in range(lo, hi):
+            w = tokens[j].text
+            if w in UNCERTAINTY_CUES and w != "either":
+                if j + 1 < hi and tokens[j + 1].text in _APPEARANCE_VERBS:
+                    continue  # "may look like": an appearance, judged as a concession
+                if j + 2 < hi and tokens[j + 1].text in {"be", "have"} and tokens[j + 2].text in _APPEARANCE_VERBS:
+                    continue
+                return f"the answer states it with uncertainty ({w!r})"
+            if any(_seq_at(tokens, j, p) for p in UNCERTAINTY_PHRASES if p != ("one", "of")):
+                return "the answer states it with uncertainty"
     return None
