@@ -532,15 +532,6 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
     return Verdict(False, None, f"none of {' / '.join(alternatives)} asserted")
 
 
-_SAME_RE = re.compile(
-    r"\b(?:(?P<neg1>isn't|aren't|wasn't|weren't|not)\s+(?:exactly\s+|quite\s+)?(?:the\s+)?same\b"
-    r"|(?:the\s+)?same\s+(?:object|person|item|one|thing|individual|animal)\b"
-    r"|(?:is|are|was|were|be|seem|seems|appear|appears)\s+(?:to\s+be\s+)?(?:exactly\s+)?(?:the\s+)?same\b"
-    r"|identical\b"
-    r"|(?P<neg2>different|distinct)\b)"
-)
-
-
 def _gold_same(label: Any) -> bool | None:
     if isinstance(label, bool):
         return label
@@ -567,12 +558,35 @@ def verify_same_or_not(answer: str, label: Any, record: dict, cfg: Any = None) -
     if gold is None:
         raise CannotJudge(f"cannot read gold {label!r:.60} as same / not the same")
     text = normalize(answer)
-    decisions = [m for m in _SAME_RE.finditer(text)]
+    toks = tokenize(text)
+    # Every word that decides ("same", "identical", "different", "differ", "distinct"), each
+    # flipped by a negation before it; the last one counts ("they look different at first, but
+    # it is actually the same bag"). "At the same time" decides nothing.
+    decisions = []
+    for k, t in enumerate(toks):
+        w = t.text
+        if w in _SAME_WORDS:
+            said = True
+            if k + 1 < len(toks) and toks[k + 1].text in {"time", "moment", "way", "direction", "place"}:
+                continue
+        elif w in _DIFFERENT_WORDS:
+            said = False
+        else:
+            continue
+        if negated_before(toks, k):
+            said = not said
+        decisions.append((k, said))
     if not decisions:
         return Verdict(False, None, "no same / not-the-same decision in the answer")
-    last = decisions[-1]
-    said = not (last.group("neg1") or last.group("neg2"))
+    k, said = decisions[-1]
     extracted = "the same" if said else "not the same"
+    span = (toks[k].start, toks[k].end) if len(text) == len(answer) else None
+    why = hedged(toks, k, k + 1)
+    if why:
+        return Verdict(False, extracted, why, span)
     ok = said == gold
-    span = last.span() if len(text) == len(answer) else None
     return Verdict(ok, extracted, "decision matches" if ok else "decision differs", span)
+
+
+_SAME_WORDS = frozenset({"same", "identical"})
+_DIFFERENT_WORDS = frozenset({"different", "differ", "differs", "distinct", "another", "differing"})
