@@ -308,7 +308,47 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
     if len(hits) == 1:
         i, span = hits[0]
         return Pick(i, "option text stated", span or (0, 0))
+    if not hits:
+        return _by_distinct_words(answer, raw)
     return None
+
+
+def _by_distinct_words(answer: str, texts: list[str]) -> Pick | None:
+    """The one option whose own words (those no other option has) the answer uses ("She is
+    ironing." for "ironing a shirt" among "folding a towel", "washing dishes").
+
+    Only for options that differ in most of their content words: options that share them
+    ("opens the fridge, then drinks milk" / "drinks milk, then opens the fridge") differ in
+    order, which single words cannot tell. A negated or doubted word picks nothing, and words
+    of two options pick nothing.
+    """
+    from vstar_cli.verify.align import is_content, key
+    from vstar_cli.verify.text import hedged, negated_after, negated_before, tokenize
+
+    keys = [{key(t.text) for t in tokenize(o) if is_content(t)} for o in texts]
+    own = [k - set().union(*(keys[j] for j in range(len(keys)) if j != i)) for i, k in enumerate(keys)]
+    toks = tokenize(answer)
+    found: dict[int, list[int]] = {}
+    for p, t in enumerate(toks):
+        if not is_content(t):
+            continue
+        k = key(t.text)
+        for i, o in enumerate(own):
+            if k in o:
+                found.setdefault(i, []).append(p)
+    if len(found) != 1:
+        return None
+    i, where = next(iter(found.items()))
+    if not keys[i] or 2 * len(own[i]) < len(keys[i]):
+        return None
+    if 2 * len({key(toks[p].text) for p in where}) < len(own[i]) and len(own[i]) > 2:
+        return None
+    for p in where:
+        if negated_before(toks, p) or negated_after(toks, p + 1) or hedged(toks, p, p + 1):
+            return None
+    norm = normalize(answer)
+    span = (toks[where[0]].start, toks[where[-1]].end) if len(norm) == len(answer) else (0, 0)
+    return Pick(i, "the option's own words stated", span)
 
 
 def _guarded(norm: str, start: int, end: int) -> str | None:
