@@ -385,10 +385,38 @@ _YES_NO_RE = re.compile(
 )
 
 
-def _assert_bool(answer: str, gold: bool) -> Verdict:
+# "In the camera's view, is the man moving left?" -> "the man moving left": what a yes/no question asks.
+_POLAR_Q_RE = re.compile(
+    r"(?:^|[,:]\s{0,3})(?:is|are|was|were|does|do|did|can|could|has|have|will|would)\s{1,3}([^?\n]{3,300})\?\s*$", re.I
+)
+
+
+# An answer that only wonders ("I cannot tell whether it rises") restates nothing.
+_UNDECIDED_RE = re.compile(r"\b(?:whether|unclear|uncertain|unsure|cannot|can't|unable|impossible)\b|\bif\s", re.I)
+
+
+def _restated(answer: str, question: str) -> bool | None:
+    """Yes/no by restatement: the answer states what the question asks (True) or denies it (False)."""
+    m = _POLAR_Q_RE.search(question[-400:])
+    if m is None or not label_words(m.group(1)) or _UNDECIDED_RE.search(answer[:2000]):
+        return None
+    v = assert_class(answer, m.group(1))
+    if v.ok:
+        return True
+    return False if v.reason.startswith("the answer negates") else None
+
+
+def _assert_bool(answer: str, gold: bool, question: str = "") -> Verdict:
     picks = list(_YES_NO_RE.finditer(answer.strip()))
     if not picks:
-        return Verdict(False, None, "no yes/no decision in the answer")
+        said = _restated(answer, question) if question else None
+        if said is None:
+            return Verdict(False, None, "no yes/no decision in the answer")
+        return Verdict(
+            said == gold,
+            "yes" if said else "no",
+            f"the answer {'states' if said else 'denies'} what the question asks",
+        )
     last = picks[-1]
     said = last.group(1).lower() == "yes"
     off = len(answer) - len(answer.lstrip())
@@ -480,8 +508,9 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
     True
     """
     fuzz = getattr(cfg, "class_fuzz", 0.85)
+    question = str(record.get("question") or "") if isinstance(record, dict) else ""
     if isinstance(label, bool):
-        return _assert_bool(answer, label)
+        return _assert_bool(answer, label, question)
     if isinstance(label, (int, float)):
         gold = _gold_number(label)
         options = record_options(record) if isinstance(record, dict) else []
@@ -510,7 +539,7 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
         raise CannotJudge(f"gold {label!r:.60} has no words")
     yes_no = normalize(label).strip(" .!")
     if yes_no in {"yes", "no", "true", "false"}:
-        return _assert_bool(answer, yes_no in {"yes", "true"})
+        return _assert_bool(answer, yes_no in {"yes", "true"}, question)
     options = record_options(record) if isinstance(record, dict) else []
     if options:
         v = _assert_choice(answer, label, options)
