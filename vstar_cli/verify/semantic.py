@@ -18,8 +18,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from vstar_cli.verify.align import LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
+from vstar_cli.verify.classes import enumerated
 from vstar_cli.verify.numbers import UNITS
-from vstar_cli.verify.text import is_negation, tokenize
+from vstar_cli.verify.text import doubt as hedge_doubt
+from vstar_cli.verify.text import is_negation, normalize, tokenize
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded, clip
 
@@ -27,7 +29,32 @@ NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
 # Stopwords for class names, but who acts matters in a sentence ("a man" is not "a woman").
 _PERSON_NOUNS = frozenset({"man", "woman", "men", "women", "person", "people"})
 
+_SEX = {"man": "m", "men": "m", "woman": "f", "women": "f"}
+
 log = logging.getLogger("vstar.verify")
+
+
+def doubted(unit: str) -> str | None:
+    """Why a unit is stated with doubt ("it might be X", "it is unclear what ..."), if it is."""
+    toks = tokenize(unit)
+    return hedge_doubt(toks, 0, len(toks), 0, len(toks))
+
+
+def listed(answer: str, toks: list, unit: str) -> str | None:
+    """Why a unit is one candidate of a list the answer gives ("a man dribbling a basketball,
+    dunking a basketball, and passing a basketball"), if it is."""
+    span = _locate(answer, unit)
+    if span is None or len(normalize(answer)) != len(answer):
+        return None
+    inside = [k for k, t in enumerate(toks) if t.start >= span[0] and t.end <= span[1]]
+    if not inside:
+        return None
+    s, e = inside[0], inside[-1] + 1
+    if e - s > 12:
+        return None  # a long unit is a statement, not a list item
+    keys = [key(t.text) for t in toks]
+    return enumerated(toks, s, e, e - s, keys, toks[s].text)
+
 
 MAX_UNITS = 64
 MAX_WORDS = 200  # the embedder reads 256 word pieces; longer units are cut
@@ -163,8 +190,16 @@ def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: 
     True
     """
     (gk, gw), (uk, uw) = _content_keys(gold), _content_keys(unit)
+    if len(gk) == 1 and len(uk) == 1:
+        # One word against one word ("Forward" / "Back"): a guarded class must agree.
+        why = conflict(gk[0], uk[0])
+        return f"{lemma(gw[0])!r} vs {lemma(uw[0])!r}: {why}" if why else None
     if len(gk) < 2 or not uk:
         return None
+    # "a man" is not "a woman" (a pronoun or "person" stands in for either).
+    gsex, usex = {_SEX.get(w) for w in gw} - {None}, {_SEX.get(w) for w in uw} - {None}
+    if len(gsex) == 1 and len(usex) == 1 and gsex != usex:
+        return f"{next(w for w in gw if w in _SEX)!r} vs {next(w for w in uw if w in _SEX)!r}: another person"
     uset, gset = set(uk), set(gk)
     # A person named in the gold but a pronoun in the unit ("the man" / "he") is not a missing word.
     missing = sum(1 for g, w in zip(gk, gw, strict=True) if g not in uset and w not in _PERSON_NOUNS)
@@ -337,6 +372,7 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
     asked = _questions(answer, us)
+    toks = tokenize(answer)
     found: list[str] = []
     spans: list[tuple[int, int] | None] = []
     for i, g in enumerate(golds):
@@ -347,7 +383,11 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
                 break
             if upol[j] != gp or asked[j]:
                 continue
-            why = word_conflict(g, us[j], embedder)
+            why = word_conflict(g, us[j], embedder) or doubted(us[j]) or listed(answer, toks, us[j])
+            # A sentence whose clause closest to the gold is one item of a list names candidates.
+            inner = [k for k in range(len(us)) if k != j and len(us[k]) < len(us[j]) and us[k] in us[j]]
+            if not why and inner:
+                why = listed(answer, toks, us[max(inner, key=lambda k: sim[i, k])])
             if why:
                 clash = clash or (us[j], why)
                 continue
@@ -390,6 +430,7 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
             and not asked[j]
             and (s >= best_step[j] - margin or s >= 0.8)
             and word_conflict(golds[i], us[j], embedder) is None
+            and doubted(us[j]) is None
         )
 
     for i, g in enumerate(golds):

@@ -182,7 +182,7 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
             return "answer offers alternatives ('or')"
         if w == "either":
             return "answer offers alternatives ('either')"
-    why = _doubted(tokens, start, end, s, e)
+    why = doubt(tokens, start, end, s, e)
     if why:
         return why
     uncertain = any(tokens[j].text in UNCERTAINTY_CUES for j in range(s, e)) or any(
@@ -195,7 +195,7 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
     return None
 
 
-def _doubted(tokens: list[Token], start: int, end: int, s: int, e: int) -> str | None:
+def doubt(tokens: list[Token], start: int, end: int, s: int, e: int) -> str | None:
     """Why a mention is stated with doubt, if it is: an uncertainty cue in its own part of the
     sentence ("it may be X"), or in a contrasting part after it ("X, but it could also be Y",
     "X, but I am not sure"). A doubt in a part before the mention ("it might look like Y, but it
