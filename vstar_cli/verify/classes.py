@@ -587,29 +587,25 @@ def verify_same_or_not(answer: str, label: Any, record: dict, cfg: Any = None) -
     if gold is None:
         raise CannotJudge(f"cannot read gold {label!r:.60} as same / not the same")
     text = normalize(answer)
-    toks = tokenize(text)
-    # Every word that decides ("same", "identical", "different", "differ", "distinct"), each
-    # flipped by a negation before it; the last one counts ("they look different at first, but
-    # it is actually the same bag"). "At the same time" decides nothing.
-    decisions = []
-    for k, t in enumerate(toks):
-        w = t.text
-        if w in _SAME_WORDS:
-            said = True
-            if k + 1 < len(toks) and toks[k + 1].text in {"time", "moment", "way", "direction", "place"}:
-                continue
-        elif w in _DIFFERENT_WORDS:
-            said = False
-        else:
+    # The last word that decides ("same", "identical" / "different", "differ", "distinct"),
+    # flipped by a negation before it ("they look different at first, but it is actually the
+    # same bag"). "At the same time" decides nothing.
+    last = None
+    for m in reversed(list(_DECIDE_RE.finditer(text))):
+        if m.group(1) and _NOT_DECIDING_RE.match(text, m.end()):
             continue
-        if negated_before(toks, k):
-            said = not said
-        decisions.append((k, said))
-    if not decisions:
+        last = m
+        break
+    if last is None:
         return Verdict(False, None, "no same / not-the-same decision in the answer")
-    k, said = decisions[-1]
+    lo = max(0, last.start() - 120)  # the negation and doubt cues sit in the clause around the word
+    toks = tokenize(text[lo : last.end() + 80])
+    k = next(i for i, t in enumerate(toks) if t.start + lo >= last.start())
+    said = bool(last.group(1))
+    if negated_before(toks, k):
+        said = not said
     extracted = "the same" if said else "not the same"
-    span = (toks[k].start, toks[k].end) if len(text) == len(answer) else None
+    span = last.span() if len(text) == len(answer) else None
     why = hedged(toks, k, k + 1)
     if why:
         return Verdict(False, extracted, why, span)
@@ -617,5 +613,5 @@ def verify_same_or_not(answer: str, label: Any, record: dict, cfg: Any = None) -
     return Verdict(ok, extracted, "decision matches" if ok else "decision differs", span)
 
 
-_SAME_WORDS = frozenset({"same", "identical"})
-_DIFFERENT_WORDS = frozenset({"different", "differ", "differs", "distinct", "another", "differing"})
+_DECIDE_RE = re.compile(r"\b(?:(same|identical)|different|differ|differs|differing|distinct|another)\b")
+_NOT_DECIDING_RE = re.compile(r"\s{1,3}(?:time|moment|way|direction|place)\b")

@@ -31,6 +31,7 @@ UNCERTAINTY_CUES = frozenset(
 UNCERTAINTY_PHRASES = (("not", "sure"), ("hard", "to", "tell"), ("difficult", "to", "tell"), ("one", "of"))
 # "or" that does not offer an alternative.
 OR_EXCEPTIONS = frozenset("""not so more less""".split())
+_PHRASE_HEADS = frozenset(p[0] for p in UNCERTAINTY_PHRASES)
 # Words that open a contrasting part of a sentence ("X, but it could also be Y").
 CONTRAST_CUES = frozenset("""but however yet although though whereas""".split())
 # Appearance verbs: "it might look like X" concedes X (handled by the caller), it does not hedge.
@@ -186,7 +187,7 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
     if why:
         return why
     uncertain = any(tokens[j].text in UNCERTAINTY_CUES for j in range(s, e)) or any(
-        _seq_at(tokens, j, p) for j in range(s, e) for p in UNCERTAINTY_PHRASES
+        _seq_at(tokens, j, p) for j in range(s, e) if tokens[j].text in _PHRASE_HEADS for p in UNCERTAINTY_PHRASES
     )
     if uncertain:
         separators = sum(1 for t in tokens[lo:hi] if t.text in {",", "and", "/"})
@@ -222,6 +223,6 @@ def doubt(tokens: list[Token], start: int, end: int, s: int, e: int) -> str | No
                 if j + 2 < hi and tokens[j + 1].text in {"be", "have"} and tokens[j + 2].text in _APPEARANCE_VERBS:
                     continue
                 return f"the answer states it with uncertainty ({w!r})"
-            if any(_seq_at(tokens, j, p) for p in UNCERTAINTY_PHRASES if p != ("one", "of")):
+            if w in _PHRASE_HEADS and any(_seq_at(tokens, j, p) for p in UNCERTAINTY_PHRASES if p != ("one", "of")):
                 return "the answer states it with uncertainty"
     return None
