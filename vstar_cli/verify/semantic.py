@@ -373,6 +373,7 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
     upol = [polarity(u) for u in us]
     asked = _questions(answer, us)
     toks = tokenize(answer)
+    inner_of: dict[int, list[int]] = {}
     found: list[str] = []
     spans: list[tuple[int, int] | None] = []
     for i, g in enumerate(golds):
@@ -385,7 +386,9 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
                 continue
             why = word_conflict(g, us[j], embedder) or doubted(us[j]) or listed(answer, toks, us[j])
             # A sentence whose clause closest to the gold is one item of a list names candidates.
-            inner = [k for k in range(len(us)) if k != j and len(us[k]) < len(us[j]) and us[k] in us[j]]
+            if j not in inner_of:  # computed once per unit, not per gold sentence
+                inner_of[j] = [k for k in range(len(us)) if k != j and len(us[k]) < len(us[j]) and us[k] in us[j]]
+            inner = inner_of[j]
             if not why and inner:
                 why = listed(answer, toks, us[max(inner, key=lambda k: sim[i, k])])
             if why:
