@@ -15,6 +15,8 @@ STOPWORDS = frozenset(
     """a an the of in on at to into onto from with by for and or is are was were be been being
     it its this that these those his her their them they he she someone somebody person people
     man woman some any one using use uses used while as""".split()
+    # Placeholders of templated class names ("pushing something from left to right"): any object fills them.
+    + "something somewhere anything".split()
 )
 
 NEGATION_CUES = frozenset("""not no never neither nor without cannot instead unlike nothing none nobody""".split())
