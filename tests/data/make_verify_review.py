@@ -786,6 +786,238 @@ for kind in ("sentence_sequence", "classifier_sequence"):
         add(kind, SEQ2_GOLD, out, exp, "order")
 
 
+# === second batch ("review2"): written after the first fixes, never tuned on ==================
+SPLIT2 = {"split": "review2"}
+MC2 = [
+    (
+        "What is the man doing?",
+        ["A. juggling balls", "B. throwing a frisbee", "C. kicking a ball"],
+        "A",
+        [
+            ("The man is juggling three balls in the air.", True, "options"),
+            ("A. juggling balls.", True, "options"),
+            ("Answer: A. juggling balls", True, "options"),
+            ("(A) juggling balls", True, "options"),
+            ("I think the answer is A.", True, "options"),
+            ("The correct answer is C. kicking a ball", False, "options"),
+            ("He juggles balls.", True, "paraphrase"),
+            ("The man is kicking a ball around the yard.", False, "options"),
+            ("The man appears to be throwing a frisbee.", False, "options"),
+            ("The man is not juggling; he is kicking a ball.", False, "negation"),
+            ("It is difficult to say, but it might be juggling balls.", False, "hedge"),
+            ("juggling balls", True, "options"),
+            ("The man juggles balls, throws a frisbee and kicks a ball.", False, "enumeration"),
+        ],
+    ),
+    (
+        "How is the video played?",
+        ["A. slow motion", "B. normal speed", "C. fast forward", "D. reverse"],
+        "D",
+        [
+            ("D", True, "options"),
+            ("D. reverse", True, "options"),
+            ("The video is played in reverse.", True, "options"),
+            ("The video is in fast forward.", False, "options"),
+            ("The video plays at normal speed, not in reverse.", False, "negation"),
+            ("Reverse.", True, "options"),
+            ("The video is reversed, as the water flows back into the glass.", True, "paraphrase"),
+            ("C", False, "options"),
+        ],
+    ),
+    (
+        "Which way does the wheel rotate?",
+        ["A. clockwise", "B. counterclockwise", "C. not rotating"],
+        "B",
+        [
+            ("B", True, "options"),
+            ("The wheel rotates counterclockwise.", True, "options"),
+            ("The wheel rotates counter-clockwise.", True, "options"),
+            ("The wheel is rotating clockwise.", False, "order"),
+            ("A", False, "options"),
+            ("The wheel isn't rotating at all.", False, "options"),
+        ],
+    ),
+    (
+        "How does the light change?",
+        ["A. the light gets brighter", "B. the light gets dimmer", "C. the light stays the same"],
+        "A",
+        [
+            ("A. the light gets brighter", True, "options"),
+            ("The light gradually becomes brighter.", True, "paraphrase"),
+            ("The light gets dimmer over time.", False, "order"),
+            ("The light stays the same.", False, "options"),
+            ("Option A", True, "options"),
+        ],
+    ),
+]
+for q, choices, gold, answers in MC2:
+    for out, exp, cls in answers:
+        add("simple", gold, out, exp, cls, question=q, choices=choices, **SPLIT2)
+
+CM2 = [
+    (
+        "Which sentence better captures the essence of the video?\nSentence A: The car is moving towards the camera.\n"
+        "Sentence B: The car is moving away from the camera.",
+        ["The car is moving towards the camera.", "The car is moving away from the camera."],
+        0,
+        [
+            ("Sentence A: The car is moving towards the camera.", True, "options"),
+            ("A", True, "options"),
+            ("Sentence A", True, "options"),
+            ("Sentence B: The car is moving away from the camera.", False, "options"),
+            ("Sentence A better captures the essence of the video, as the car approaches the camera.", True, "options"),
+            ("The car is moving away from the camera, so Sentence B.", False, "options"),
+            ("The car moves toward the camera.", True, "paraphrase"),
+            ("Sentence B better captures the video.", False, "options"),
+        ],
+    ),
+    (
+        "Which caption matches the video better?\nCaption A: The girl is climbing up the stairs.\n"
+        "Caption B: The girl is climbing down the stairs.",
+        ["The girl is climbing up the stairs.", "The girl is climbing down the stairs."],
+        1,
+        [
+            ("Caption B", True, "options"),
+            ("Caption B: The girl is climbing down the stairs.", True, "options"),
+            ("The girl is climbing down the stairs.", True, "options"),
+            ("The girl climbs up the stairs.", False, "order"),
+            ("Caption A", False, "options"),
+            ("Caption A matches the video better.", False, "options"),
+            ("Neither caption; the girl is sitting on the stairs.", False, "negation"),
+        ],
+    ),
+    (
+        "Which description is a more suitable match for the video?\nOption 1: The man first sits down and then "
+        "stands up.\nOption 2: The man first stands up and then sits down.",
+        ["The man first sits down and then stands up.", "The man first stands up and then sits down."],
+        1,
+        [
+            ("Option 2", True, "options"),
+            ("Option 2: The man first stands up and then sits down.", True, "options"),
+            ("The man stands up, then sits down.", True, "order"),
+            ("The man sits down first and then stands up.", False, "order"),
+            ("Option 1", False, "options"),
+            ("Option 1 is more suitable.", False, "options"),
+            ("The second option.", True, "options"),
+        ],
+    ),
+]
+for q, choices, gi, answers in CM2:
+    for out, exp, cls in answers:
+        add("simple", choices[gi], out, exp, cls, question=q, choices=choices, **SPLIT2)
+
+YN2 = [
+    ("Is the car moving towards the camera?", True, "Yes, it is.", True),
+    ("Is the car moving towards the camera?", True, "yes", True),
+    ("Is the car moving towards the camera?", True, "Yes, the car is approaching.", True),
+    ("Is the car moving towards the camera?", True, "No, it is moving away.", False),
+    ("Is the car moving towards the camera?", True, "The car is moving towards the camera.", True),
+    ("Is the car moving towards the camera?", True, "The car is moving away from the camera.", False),
+    ("Is the car moving towards the camera?", False, "No, it is moving away.", True),
+    ("Is the car moving towards the camera?", False, "No.", True),
+    ("Is the car moving towards the camera?", False, "Yes.", False),
+    ("Is the car moving towards the camera?", False, "The car is moving away from the camera.", True),
+    (
+        "Does the woman pour the water before drinking it?",
+        True,
+        "Yes, she pours the water first and then drinks it.",
+        True,
+    ),
+    ("Does the woman pour the water before drinking it?", True, "No, she drinks first.", False),
+    ("Does the woman pour the water before drinking it?", False, "No, she drinks it first.", True),
+    ("Is the video played in slow motion?", False, "No, the video is played at normal speed.", True),
+    ("Is the video played in slow motion?", False, "Not really, it seems to be normal speed.", True),
+    ("Is the video played in slow motion?", True, "Perhaps.", False),
+    ("Is the person opening the box?", True, "Yes. The person opens the box and takes out a toy.", True),
+    ("Is the person opening the box?", True, "The person opens the box.", True),
+    ("Is the person opening the box?", True, "The person is closing the box.", False),
+    ("Is the person opening the box?", False, "The person is not opening the box.", True),
+]
+for q, gold, out, exp in YN2:
+    add("simple", gold, out, exp, "yes_no", question=q, **SPLIT2)
+
+TR2 = [
+    ([0.1, 0.4], 50.0, "The man begins washing dishes at 5 seconds and continues until 20 seconds.", True),
+    ([0.1, 0.4], 50.0, "The action occurs from 00:05 to 00:20.", True),
+    ([0.1, 0.4], 50.0, "The man washes the dishes from 0:25 to 0:45.", False),
+    ([0.1, 0.4], 50.0, "Between the 5 and 20 second marks.", True),
+    ([0.1, 0.4], 50.0, "The relevant part is roughly 5s\u201320s.", True),
+    ([0.1, 0.4], 50.0, "The segment [5, 20] shows the man washing dishes.", True),
+    ([0.1, 0.4], 50.0, "The event lasts 15 seconds, starting at 5 seconds.", True),
+    ([0.1, 0.4], 50.0, "The event lasts 15 seconds, starting at 30 seconds.", False),
+    ([0.5, 0.8], None, "The person closes the door from 0.5 to 0.8 of the video.", True),
+    ([0.5, 0.8], None, "Starting at 50% and ending at 80%.", True),
+    ([0.5, 0.8], None, "The door is closed in the second half of the video.", True),
+    ([0.5, 0.8], None, "The door closes in the first half.", False),
+    ([0.5, 0.8], None, "The person closes the door between 0.52 and 0.79, and the confidence is 0.9.", True),
+    ([0.5, 0.8], None, "from 0.1 to 0.3", False),
+]
+for gold, dur, out, exp in TR2:
+    extra = {"duration": dur} if dur else {}
+    add("temporal_range", gold, out, exp, "time_range", **extra, **SPLIT2)
+
+TS2 = [
+    (0.5, 60.0, "At 30 seconds.", True),
+    (0.5, 60.0, "At the 0:31 mark.", True),
+    (0.5, 60.0, "Halfway through the video.", True),
+    (0.5, 60.0, "At 45 seconds.", False),
+    (0.5, 60.0, "Around the 50% point.", True),
+]
+for gold, dur, out, exp in TS2:
+    add("timestamp", gold, out, exp, "time_range", duration=dur, **SPLIT2)
+
+FL2 = [
+    (65.4, "Overall score: 65.4 points", True),
+    (65.4, "My estimate for the final score is 63.", True),
+    (65.4, "Score: 6.5/10", False),
+    (65.4, "The dive is worth 82 points.", False),
+    (65.4, "Difficulty: 3.0. Execution: 21.8. Score: 65.4", True),
+    (65.4, "65.4", True),
+]
+for gold, out, exp in FL2:
+    add("float", gold, out, exp, "score", **SPLIT2)
+
+OB2 = [
+    ("book", "It's a book.", True, "baseline"),
+    ("book", "The person is reading a book.", True, "baseline"),
+    ("book", "a magazine", False, "baseline"),
+    ("book", "Books.", True, "paraphrase"),
+    ("book", "The object could be a book.", False, "hedge"),
+    ("book", "It is definitely not a book.", False, "negation"),
+]
+for gold, out, exp, cls in OB2:
+    add("obj_identify", gold, out, exp, cls, **SPLIT2)
+
+SE2 = [
+    ("woman: slicing bread", "A woman slices a loaf of bread on a cutting board.", True, "paraphrase"),
+    ("woman: slicing bread", "A woman is buttering bread.", False, "order"),
+    ("woman: slicing bread", "A woman cuts bread.", True, "paraphrase"),
+    ("woman: slicing bread", "A woman is slicing tomatoes.", False, "order"),
+    ("camera: zooming in", "The camera zooms in on the man's face.", True, "paraphrase"),
+    ("camera: zooming in", "The camera zooms out from the man's face.", False, "order"),
+    ("camera: zooming in", "The camera pans to the left.", False, "baseline"),
+    ("dog: running towards the camera", "A dog runs toward the camera.", True, "paraphrase"),
+    ("dog: running towards the camera", "A dog runs away from the camera.", False, "order"),
+    (
+        "dog: running towards the camera",
+        "A dog is seen running towards the camera, then away from the camera, and then to the left.",
+        False,
+        "enumeration",
+    ),
+]
+for gold, out, exp, cls in SE2:
+    add("sentence", gold, out, exp, cls, **SPLIT2)
+
+SQ2 = ["the woman washes the apple", "the woman cuts the apple", "the woman eats the apple"]
+for out, exp in [
+    ("The woman washes an apple, cuts it into pieces, and eats it.", True),
+    ("She washes the apple, then she slices it, and finally she eats a piece.", True),
+    ("The woman cuts the apple, washes it and eats it.", False),
+    ("The woman washes the apple and eats it.", False),
+]:
+    add("sentence_sequence", SQ2, out, exp, "order", **SPLIT2)
+
+
 def main() -> None:
     with OUT.open("w", encoding="utf-8") as f:
         for r in ROWS:
