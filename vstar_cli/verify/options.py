@@ -258,7 +258,9 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
     named: dict[int, Pick] = {}
     for m in _NOUN_KEY_RE.finditer(text):
         i = key_index(m.group(1), n)
-        if i is not None and not _article(text, m) and not _denied(text, m.start(), m.end()):
+        # Right after its noun a capital letter is the key ("Sentence A better captures ..."), not an article.
+        article = _article(text, m) and not m.group(1).isupper()
+        if i is not None and not article and not _denied(text, m.start(), m.end()):
             named[i] = Pick(i, "option named", m.span(1))
     for m in _ORDINAL_RE.finditer(text):
         i = key_index(m.group(1), n)

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from vstar_cli.verify.align import LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
+from vstar_cli.verify.align import ANTONYMS, LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
 from vstar_cli.verify.classes import assert_class, enumerated
 from vstar_cli.verify.numbers import UNITS
 from vstar_cli.verify.text import doubt as hedge_doubt
@@ -189,6 +189,14 @@ def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: 
     >>> word_conflict("he takes the towel", "he took a towel", None) is None
     True
     """
+    # An order-bearing word of the gold ("towards", "up", "faster") whose opposite the unit says
+    # instead ("away", "down", "slower"): even role words count here.
+    gpol = {key(t.text) for t in tokenize(gold)[: 4 * MAX_WORDS] if key(t.text) in ANTONYMS}
+    upol = {key(t.text) for t in tokenize(unit)[: 4 * MAX_WORDS] if key(t.text) in ANTONYMS}
+    for g in sorted(gpol - upol):
+        opp = sorted(ANTONYMS[g] & (upol - gpol))
+        if opp:
+            return f"{g!r} vs {opp[0]!r}: opposites"
     (gk, gw), (uk, uw) = _content_keys(gold), _content_keys(unit)
     if len(gk) == 1 and len(uk) == 1:
         # One word against one word ("Forward" / "Back"): a guarded class must agree.

@@ -40,6 +40,9 @@ CONTRAST_CUES = frozenset("""but however yet although though whereas""".split())
 _APPEARANCE_VERBS = frozenset("""look looks resemble resembles seem seems appear appears""".split())
 
 
+_PREFIX_RE = re.compile(r"\b(counter|anti|non)-([a-z]{1,40})")
+
+
 def normalize(text: str) -> str:
     """Lowercase, unify unicode and apostrophes, and turn ``_``/``-``/``/`` between words into spaces.
 
@@ -48,6 +51,8 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    # "counter-clockwise" -> "counterclockwise " (same length): a reversing prefix stays on its word.
+    text = _PREFIX_RE.sub(lambda m: m.group(1) + m.group(2) + " ", text)
     text = re.sub(r"(?<=[a-z])[-/](?=[a-z])", " ", text)
     return text.replace("_", " ")
 
