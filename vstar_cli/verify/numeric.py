@@ -174,6 +174,15 @@ _BOX_RE = re.compile(
     rf"[\[(][ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}}[\])]"
 )
 
+# Unbracketed: "0.51, 0.49, 0.21, 0.3" or "x=0.50, y=0.50, w=0.20, h=0.30" (short names before each).
+_BOX_ITEM = rf"(?:[a-z_]{{1,12}}[ \t]{{0,3}}[=:][ \t]{{0,3}})?{_BOX_NUM}"
+_BOX_SEP = r"[ \t]{0,4}[,;][ \t]{0,4}"
+_BARE_BOX_RE = re.compile(
+    rf"(?<![\w.,])(?<!, ){_BOX_ITEM}{_BOX_SEP}{_BOX_ITEM}{_BOX_SEP}{_BOX_ITEM}{_BOX_SEP}{_BOX_ITEM}"
+    rf"(?!\.?\d|{_BOX_SEP}[-+]?\.?\d)",
+    re.I,
+)
+
 
 def box_iou(a: list[float], b: list[float]) -> float:
     """IoU of two ``[x_center, y_center, width, height]`` boxes.
@@ -206,6 +215,8 @@ def verify_bbox(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdi
     if gold is None or any(v is None or not -0.01 <= v <= 1.01 for v in gold) or gold[2] <= 0 or gold[3] <= 0:
         raise CannotJudge(f"gold {label!r:.60} is not a normalized [x_center, y_center, width, height] box")
     last = next(iter(deque(_BOX_RE.finditer(answer), maxlen=1)), None)
+    if last is None:
+        last = next(iter(deque(_BARE_BOX_RE.finditer(answer), maxlen=1)), None)
     if last is None:
         return Verdict(False, None, "no [x, y, w, h] box in the answer")
     box = [float(v) for v in last.groups()]
