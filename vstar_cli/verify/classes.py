@@ -381,7 +381,8 @@ def assert_class(answer: str, label: str, fuzz: float = 0.85, tokens: list[Token
 
 # "Yes.", "No, he is not", "Answer: yes", "**No**", "The answer is no": a decision opens a sentence.
 _YES_NO_RE = re.compile(
-    r"(?:^|[.!?\n:*\"'(]|\banswer\s{1,3}is|\banswer\s{1,3}would\s{1,3}be)[ \t*\"'(]{0,20}(yes|no)\b(?!-)", re.I
+    r"(?:^|[.!?\n:*\"'(]|\banswer\s{1,3}is|\banswer\s{1,3}would\s{1,3}be)[ \t*\"'(]{0,20}(yes|yeah|yep|no|nope|not\s{1,3}really|not\s{1,3}at\s{1,3}all)\b(?!-)",
+    re.I,
 )
 
 
@@ -418,7 +419,7 @@ def _assert_bool(answer: str, gold: bool, question: str = "") -> Verdict:
             f"the answer {'states' if said else 'denies'} what the question asks",
         )
     last = picks[-1]
-    said = last.group(1).lower() == "yes"
+    said = last.group(1).lower() in {"yes", "yeah", "yep"}
     off = len(answer) - len(answer.lstrip())
     span = (last.start(1) + off, last.end(1) + off)
     return Verdict(
