@@ -159,13 +159,38 @@ def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None
         raise CannotJudge(f"gold {label!r:.60} is not a [start, end] pair of fractions")
     gold = (lo, hi)
     text = normalize(answer)
-    found = find_range(text, _duration(record))
+    every: list = []
+    found = find_range(text, _duration(record), every)
     if found is None:
         return Verdict(False, None, "no time range in the answer")
+    question = record.get("question") if isinstance(record, dict) else None
+    if len(every) > 1 and isinstance(question, str):
+        found = _about_question(text, every, question) or found
     rng, (a, b) = found
     iou = iou_1d(rng, gold)
     ok = iou > thr
     return Verdict(ok, list(rng), f"IoU {iou:.3f} {'>' if ok else '<='} {thr}", _span(text, answer, a, b))
+
+
+def _about_question(text: str, ranges: list, question: str):
+    """Of several ranges ("she dances from 36 s to 60 s, then sits from 60 s to 80 s"), the one
+    whose words since the previous range share the most content words with the question; ``None``
+    when none shares more than the others."""
+    from vstar_cli.verify.align import is_content, key
+    from vstar_cli.verify.text import tokenize
+
+    asked = {key(t.text) for t in tokenize(question[:2000]) if is_content(t)}
+    scores = []
+    prev = 0
+    for _, (a, b) in ranges[:64]:
+        lo = max(prev, a - 300)
+        words = {key(t.text) for t in tokenize(text[lo:a]) if is_content(t)}
+        scores.append(len(words & asked))
+        prev = b
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return ranges[scores.index(best)]
 
 
 _BOX_NUM = r"([-+]?(?:\d{1,20}(?:\.\d{1,20})?|\.\d{1,20}))"

@@ -150,7 +150,9 @@ def word_span(text: str, duration: float | None = None) -> tuple[tuple[float, fl
     return best
 
 
-def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], tuple[int, int]] | None:
+def find_range(
+    text: str, duration: float | None, found: list | None = None
+) -> tuple[tuple[float, float], tuple[int, int]] | None:
     """The ``[start, end]`` range the answer states, as fractions, and its character span.
 
     >>> find_range("it starts at 0.21 s, and after a pause ends at 0.64 s", None)[0]
@@ -158,6 +160,7 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
     >>> find_range("the jump lasts from 3 to 5 seconds. its stability is about 0.4.", 10.0)[0]
     (0.3, 0.5)
     """
+    found = found if found is not None else []  # every range read, in order (for the caller to choose)
     nums = [n for n in find_numbers(text, normalized=True) if _is_time(text, n)]
     edges = [Num(0.0 if m.group(1) else 1.0, m.start(), m.end(), "fraction") for m in _EDGE_RE.finditer(text)]
     if edges:
@@ -176,6 +179,7 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
                     p = _pair(text, a, n, duration)
                     if p:
                         joined = (p, (a.start, n.end))
+                        found.append(joined)
                         last_start = None
                         continue
         if _END_CUE_RE.search(before):
@@ -186,6 +190,7 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
             p = _pair(text, start, n, duration) if start is not None else None
             if p and n.start - start.end <= 400:
                 cued = (p, (start.start, n.end))
+                found.append(cued)
                 last_start = None
                 continue
         if _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
