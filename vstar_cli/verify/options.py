@@ -311,8 +311,40 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
         i, span = hits[0]
         return Pick(i, "option text stated", span or (0, 0))
     if not hits:
-        return _by_distinct_words(answer, raw)
+        return _by_events(answer, raw) or _by_distinct_words(answer, raw)
     return None
+
+
+_ORDER_WORDS_RE = re.compile(r"\b(?:first|firstly|then|next|finally|lastly|afterwards|later|subsequently)\b", re.I)
+
+
+def _by_events(answer: str, texts: list[str]) -> Pick | None:
+    """The one option of several events ("first X, then Y") whose events the answer states in
+    the same order, clause by clause ("X and after that Y", "Y after X").
+
+    Each event is checked like a class name (content words aligned in order, negation and
+    doubt guarded); order words themselves ("first", "then") are not required.
+    """
+    from vstar_cli.verify.classes import assert_class
+    from vstar_cli.verify.semantic import clauses
+
+    said = [_ORDER_WORDS_RE.sub(" ", c) for c in clauses(answer)]
+    if len(said) < 2:
+        return None
+    picks = []
+    for i, t in enumerate(texts):
+        events = [_ORDER_WORDS_RE.sub(" ", c) for c in clauses(t)]
+        if len(events) < 2:
+            continue
+        pos = 0
+        for ev in events:
+            j = next((k for k in range(pos, len(said)) if assert_class(said[k], ev).ok), None)
+            if j is None:
+                break
+            pos = j + 1
+        else:
+            picks.append(i)
+    return Pick(picks[0], "the option's events stated in order", (0, 0)) if len(picks) == 1 else None
 
 
 def _by_distinct_words(answer: str, texts: list[str]) -> Pick | None:
