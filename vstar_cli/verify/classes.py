@@ -235,7 +235,7 @@ def _items(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]]:
 _HARD_BREAKS = frozenset(".!?\n")
 # Words that introduce a list as candidates ("possible answers are X and Y").
 _CANDIDATE_CUES = frozenset(
-    """possible possibly candidate candidates options alternatives choices guesses either potential""".split()
+    """possible possibly candidate candidates options alternatives choices guesses either potential both""".split()
 )
 
 
@@ -271,9 +271,12 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
             colon = j + 1
             break
     items = _items(tokens, colon, se)
+    both = any(tokens[j].text == "both" for j in range(max(ss, s - 6), s))
     where = next((k for k, (a, b) in enumerate(items) if a <= s < b), None)
     if where is None:
         return None
+    if both and e > items[where][1]:
+        return None  # the label itself joins the items ("both dancing and singing" for "dancing and singing")
     limit = max(4, n_label + 3)
     chain = [items[where]]
     lead = None  # the first item may carry the sentence's opening ("she is running")
