@@ -546,6 +546,8 @@ TS = [
 ]
 for gold, dur, out, exp in TS:
     extra = {"duration": dur} if dur else {}
+    if "glass" in out:
+        extra["question"] = "When does the glass fall?"
     add("timestamp", gold, out, exp, "time_range", **extra)
 
 # --- temporal_range -----------------------------------------------------------------------------

@@ -123,6 +123,12 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
         hint = " (seconds need the record's 'duration')" if all_nums else ""
         return Verdict(False, None, "no time in the answer" + hint)
     nums = [m[0] for m in mentions]
+    question = record.get("question") if isinstance(record, dict) else None
+    if len(nums) > 1 and isinstance(question, str):
+        # "The glass falls at 00:32 after the cat jumps at 00:10": the time of what is asked.
+        k = _asked_index(text, [(n.start, n.end) for n in nums], question)
+        if k is not None:
+            nums = [nums[k]]
     a = asserted(text, nums)
     span = _span(text, answer, a.num.start, a.num.end) if a.num is not None else None
     if a.hedge is not None:
@@ -174,15 +180,21 @@ def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None
 
 def _about_question(text: str, ranges: list, question: str):
     """Of several ranges ("she dances from 36 s to 60 s, then sits from 60 s to 80 s"), the one
-    whose words since the previous range share the most content words with the question; ``None``
-    when none shares more than the others."""
+    about what the question asks (see :func:`_asked_index`); ``None`` when none stands out."""
+    k = _asked_index(text, [span for _, span in ranges], question)
+    return None if k is None else ranges[k]
+
+
+def _asked_index(text: str, spans: list[tuple[int, int]], question: str) -> int | None:
+    """Index of the span whose words since the previous span share the most content words with
+    the question; ``None`` when no span shares more than all the others."""
     from vstar_cli.verify.align import is_content, key
     from vstar_cli.verify.text import tokenize
 
     asked = {key(t.text) for t in tokenize(question[:2000]) if is_content(t)}
     scores = []
     prev = 0
-    for _, (a, b) in ranges[:64]:
+    for a, b in spans[:64]:
         lo = max(prev, a - 300)
         words = {key(t.text) for t in tokenize(text[lo:a]) if is_content(t)}
         scores.append(len(words & asked))
@@ -190,7 +202,7 @@ def _about_question(text: str, ranges: list, question: str):
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
         return None
-    return ranges[scores.index(best)]
+    return scores.index(best)
 
 
 _BOX_NUM = r"([-+]?(?:\d{1,20}(?:\.\d{1,20})?|\.\d{1,20}))"
