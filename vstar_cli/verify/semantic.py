@@ -441,8 +441,16 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
     asked = _questions(answer, us)
     best_step = sim.max(axis=0)
     pos, found = 0, []
+    rule: dict[tuple[int, int], bool] = {}
+
+    def stated(i: int, j: int) -> bool:
+        if (i, j) not in rule:
+            rule[(i, j)] = assert_class(us[j], golds[i]).ok and doubted(us[j]) is None
+        return rule[(i, j)]
 
     def eligible(i: int, j: int) -> bool:
+        if upol[j] == gpol[i] and not asked[j] and stated(i, j):
+            return True  # the step's words, aligned in order ("a forward takeoff" for "Forward")
         s = sim[i, j]
         return bool(
             s >= threshold
