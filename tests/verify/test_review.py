@@ -78,3 +78,93 @@ def test_review_floors_semantic_kinds(rows, ctx):
     assert overall["agreement"] >= 0.82, overall
     assert overall["precision"] >= 0.9, overall
     _traps_rejected(sem, got)
+
+
+@pytest.mark.parametrize(
+    "answer, label, record, ok",
+    [
+        # a written-out option that is negated, doubted or conceded is not a pick
+        (
+            "The video is not in slow motion.",
+            "C",
+            {"choices": ["A. time-lapse", "B. normal speed", "C. slow motion"]},
+            False,
+        ),
+        (
+            "It might look like normal speed, but the drops hang in the air, so it is slow motion.",
+            "C",
+            {"choices": ["A. time-lapse", "B. normal speed", "C. slow motion"]},
+            True,
+        ),
+        (
+            "She is probably ironing a shirt, but it could also be folding.",
+            "B",
+            {"choices": ["A. folding a towel", "B. ironing a shirt"]},
+            False,
+        ),
+        # the option's own words; events in the option's order
+        ("She is ironing.", "B", {"choices": ["A. folding a towel", "B. ironing a shirt", "C. washing dishes"]}, True),
+        (
+            "The man stands up, then sits down.",
+            "B",
+            {"choices": ["A. first sits down and then stands up", "B. first stands up and then sits down"]},
+            True,
+        ),
+        (
+            "The man sits down, then stands up.",
+            "B",
+            {"choices": ["A. first sits down and then stands up", "B. first stands up and then sits down"]},
+            False,
+        ),
+        # a capital key right after its noun; a reversing prefix stays on its word
+        ("Sentence A better captures the video.", "x", {"question": "Which?\nSentence A: x\nSentence B: y"}, True),
+        ("The wheel rotates counter-clockwise.", "B", {"choices": ["A. clockwise", "B. counterclockwise"]}, True),
+        # yes/no by restating (or turning over) what the question asks
+        ("The car is moving away from the camera.", False, {"question": "Is the car moving towards the camera?"}, True),
+        (
+            "The video is indeed playing in slow motion.",
+            True,
+            {"question": "Is the video playing in slow motion?"},
+            True,
+        ),
+        ("I cannot determine whether the level rises.", False, {"question": "Does the level rise?"}, False),
+        ("Both the box and the chair were moved.", "box", {}, False),
+    ],
+)
+def test_review_patterns_simple(answer, label, record, ok):
+    from vstar_cli.verify.classes import verify_simple
+
+    assert verify_simple(answer, label, record).ok is ok
+
+
+@pytest.mark.parametrize(
+    "answer, label, duration, ok",
+    [
+        ("[6.2, 14.8]", [0.2, 0.5], 30.0, True),
+        ("From 30 seconds until the end of the video.", [0.6, 1.0], 50.0, True),
+        ("From the start until about 7s.", [0.0, 0.35], 20.0, True),
+        ("During the last 20 seconds.", [0.6, 1.0], 50.0, True),
+        ("It is taken at around 0.32, and lowered at approximately 0.61.", [0.3, 0.6], None, True),
+        ("From 5 to 20 seconds.", [0.6, 1.0], 50.0, False),
+    ],
+)
+def test_review_patterns_ranges(answer, label, duration, ok):
+    from vstar_cli.verify.numeric import verify_temporal_range
+
+    rec = {"duration": duration} if duration else {}
+    assert verify_temporal_range(answer, label, rec).ok is ok
+
+
+@pytest.mark.parametrize(
+    "answer, label, ok",
+    [
+        ("Same.", "the same", True),
+        ("The objects are not identical.", "not the same", True),
+        ("They might be the same object, but I am not sure.", "the same", False),
+        ("They look different at first, but it is actually the same bag.", "not the same", False),
+    ],
+)
+def test_review_patterns_same(answer, label, ok):
+    from vstar_cli.verify.classes import verify_same_or_not
+
+    assert verify_same_or_not(answer, label, {}).ok is ok

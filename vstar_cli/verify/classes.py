@@ -404,10 +404,19 @@ def _restated(answer: str, question: str) -> bool | None:
     m = _POLAR_Q_RE.search(question[-400:])
     if m is None or not label_words(m.group(1)) or _UNDECIDED_RE.search(answer[:2000]):
         return None
-    v = assert_class(answer, m.group(1))
+    asked = m.group(1)
+    v = assert_class(answer, asked)
     if v.ok:
         return True
-    return False if v.reason.startswith("the answer negates") else None
+    if v.reason.startswith("the answer negates"):
+        return False
+    # The opposite stated ("moving away from the camera" for "moving towards the camera",
+    # "from right to left" for "from left to right"): every order-bearing word turned over.
+    words = asked.split()
+    flipped = [sorted(ANTONYMS.get(key(w.lower().strip(".,")), ()) or [w])[0] for w in words]
+    if flipped != words and "_" not in " ".join(flipped) and assert_class(answer, " ".join(flipped)).ok:
+        return False
+    return None
 
 
 def _assert_bool(answer: str, gold: bool, question: str = "") -> Verdict:
