@@ -161,7 +161,8 @@ def find_mentions(
     role_set = {r for r in wroles if r}
     label_keys = {key(w.text) for w in words}
     opposites = {a for k in label_keys for a in ANTONYMS.get(k, ())} - label_keys
-    max_len = 2 * len(required) + 3
+    # Role phrases carry modifiers ("from the right side of the frame to the left"): a little more room.
+    max_len = 2 * len(required) + 3 + 2 * len(role_set)
     starts = rows[min(range(len(rows)), key=lambda i: len(rows[i]))]
     spans: list[tuple[int, int]] = []
     for anchor, _ in reversed(starts) if last_only else starts:
