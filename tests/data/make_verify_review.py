@@ -1020,6 +1020,117 @@ for out, exp in [
     add("sentence_sequence", SQ2, out, exp, "order", **SPLIT2)
 
 
+# === third batch ("review3"): written last, measured once, never tuned on ======================
+SPLIT3 = {"split": "review3"}
+MC3 = [
+    (
+        "What is the girl doing with the kite?",
+        ["A. flying it", "B. folding it", "C. repairing it", "D. buying it"],
+        "A",
+        [
+            ("A", True, "options"),
+            ("The girl is flying the kite in the park.", True, "paraphrase"),
+            ("She flies the kite.", True, "paraphrase"),
+            ("Option A: flying it.", True, "options"),
+            ("The girl is folding the kite after flying it.", False, "enumeration"),
+            ("She seems to be repairing it.", False, "options"),
+            ("**Answer: D**", False, "options"),
+            ("I'm not sure; maybe A.", False, "hedge"),
+        ],
+    ),
+    (
+        "In which direction does the elevator move?",
+        ["A. upward", "B. downward", "C. it does not move"],
+        "B",
+        [
+            ("B. downward", True, "options"),
+            ("The elevator is moving downward.", True, "options"),
+            ("The elevator goes down.", True, "paraphrase"),
+            ("The elevator moves upward to the top floor.", False, "order"),
+            ("The elevator does not move.", False, "options"),
+            ("The answer is (B).", True, "options"),
+        ],
+    ),
+    (
+        "How does the ice cube change?",
+        ["A. it grows larger", "B. it melts", "C. it changes color"],
+        "B",
+        [
+            ("The ice cube melts into water.", True, "options"),
+            ("B", True, "options"),
+            ("It melts.", True, "options"),
+            ("The ice cube grows larger.", False, "options"),
+            ("The ice cube neither melts nor grows; it changes color.", False, "negation"),
+        ],
+    ),
+]
+for q, choices, gold, answers in MC3:
+    for out, exp, cls in answers:
+        add("simple", gold, out, exp, cls, question=q, choices=choices, **SPLIT3)
+
+CM3 = [
+    (
+        "Which caption matches the video better?\nCaption A: The bird flies away from the branch.\n"
+        "Caption B: The bird lands on the branch.",
+        ["The bird flies away from the branch.", "The bird lands on the branch."],
+        1,
+        [
+            ("Caption B", True, "options"),
+            ("Caption B: The bird lands on the branch.", True, "options"),
+            ("Caption B is the better match since the bird lands on the branch at the end.", True, "options"),
+            ("The bird lands on a branch.", True, "paraphrase"),
+            ("The bird flies away from the branch.", False, "options"),
+            ("Caption A", False, "options"),
+            ("Caption A, because the bird takes off.", False, "options"),
+        ],
+    ),
+]
+for q, choices, gi, answers in CM3:
+    for out, exp, cls in answers:
+        add("simple", choices[gi], out, exp, cls, question=q, choices=choices, **SPLIT3)
+
+YN3 = [
+    ("Is the boy running faster than the dog?", False, "No, the dog is faster than the boy.", True),
+    ("Is the boy running faster than the dog?", False, "Yes, the boy is faster.", False),
+    ("Is the boy running faster than the dog?", True, "Yes.", True),
+    ("Is the water being poured into the glass?", True, "Yes, water is poured into the glass.", True),
+    ("Is the water being poured into the glass?", True, "No, the water is poured out of the glass.", False),
+    ("Is the water being poured into the glass?", False, "Nope.", True),
+    ("Is the door opened at the end of the video?", True, "At the end, yes, the door is opened.", True),
+    ("Is the door opened at the end of the video?", True, "It is not clear from the video.", False),
+]
+for q, gold, out, exp in YN3:
+    add("simple", gold, out, exp, "yes_no", question=q, **SPLIT3)
+
+TR3 = [
+    ([0.25, 0.5], 40.0, "The person eats the sandwich from 10.0 to 20.0 seconds.", True),
+    ([0.25, 0.5], 40.0, "10s - 20s", True),
+    ([0.25, 0.5], 40.0, "The eating happens roughly between 0:10 and 0:20.", True),
+    ([0.25, 0.5], 40.0, "Start time: 10 s. End time: 20 s.", True),
+    ([0.25, 0.5], 40.0, "It starts at 10 seconds and goes on for about 10 seconds.", True),
+    ([0.25, 0.5], 40.0, "The person eats from 25 to 38 seconds.", False),
+    ([0.25, 0.5], 40.0, "From 0.25 to 0.5.", True),
+    ([0.25, 0.5], None, "The event takes place in the interval 0.24-0.52.", True),
+    ([0.25, 0.5], None, "The sandwich is eaten in the second quarter of the video.", True),
+    ([0.25, 0.5], None, "The sandwich is eaten in the last quarter.", False),
+    ([0.25, 0.5], None, "It begins at 25% and wraps up at 50% of the clip.", True),
+    ([0.25, 0.5], None, "I do not know when the sandwich is eaten.", False),
+]
+for gold, dur, out, exp in TR3:
+    extra = {"duration": dur} if dur else {}
+    add("temporal_range", gold, out, exp, "time_range", **extra, **SPLIT3)
+
+SE3 = [
+    ("car: turning left", "A car turns left at the intersection.", True, "paraphrase"),
+    ("car: turning left", "A car turns right at the intersection.", False, "order"),
+    ("car: turning left", "A car drives straight and does not turn.", False, "negation"),
+    ("leaves: falling down", "Leaves fall down from the tree.", True, "paraphrase"),
+    ("leaves: falling down", "Leaves are blown up into the air.", False, "order"),
+]
+for gold, out, exp, cls in SE3:
+    add("sentence", gold, out, exp, cls, **SPLIT3)
+
+
 def main() -> None:
     with OUT.open("w", encoding="utf-8") as f:
         for r in ROWS:
