@@ -200,8 +200,39 @@ def find_range(
         if cand is not None and (best is None or cand[1][0] > best[1][0]):
             best = cand
     if best is None:
-        return word_span(text, duration) or _two_points(text, nums, duration)
+        return word_span(text, duration) or _start_and_length(text, nums, duration) or _two_points(text, nums, duration)
     return best
+
+
+# "goes on for about 10 seconds", "lasts 15 s", "a duration of 8 seconds": a length, not a time.
+_LENGTH_BEFORE_RE = re.compile(
+    r"\b(?:for|lasts?|lasting|lasted|duration\s+of|takes?|took|spans?)\s{1,3}(?:about\s+|around\s+|roughly\s+|approximately\s+|only\s+)?$"
+)
+
+
+def _start_and_length(
+    text: str, nums: list[Num], duration: float | None
+) -> tuple[tuple[float, float], tuple[int, int]] | None:
+    """A start time and a length in seconds ("starts at 10 s and goes on for about 10 s", "lasts
+    15 seconds, starting at 5 seconds"): the range from the start to the start plus the length."""
+    if not duration:
+        return None
+    start = length = None
+    for n in nums[:64]:
+        before = text[max(0, n.start - 40) : n.start]
+        if n.unit == "seconds" and _LENGTH_BEFORE_RE.search(before):
+            length = length or n
+        elif _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
+            start = start or n
+    if start is None or length is None or abs(start.start - length.start) > 200:
+        return None
+    s = to_fraction(start, duration)
+    if s is None:
+        return None
+    e = s + length.value / duration
+    if e > 1.05:
+        return None
+    return (round(max(0.0, s), 6), round(min(1.0, e), 6)), (min(start.start, length.start), max(start.end, length.end))
 
 
 def _two_points(
