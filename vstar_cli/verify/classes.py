@@ -161,7 +161,8 @@ def find_mentions(
     role_set = {r for r in wroles if r}
     label_keys = {key(w.text) for w in words}
     opposites = {a for k in label_keys for a in ANTONYMS.get(k, ())} - label_keys
-    max_len = 2 * len(required) + 3
+    # Role phrases carry modifiers ("from the right side of the frame to the left"): a little more room.
+    max_len = 2 * len(required) + 3 + 2 * len(role_set)
     starts = rows[min(range(len(rows)), key=lambda i: len(rows[i]))]
     spans: list[tuple[int, int]] = []
     for anchor, _ in reversed(starts) if last_only else starts:
@@ -235,7 +236,7 @@ def _items(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]]:
 _HARD_BREAKS = frozenset(".!?\n")
 # Words that introduce a list as candidates ("possible answers are X and Y").
 _CANDIDATE_CUES = frozenset(
-    """possible possibly candidate candidates options alternatives choices guesses either potential""".split()
+    """possible possibly candidate candidates options alternatives choices guesses either potential both""".split()
 )
 
 
@@ -271,9 +272,12 @@ def enumerated(tokens: list[Token], s: int, e: int, n_label: int, keys: list[str
             colon = j + 1
             break
     items = _items(tokens, colon, se)
+    both = any(tokens[j].text == "both" for j in range(max(ss, s - 6), s))
     where = next((k for k, (a, b) in enumerate(items) if a <= s < b), None)
     if where is None:
         return None
+    if both and e > items[where][1]:
+        return None  # the label itself joins the items ("both dancing and singing" for "dancing and singing")
     limit = max(4, n_label + 3)
     chain = [items[where]]
     lead = None  # the first item may carry the sentence's opening ("she is running")
@@ -381,16 +385,54 @@ def assert_class(answer: str, label: str, fuzz: float = 0.85, tokens: list[Token
 
 # "Yes.", "No, he is not", "Answer: yes", "**No**", "The answer is no": a decision opens a sentence.
 _YES_NO_RE = re.compile(
-    r"(?:^|[.!?\n:*\"'(]|\banswer\s{1,3}is|\banswer\s{1,3}would\s{1,3}be)[ \t*\"'(]{0,20}(yes|no)\b(?!-)", re.I
+    r"(?:^|[.!?\n:*\"'(]|\banswer\s{1,3}is|\banswer\s{1,3}would\s{1,3}be)[ \t*\"'(]{0,20}(yes|yeah|yep|no|nope|not\s{1,3}really|not\s{1,3}at\s{1,3}all)\b(?!-)",
+    re.I,
 )
 
 
-def _assert_bool(answer: str, gold: bool) -> Verdict:
+# "In the camera's view, is the man moving left?" -> "the man moving left": what a yes/no question asks.
+_POLAR_Q_RE = re.compile(
+    r"(?:^|[,:]\s{0,3})(?:is|are|was|were|does|do|did|can|could|has|have|will|would)\s{1,3}([^?\n]{3,300})\?\s*$", re.I
+)
+
+
+# An answer that only wonders ("I cannot tell whether it rises") restates nothing.
+_UNDECIDED_RE = re.compile(r"\b(?:whether|unclear|uncertain|unsure|cannot|can't|unable|impossible)\b|\bif\s", re.I)
+
+
+def _restated(answer: str, question: str) -> bool | None:
+    """Yes/no by restatement: the answer states what the question asks (True) or denies it (False)."""
+    m = _POLAR_Q_RE.search(question[-400:])
+    if m is None or not label_words(m.group(1)) or _UNDECIDED_RE.search(answer[:2000]):
+        return None
+    asked = m.group(1)
+    v = assert_class(answer, asked)
+    if v.ok:
+        return True
+    if v.reason.startswith("the answer negates"):
+        return False
+    # The opposite stated ("moving away from the camera" for "moving towards the camera",
+    # "from right to left" for "from left to right"): every order-bearing word turned over.
+    words = asked.split()
+    flipped = [sorted(ANTONYMS.get(key(w.lower().strip(".,")), ()) or [w])[0] for w in words]
+    if flipped != words and "_" not in " ".join(flipped) and assert_class(answer, " ".join(flipped)).ok:
+        return False
+    return None
+
+
+def _assert_bool(answer: str, gold: bool, question: str = "") -> Verdict:
     picks = list(_YES_NO_RE.finditer(answer.strip()))
     if not picks:
-        return Verdict(False, None, "no yes/no decision in the answer")
+        said = _restated(answer, question) if question else None
+        if said is None:
+            return Verdict(False, None, "no yes/no decision in the answer")
+        return Verdict(
+            said == gold,
+            "yes" if said else "no",
+            f"the answer {'states' if said else 'denies'} what the question asks",
+        )
     last = picks[-1]
-    said = last.group(1).lower() == "yes"
+    said = last.group(1).lower() in {"yes", "yeah", "yep"}
     off = len(answer) - len(answer.lstrip())
     span = (last.start(1) + off, last.end(1) + off)
     return Verdict(
@@ -480,8 +522,9 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
     True
     """
     fuzz = getattr(cfg, "class_fuzz", 0.85)
+    question = str(record.get("question") or "") if isinstance(record, dict) else ""
     if isinstance(label, bool):
-        return _assert_bool(answer, label)
+        return _assert_bool(answer, label, question)
     if isinstance(label, (int, float)):
         gold = _gold_number(label)
         options = record_options(record) if isinstance(record, dict) else []
@@ -510,7 +553,7 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
         raise CannotJudge(f"gold {label!r:.60} has no words")
     yes_no = normalize(label).strip(" .!")
     if yes_no in {"yes", "no", "true", "false"}:
-        return _assert_bool(answer, yes_no in {"yes", "true"})
+        return _assert_bool(answer, yes_no in {"yes", "true"}, question)
     options = record_options(record) if isinstance(record, dict) else []
     if options:
         v = _assert_choice(answer, label, options)
@@ -530,15 +573,6 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
         if v.ok:
             return v
     return Verdict(False, None, f"none of {' / '.join(alternatives)} asserted")
-
-
-_SAME_RE = re.compile(
-    r"\b(?:(?P<neg1>isn't|aren't|wasn't|weren't|not)\s+(?:exactly\s+|quite\s+)?(?:the\s+)?same\b"
-    r"|(?:the\s+)?same\s+(?:object|person|item|one|thing|individual|animal)\b"
-    r"|(?:is|are|was|were|be|seem|seems|appear|appears)\s+(?:to\s+be\s+)?(?:exactly\s+)?(?:the\s+)?same\b"
-    r"|identical\b"
-    r"|(?P<neg2>different|distinct)\b)"
-)
 
 
 def _gold_same(label: Any) -> bool | None:
@@ -567,12 +601,31 @@ def verify_same_or_not(answer: str, label: Any, record: dict, cfg: Any = None) -
     if gold is None:
         raise CannotJudge(f"cannot read gold {label!r:.60} as same / not the same")
     text = normalize(answer)
-    decisions = [m for m in _SAME_RE.finditer(text)]
-    if not decisions:
+    # The last word that decides ("same", "identical" / "different", "differ", "distinct"),
+    # flipped by a negation before it ("they look different at first, but it is actually the
+    # same bag"). "At the same time" decides nothing.
+    last = None
+    for m in reversed(list(_DECIDE_RE.finditer(text))):
+        if m.group(1) and _NOT_DECIDING_RE.match(text, m.end()):
+            continue
+        last = m
+        break
+    if last is None:
         return Verdict(False, None, "no same / not-the-same decision in the answer")
-    last = decisions[-1]
-    said = not (last.group("neg1") or last.group("neg2"))
+    lo = max(0, last.start() - 120)  # the negation and doubt cues sit in the clause around the word
+    toks = tokenize(text[lo : last.end() + 80])
+    k = next(i for i, t in enumerate(toks) if t.start + lo >= last.start())
+    said = bool(last.group(1))
+    if negated_before(toks, k):
+        said = not said
     extracted = "the same" if said else "not the same"
-    ok = said == gold
     span = last.span() if len(text) == len(answer) else None
+    why = hedged(toks, k, k + 1)
+    if why:
+        return Verdict(False, extracted, why, span)
+    ok = said == gold
     return Verdict(ok, extracted, "decision matches" if ok else "decision differs", span)
+
+
+_DECIDE_RE = re.compile(r"\b(?:(same|identical)|different|differ|differs|differing|distinct|another)\b")
+_NOT_DECIDING_RE = re.compile(r"\s{1,3}(?:time|moment|way|direction|place)\b")

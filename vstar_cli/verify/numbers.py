@@ -253,7 +253,37 @@ def find_numbers(text: str, *, normalized: bool = False) -> list[Num]:
             continue
         found.append(n)
     found.sort(key=lambda n: n.start)
-    return found
+    return _compound_durations(t, found)
+
+
+_JOIN_DURATION_RE = re.compile(r"\s{0,3}(?:,|and)?\s{0,3}$")
+_HOUR_RE = re.compile(r"[\d\s]h(?:ours?|rs?)?$")
+_MINUTE_RE = re.compile(r"[\d\s]m(?:in(?:ute)?s?)?$")
+
+
+def _duration_rank(span: str) -> int:
+    """3 for a number in hours, 2 in minutes, 1 otherwise (seconds, or a clock time)."""
+    return 3 if _HOUR_RE.search(span) else 2 if _MINUTE_RE.search(span) else 1
+
+
+def _compound_durations(t: str, nums: list[Num]) -> list[Num]:
+    """ "1 minute 12 seconds", "2 h, 5 min": a duration in a larger unit followed by one in a
+    smaller unit is one time (their sum). One pass over the numbers."""
+    out: list[Num] = []
+    for n in nums:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.unit == "seconds"
+            and n.unit == "seconds"
+            and n.start - prev.end <= 8
+            and _JOIN_DURATION_RE.match(t[prev.end : n.start])
+            and _duration_rank(t[prev.start : prev.end]) > _duration_rank(t[n.start : n.end]) > 0
+        ):
+            out[-1] = Num(prev.value + n.value, prev.start, n.end, "seconds")
+            continue
+        out.append(n)
+    return out
 
 
 _MARKER_RE = re.compile(

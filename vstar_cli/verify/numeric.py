@@ -123,6 +123,12 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
         hint = " (seconds need the record's 'duration')" if all_nums else ""
         return Verdict(False, None, "no time in the answer" + hint)
     nums = [m[0] for m in mentions]
+    question = record.get("question") if isinstance(record, dict) else None
+    if len(nums) > 1 and isinstance(question, str):
+        # "The glass falls at 00:32 after the cat jumps at 00:10": the time of what is asked.
+        k = _asked_index(text, [(n.start, n.end) for n in nums], question)
+        if k is not None:
+            nums = [nums[k]]
     a = asserted(text, nums)
     span = _span(text, answer, a.num.start, a.num.end) if a.num is not None else None
     if a.hedge is not None:
@@ -159,19 +165,59 @@ def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None
         raise CannotJudge(f"gold {label!r:.60} is not a [start, end] pair of fractions")
     gold = (lo, hi)
     text = normalize(answer)
-    found = find_range(text, _duration(record))
+    every: list = []
+    found = find_range(text, _duration(record), every)
     if found is None:
         return Verdict(False, None, "no time range in the answer")
+    question = record.get("question") if isinstance(record, dict) else None
+    if len(every) > 1 and isinstance(question, str):
+        found = _about_question(text, every, question) or found
     rng, (a, b) = found
     iou = iou_1d(rng, gold)
     ok = iou > thr
     return Verdict(ok, list(rng), f"IoU {iou:.3f} {'>' if ok else '<='} {thr}", _span(text, answer, a, b))
 
 
+def _about_question(text: str, ranges: list, question: str):
+    """Of several ranges ("she dances from 36 s to 60 s, then sits from 60 s to 80 s"), the one
+    about what the question asks (see :func:`_asked_index`); ``None`` when none stands out."""
+    k = _asked_index(text, [span for _, span in ranges], question)
+    return None if k is None else ranges[k]
+
+
+def _asked_index(text: str, spans: list[tuple[int, int]], question: str) -> int | None:
+    """Index of the span whose words since the previous span share the most content words with
+    the question; ``None`` when no span shares more than all the others."""
+    from vstar_cli.verify.align import is_content, key
+    from vstar_cli.verify.text import tokenize
+
+    asked = {key(t.text) for t in tokenize(question[:2000]) if is_content(t)}
+    scores = []
+    prev = 0
+    for a, b in spans[:64]:
+        lo = max(prev, a - 300)
+        words = {key(t.text) for t in tokenize(text[lo:a]) if is_content(t)}
+        scores.append(len(words & asked))
+        prev = b
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return scores.index(best)
+
+
 _BOX_NUM = r"([-+]?(?:\d{1,20}(?:\.\d{1,20})?|\.\d{1,20}))"
 # Linear: every repetition is bounded, and a number is read one way only.
 _BOX_RE = re.compile(
     rf"[\[(][ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}},[ \t]{{0,8}}{_BOX_NUM}[ \t]{{0,8}}[\])]"
+)
+
+# Unbracketed: "0.51, 0.49, 0.21, 0.3" or "x=0.50, y=0.50, w=0.20, h=0.30" (short names before each).
+_BOX_ITEM = rf"(?:[a-z_]{{1,12}}[ \t]{{0,3}}[=:][ \t]{{0,3}})?{_BOX_NUM}"
+_BOX_SEP = r"[ \t]{0,4}[,;][ \t]{0,4}"
+_BARE_BOX_RE = re.compile(
+    rf"(?<![\w.,])(?<!, ){_BOX_ITEM}{_BOX_SEP}{_BOX_ITEM}{_BOX_SEP}{_BOX_ITEM}{_BOX_SEP}{_BOX_ITEM}"
+    rf"(?!\.?\d|{_BOX_SEP}[-+]?\.?\d)",
+    re.I,
 )
 
 
@@ -206,6 +252,8 @@ def verify_bbox(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdi
     if gold is None or any(v is None or not -0.01 <= v <= 1.01 for v in gold) or gold[2] <= 0 or gold[3] <= 0:
         raise CannotJudge(f"gold {label!r:.60} is not a normalized [x_center, y_center, width, height] box")
     last = next(iter(deque(_BOX_RE.finditer(answer), maxlen=1)), None)
+    if last is None:
+        last = next(iter(deque(_BARE_BOX_RE.finditer(answer), maxlen=1)), None)
     if last is None:
         return Verdict(False, None, "no [x, y, w, h] box in the answer")
     box = [float(v) for v in last.groups()]

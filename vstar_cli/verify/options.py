@@ -258,7 +258,9 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
     named: dict[int, Pick] = {}
     for m in _NOUN_KEY_RE.finditer(text):
         i = key_index(m.group(1), n)
-        if i is not None and not _article(text, m) and not _denied(text, m.start(), m.end()):
+        # Right after its noun a capital letter is the key ("Sentence A better captures ..."), not an article.
+        article = _article(text, m) and not m.group(1).isupper()
+        if i is not None and not article and not _denied(text, m.start(), m.end()):
             named[i] = Pick(i, "option named", m.span(1))
     for m in _ORDINAL_RE.finditer(text):
         i = key_index(m.group(1), n)
@@ -290,10 +292,12 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
         pos = norm.rfind(opt)  # the option written out word for word
         ok = pos >= 0 and (pos == 0 or not norm[pos - 1].isalnum())
         ok = ok and (pos + len(opt) == len(norm) or not norm[pos + len(opt)].isalnum())
-        if ok:
+        if ok and _guarded(norm, pos, pos + len(opt)) is None:
             hits.append((i, (pos, pos + len(opt)) if len(norm) == len(answer) else None))
             exact.add(i)
             continue
+        if ok:
+            continue  # written out but negated, doubted or conceded ("the video is not in slow motion")
         v = assert_class(answer, raw[i])
         if v.ok:
             hits.append((i, v.span))
@@ -306,4 +310,92 @@ def _by_text(answer: str, options: list[str]) -> Pick | None:
     if len(hits) == 1:
         i, span = hits[0]
         return Pick(i, "option text stated", span or (0, 0))
+    if not hits:
+        return _by_events(answer, raw) or _by_distinct_words(answer, raw)
     return None
+
+
+_ORDER_WORDS_RE = re.compile(r"\b(?:first|firstly|then|next|finally|lastly|afterwards|later|subsequently)\b", re.I)
+
+
+def _by_events(answer: str, texts: list[str]) -> Pick | None:
+    """The one option of several events ("first X, then Y") whose events the answer states in
+    the same order, clause by clause ("X and after that Y", "Y after X").
+
+    Each event is checked like a class name (content words aligned in order, negation and
+    doubt guarded); order words themselves ("first", "then") are not required.
+    """
+    from vstar_cli.verify.classes import assert_class
+    from vstar_cli.verify.semantic import clauses
+
+    said = [_ORDER_WORDS_RE.sub(" ", c) for c in clauses(answer)]
+    if len(said) < 2:
+        return None
+    picks = []
+    for i, t in enumerate(texts):
+        events = [_ORDER_WORDS_RE.sub(" ", c) for c in clauses(t)]
+        if len(events) < 2:
+            continue
+        pos = 0
+        for ev in events:
+            j = next((k for k in range(pos, len(said)) if assert_class(said[k], ev).ok), None)
+            if j is None:
+                break
+            pos = j + 1
+        else:
+            picks.append(i)
+    return Pick(picks[0], "the option's events stated in order", (0, 0)) if len(picks) == 1 else None
+
+
+def _by_distinct_words(answer: str, texts: list[str]) -> Pick | None:
+    """The one option whose own words (those no other option has) the answer uses ("She is
+    ironing." for "ironing a shirt" among "folding a towel", "washing dishes").
+
+    Only for options that differ in most of their content words: options that share them
+    ("opens the fridge, then drinks milk" / "drinks milk, then opens the fridge") differ in
+    order, which single words cannot tell. A negated or doubted word picks nothing, and words
+    of two options pick nothing.
+    """
+    from vstar_cli.verify.align import is_content, key
+    from vstar_cli.verify.text import hedged, negated_after, negated_before, tokenize
+
+    keys = [{key(t.text) for t in tokenize(o) if is_content(t)} for o in texts]
+    own = [k - set().union(*(keys[j] for j in range(len(keys)) if j != i)) for i, k in enumerate(keys)]
+    toks = tokenize(answer)
+    found: dict[int, list[int]] = {}
+    for p, t in enumerate(toks):
+        if not is_content(t):
+            continue
+        k = key(t.text)
+        for i, o in enumerate(own):
+            if k in o:
+                found.setdefault(i, []).append(p)
+    if len(found) != 1:
+        return None
+    i, where = next(iter(found.items()))
+    if not keys[i] or 2 * len(own[i]) < len(keys[i]):
+        return None
+    if 2 * len({key(toks[p].text) for p in where}) < len(own[i]) and len(own[i]) > 2:
+        return None
+    for p in where:
+        if negated_before(toks, p) or negated_after(toks, p + 1) or hedged(toks, p, p + 1):
+            return None
+    norm = normalize(answer)
+    span = (toks[where[0]].start, toks[where[-1]].end) if len(norm) == len(answer) else (0, 0)
+    return Pick(i, "the option's own words stated", span)
+
+
+def _guarded(norm: str, start: int, end: int) -> str | None:
+    """Why an option written out at ``norm[start:end]`` is not asserted (negated, doubted, conceded), if so."""
+    from vstar_cli.verify.classes import conceded
+    from vstar_cli.verify.text import hedged, negated_after, negated_before, tokenize
+
+    lo = max(0, start - 400)
+    toks = tokenize(norm[lo : min(len(norm), end + 400)])
+    inside = [k for k, t in enumerate(toks) if t.start >= start - lo and t.end <= end - lo]
+    if not inside:
+        return None
+    s, e = inside[0], inside[-1] + 1
+    if negated_before(toks, s) or negated_after(toks, e):
+        return "negated"
+    return hedged(toks, s, e) or conceded(toks, s, e)

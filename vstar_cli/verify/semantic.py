@@ -17,9 +17,11 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from vstar_cli.verify.align import LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
+from vstar_cli.verify.align import ANTONYMS, LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
+from vstar_cli.verify.classes import assert_class, enumerated
 from vstar_cli.verify.numbers import UNITS
-from vstar_cli.verify.text import is_negation, tokenize
+from vstar_cli.verify.text import doubt as hedge_doubt
+from vstar_cli.verify.text import is_negation, normalize, tokenize
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded, clip
 
@@ -27,12 +29,40 @@ NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
 # Stopwords for class names, but who acts matters in a sentence ("a man" is not "a woman").
 _PERSON_NOUNS = frozenset({"man", "woman", "men", "women", "person", "people"})
 
+_SEX = {"man": "m", "men": "m", "woman": "f", "women": "f"}
+
 log = logging.getLogger("vstar.verify")
+
+
+def doubted(unit: str) -> str | None:
+    """Why a unit is stated with doubt ("it might be X", "it is unclear what ..."), if it is."""
+    toks = tokenize(unit)
+    return hedge_doubt(toks, 0, len(toks), 0, len(toks))
+
+
+def listed(answer: str, toks: list, unit: str) -> str | None:
+    """Why a unit is one candidate of a list the answer gives ("a man dribbling a basketball,
+    dunking a basketball, and passing a basketball"), if it is."""
+    span = _locate(answer, unit)
+    if span is None or len(normalize(answer)) != len(answer):
+        return None
+    inside = [k for k, t in enumerate(toks) if t.start >= span[0] and t.end <= span[1]]
+    if not inside:
+        return None
+    s, e = inside[0], inside[-1] + 1
+    if e - s > 12:
+        return None  # a long unit is a statement, not a list item
+    keys = [key(t.text) for t in toks]
+    return enumerated(toks, s, e, e - s, keys, toks[s].text)
+
 
 MAX_UNITS = 64
 MAX_WORDS = 200  # the embedder reads 256 word pieces; longer units are cut
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT_RE = re.compile(
+    # Arrows ("Forward -> 2.5 Soms.Pike -> Entry"), a heading colon ("Sub-actions: ..."), and a
+    # comma before a capital or a digit (a list of class names: "Forward, 2.5 Soms.Pike, Entry").
+    r"\s*(?:->|=>|\u2192)\s*|:\s+|,\s+(?=(?-i:[A-Z0-9]))|"
     r"\s*;\s*|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
     r"|,?\s+followed\s+by\s+|,\s*(?:next|finally|lastly|subsequently),?\s+|,\s+and\s+|,\s+(?=[a-z]+(?:s|ed|ing)\b)|,?\s+before\s+(?!that\b|this\b|it\b)|\s+and\s+(?=(?:then\s+)?[a-z]+(?:es|ed|ing|ks|ps|ts|ns|ws)\b)",
     re.I,
@@ -40,7 +70,7 @@ _CLAUSE_SPLIT_RE = re.compile(
 _AFTER_RE = re.compile(r"^(.{3,}?)\s+after\s+(?!that\b|which\b|this\b)(.{3,})$", re.I)
 _BEFORE_THAT_RE = re.compile(r"^(?:before\s+(?:that|this)|prior\s+to\s+(?:that|this)|earlier),?\s+", re.I)
 _LIST_MARK_RE = re.compile(
-    r"^\s*(?:[-*\u2022]|\(?\d+[.)]|step\s+\d+\s*[:.)-]?|first(?:ly)?,?|second(?:ly)?,?|next,?|then,?|finally,?|lastly,?)\s*",
+    r"^\s*(?:[-*\u2022]|\(?\d+[.)](?!\d)|step\s+\d+\s*[:.)-]?|first(?:ly)?,?|second(?:ly)?,?|next,?|then,?|finally,?|lastly,?)\s*",
     re.I,
 )
 
@@ -159,9 +189,25 @@ def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: 
     >>> word_conflict("he takes the towel", "he took a towel", None) is None
     True
     """
+    # An order-bearing word of the gold ("towards", "up", "faster") whose opposite the unit says
+    # instead ("away", "down", "slower"): even role words count here.
+    gpol = {key(t.text) for t in tokenize(gold)[: 4 * MAX_WORDS] if key(t.text) in ANTONYMS}
+    upol = {key(t.text) for t in tokenize(unit)[: 4 * MAX_WORDS] if key(t.text) in ANTONYMS}
+    for g in sorted(gpol - upol):
+        opp = sorted(ANTONYMS[g] & (upol - gpol))
+        if opp:
+            return f"{g!r} vs {opp[0]!r}: opposites"
     (gk, gw), (uk, uw) = _content_keys(gold), _content_keys(unit)
+    if len(gk) == 1 and len(uk) == 1:
+        # One word against one word ("Forward" / "Back"): a guarded class must agree.
+        why = conflict(gk[0], uk[0])
+        return f"{lemma(gw[0])!r} vs {lemma(uw[0])!r}: {why}" if why else None
     if len(gk) < 2 or not uk:
         return None
+    # "a man" is not "a woman" (a pronoun or "person" stands in for either).
+    gsex, usex = {_SEX.get(w) for w in gw} - {None}, {_SEX.get(w) for w in uw} - {None}
+    if len(gsex) == 1 and len(usex) == 1 and gsex != usex:
+        return f"{next(w for w in gw if w in _SEX)!r} vs {next(w for w in uw if w in _SEX)!r}: another person"
     uset, gset = set(uk), set(gk)
     # A person named in the gold but a pronoun in the unit ("the man" / "he") is not a missing word.
     missing = sum(1 for g, w in zip(gk, gw, strict=True) if g not in uset and w not in _PERSON_NOUNS)
@@ -334,6 +380,8 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
     sim = embedder.encode(golds) @ embedder.encode(us).T
     upol = [polarity(u) for u in us]
     asked = _questions(answer, us)
+    toks = tokenize(answer)
+    inner_of: dict[int, list[int]] = {}
     found: list[str] = []
     spans: list[tuple[int, int] | None] = []
     for i, g in enumerate(golds):
@@ -344,12 +392,27 @@ def match_unordered(answer: str, golds: list[str], embedder: Embedder, threshold
                 break
             if upol[j] != gp or asked[j]:
                 continue
-            why = word_conflict(g, us[j], embedder)
+            why = word_conflict(g, us[j], embedder) or doubted(us[j]) or listed(answer, toks, us[j])
+            # A sentence whose clause closest to the gold is one item of a list names candidates.
+            if j not in inner_of:  # computed once per unit, not per gold sentence
+                inner_of[j] = [k for k in range(len(us)) if k != j and len(us[k]) < len(us[j]) and us[k] in us[j]]
+            inner = inner_of[j]
+            if not why and inner:
+                why = listed(answer, toks, us[max(inner, key=lambda k: sim[i, k])])
             if why:
                 clash = clash or (us[j], why)
                 continue
             best_j = j
             break
+        if best_j is None and clash is None:
+            # Embeddings miss light paraphrases of short labels ("rides his bicycle" for "riding a
+            # bike"): the label's content words aligned in order, with the rule checks' guards
+            # (negation, doubt, lists, roles, opposites), state it too.
+            v = assert_class(answer, g)
+            if v.ok and polarity(str(v.extracted)) == polarity(g):  # "the boy does not throw ..."
+                found.append(str(v.extracted))
+                spans.append(v.span)
+                continue
         if best_j is None:
             closest = max(range(len(us)), key=lambda j: sim[i, j])
             why = f"{g!r} not stated (best similarity {float(sim[i, closest]):.2f} < {threshold})"
@@ -378,8 +441,16 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
     asked = _questions(answer, us)
     best_step = sim.max(axis=0)
     pos, found = 0, []
+    rule: dict[tuple[int, int], bool] = {}
+
+    def stated(i: int, j: int) -> bool:
+        if (i, j) not in rule:
+            rule[(i, j)] = assert_class(us[j], golds[i]).ok and doubted(us[j]) is None
+        return rule[(i, j)]
 
     def eligible(i: int, j: int) -> bool:
+        if upol[j] == gpol[i] and not asked[j] and stated(i, j):
+            return True  # the step's words, aligned in order ("a forward takeoff" for "Forward")
         s = sim[i, j]
         return bool(
             s >= threshold
@@ -387,6 +458,7 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
             and not asked[j]
             and (s >= best_step[j] - margin or s >= 0.8)
             and word_conflict(golds[i], us[j], embedder) is None
+            and doubted(us[j]) is None
         )
 
     for i, g in enumerate(golds):

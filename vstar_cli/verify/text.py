@@ -15,6 +15,8 @@ STOPWORDS = frozenset(
     """a an the of in on at to into onto from with by for and or is are was were be been being
     it its this that these those his her their them they he she someone somebody person people
     man woman some any one using use uses used while as""".split()
+    # Placeholders of templated class names ("pushing something from left to right"): any object fills them.
+    + "something somewhere anything".split()
 )
 
 NEGATION_CUES = frozenset("""not no never neither nor without cannot instead unlike nothing none nobody""".split())
@@ -31,6 +33,14 @@ UNCERTAINTY_CUES = frozenset(
 UNCERTAINTY_PHRASES = (("not", "sure"), ("hard", "to", "tell"), ("difficult", "to", "tell"), ("one", "of"))
 # "or" that does not offer an alternative.
 OR_EXCEPTIONS = frozenset("""not so more less""".split())
+_PHRASE_HEADS = frozenset(p[0] for p in UNCERTAINTY_PHRASES)
+# Words that open a contrasting part of a sentence ("X, but it could also be Y").
+CONTRAST_CUES = frozenset("""but however yet although though whereas""".split())
+# Appearance verbs: "it might look like X" concedes X (handled by the caller), it does not hedge.
+_APPEARANCE_VERBS = frozenset("""look looks resemble resembles seem seems appear appears""".split())
+
+
+_PREFIX_RE = re.compile(r"\b(counter|anti|non)-([a-z]{1,40})")
 
 
 def normalize(text: str) -> str:
@@ -41,6 +51,8 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    # "counter-clockwise" -> "counterclockwise " (same length): a reversing prefix stays on its word.
+    text = _PREFIX_RE.sub(lambda m: m.group(1) + m.group(2) + " ", text)
     text = re.sub(r"(?<=[a-z])[-/](?=[a-z])", " ", text)
     return text.replace("_", " ")
 
@@ -178,11 +190,46 @@ def hedged(tokens: list[Token], start: int, end: int) -> str | None:
             return "answer offers alternatives ('or')"
         if w == "either":
             return "answer offers alternatives ('either')"
+    why = doubt(tokens, start, end, s, e)
+    if why:
+        return why
     uncertain = any(tokens[j].text in UNCERTAINTY_CUES for j in range(s, e)) or any(
-        _seq_at(tokens, j, p) for j in range(s, e) for p in UNCERTAINTY_PHRASES
+        _seq_at(tokens, j, p) for j in range(s, e) if tokens[j].text in _PHRASE_HEADS for p in UNCERTAINTY_PHRASES
     )
     if uncertain:
         separators = sum(1 for t in tokens[lo:hi] if t.text in {",", "and", "/"})
         if separators >= 2:
             return "answer lists several candidates under uncertainty"
+    return None
+
+
+def doubt(tokens: list[Token], start: int, end: int, s: int, e: int) -> str | None:
+    """Why a mention is stated with doubt, if it is: an uncertainty cue in its own part of the
+    sentence ("it may be X"), or in a contrasting part after it ("X, but it could also be Y",
+    "X, but I am not sure"). A doubt in a part before the mention ("it might look like Y, but it
+    is X") qualifies that part only.
+    """
+    a = start
+    while a > s and tokens[a - 1].text not in CONTRAST_CUES:
+        a -= 1
+    b = end
+    while b < e and tokens[b].text not in CONTRAST_CUES:
+        b += 1
+    parts = [(a, b)]
+    if b < e:  # the contrasting part that follows
+        c = b + 1
+        while c < e and tokens[c].text not in CONTRAST_CUES:
+            c += 1
+        parts.append((b + 1, c))
+    for lo, hi in parts:
+        for j in range(lo, hi):
+            w = tokens[j].text
+            if w in UNCERTAINTY_CUES and w != "either":
+                if j + 1 < hi and tokens[j + 1].text in _APPEARANCE_VERBS:
+                    continue  # "may look like": an appearance, judged as a concession
+                if j + 2 < hi and tokens[j + 1].text in {"be", "have"} and tokens[j + 2].text in _APPEARANCE_VERBS:
+                    continue
+                return f"the answer states it with uncertainty ({w!r})"
+            if w in _PHRASE_HEADS and any(_seq_at(tokens, j, p) for p in UNCERTAINTY_PHRASES if p != ("one", "of")):
+                return "the answer states it with uncertainty"
     return None

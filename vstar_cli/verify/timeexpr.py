@@ -58,6 +58,14 @@ _WORD_SPAN_RE = re.compile(
 )
 _ORDER = {"first": 0, "initial": 0, "opening": 0, "former": 0, "second": 1, "middle": None}
 _PARTS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5}
+# "from the start until 7 s", "from 30 s to the end of the video": the video's ends as times.
+_EDGE_RE = re.compile(
+    r"(?<=\bthe )(?:(start|beginning|outset)|(end|ending))\b(?!\s{0,3}(?:time|point|frame|of\s+(?!(?:the\s+)?(?:video|clip)\b)))"
+)
+# "in the first 7 seconds", "during the last 20 s": a span counted from an end of the video.
+_EDGE_SPAN_RE = re.compile(
+    r"\b(first|opening|initial|last|final|closing)\s{1,3}(\d{1,6}(?:\.\d{1,6})?)\s{0,3}(?:seconds?|secs?|s)\b"
+)
 _WHOLE_RE = re.compile(
     r"\b(?:the\s+)?(?:entire|whole|full)\s+(?:video|clip|duration)\b|\bthroughout\s+the\s+(?:video|clip)\b"
 )
@@ -77,6 +85,8 @@ def to_fraction(num: Num, duration: float | None) -> float | None:
         return num.value if 0.0 <= num.value <= 1.0 else None
     if 0.0 <= num.value <= 1.0:
         return num.value
+    if duration and num.unit is None and 1.0 < num.value <= duration * 1.05:
+        return num.value / duration  # "[6.2, 14.8]" in a 30 s video: plain numbers past 1 are seconds
     return None
 
 
@@ -109,7 +119,7 @@ def _pair(text: str, a: Num, b: Num, duration: float | None) -> tuple[float, flo
     return round(max(0.0, fa), 6), round(min(1.0, fb), 6)
 
 
-def word_span(text: str) -> tuple[tuple[float, float], tuple[int, int]] | None:
+def word_span(text: str, duration: float | None = None) -> tuple[tuple[float, float], tuple[int, int]] | None:
     """The last span of the video named in words ("the first half", "the last third").
 
     >>> word_span("it happens during the last third of the clip")[0]
@@ -128,6 +138,11 @@ def word_span(text: str) -> tuple[tuple[float, float], tuple[int, int]] | None:
         else:
             k = _ORDER[which]
         best = ((round(k / n, 6), round((k + 1) / n, 6)), m.span())
+    if best is None and duration:
+        for m in _EDGE_SPAN_RE.finditer(text):
+            part = min(1.0, float(m.group(2)) / duration)
+            first = m.group(1) in {"first", "opening", "initial"}
+            best = ((0.0, round(part, 6)) if first else (round(1.0 - part, 6), 1.0), m.span())
     if best is None:
         w = next(iter(deque(_WHOLE_RE.finditer(text), maxlen=1)), None)
         if w is not None:
@@ -135,7 +150,9 @@ def word_span(text: str) -> tuple[tuple[float, float], tuple[int, int]] | None:
     return best
 
 
-def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], tuple[int, int]] | None:
+def find_range(
+    text: str, duration: float | None, found: list | None = None
+) -> tuple[tuple[float, float], tuple[int, int]] | None:
     """The ``[start, end]`` range the answer states, as fractions, and its character span.
 
     >>> find_range("it starts at 0.21 s, and after a pause ends at 0.64 s", None)[0]
@@ -143,7 +160,11 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
     >>> find_range("the jump lasts from 3 to 5 seconds. its stability is about 0.4.", 10.0)[0]
     (0.3, 0.5)
     """
+    found = found if found is not None else []  # every range read, in order (for the caller to choose)
     nums = [n for n in find_numbers(text, normalized=True) if _is_time(text, n)]
+    edges = [Num(0.0 if m.group(1) else 1.0, m.start(), m.end(), "fraction") for m in _EDGE_RE.finditer(text)]
+    if edges:
+        nums = sorted(nums + edges, key=lambda n: n.start)
     cued: tuple[tuple[float, float], tuple[int, int]] | None = None
     joined: tuple[tuple[float, float], tuple[int, int]] | None = None
     last_start: Num | None = None
@@ -158,6 +179,7 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
                     p = _pair(text, a, n, duration)
                     if p:
                         joined = (p, (a.start, n.end))
+                        found.append(joined)
                         last_start = None
                         continue
         if _END_CUE_RE.search(before):
@@ -168,6 +190,7 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
             p = _pair(text, start, n, duration) if start is not None else None
             if p and n.start - start.end <= 400:
                 cued = (p, (start.start, n.end))
+                found.append(cued)
                 last_start = None
                 continue
         if _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
@@ -177,8 +200,54 @@ def find_range(text: str, duration: float | None) -> tuple[tuple[float, float], 
         if cand is not None and (best is None or cand[1][0] > best[1][0]):
             best = cand
     if best is None:
-        return word_span(text)
+        return word_span(text, duration) or _start_and_length(text, nums, duration) or _two_points(text, nums, duration)
     return best
+
+
+# "goes on for about 10 seconds", "lasts 15 s", "a duration of 8 seconds": a length, not a time.
+_LENGTH_BEFORE_RE = re.compile(
+    r"\b(?:for|lasts?|lasting|lasted|duration\s+of|takes?|took|spans?)\s{1,3}(?:about\s+|around\s+|roughly\s+|approximately\s+|only\s+)?$"
+)
+
+
+def _start_and_length(
+    text: str, nums: list[Num], duration: float | None
+) -> tuple[tuple[float, float], tuple[int, int]] | None:
+    """A start time and a length in seconds ("starts at 10 s and goes on for about 10 s", "lasts
+    15 seconds, starting at 5 seconds"): the range from the start to the start plus the length."""
+    if not duration:
+        return None
+    start = length = None
+    for n in nums[:64]:
+        before = text[max(0, n.start - 40) : n.start]
+        if n.unit == "seconds" and _LENGTH_BEFORE_RE.search(before):
+            length = length or n
+        elif _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
+            start = start or n
+    if start is None or length is None or abs(start.start - length.start) > 200:
+        return None
+    s = to_fraction(start, duration)
+    if s is None:
+        return None
+    e = s + length.value / duration
+    if e > 1.05:
+        return None
+    return (round(max(0.0, s), 6), round(min(1.0, e), 6)), (min(start.start, length.start), max(start.end, length.end))
+
+
+def _two_points(
+    text: str, nums: list[Num], duration: float | None
+) -> tuple[tuple[float, float], tuple[int, int]] | None:
+    """Two times and nothing else, the later one in the same or the next sentence ("at around
+    0.32 ..., and ... at approximately 0.61"): the first is the start, the second the end."""
+    times = [n for n in nums if n.unit != "fraction" or n.value not in (0.0, 1.0)]
+    if len(times) != 2:
+        return None
+    a, b = times
+    if len(_SENT_END_RE.findall(text, a.end, b.start)) > 1:
+        return None
+    p = _pair(text, a, b, duration)
+    return (p, (a.start, b.end)) if p else None
 
 
 def extract_range(text: str, duration: float | None) -> tuple[float, float] | None:
