@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from vstar_cli import synthetic
 
@@ -47,6 +48,54 @@ def test_rendering_shows_the_facts():
     assert grey[0, 5, 5] and not grey[14, 5, 5]  # marker top left, gone later
 
 
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
+    """The whole recipe on a handful of clips and a smaller model: every stage runs, files and counts add up."""
+    demo = tmp_path / "demo"
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    args = [
+        "make",
+        "-f",
+        str(ROOT / "recipes" / "demo.mk"),
+        f"DEMO={demo}",
+        "CYCLES=1",
+        "TRAIN_CLIPS=6",
+        "TEST_CLIPS=3",
+        "CAPTION_CLIPS=6",
+        "SAMPLES=2",
+        "EPOCHS=1",
+        "MODEL_ARGS=--hidden 64 --layers 1 --vision-dim 32 --vision-depth 1",
+        "BASE_ARGS=--epochs 1 --batch-size 8 --grad-accum 1 --lr 1e-3 --no-gradient-checkpointing",
+        f"VSTAR={Path(sys.executable).parent / 'vstar'}",
+    ]
+    res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    data = demo / "data"
+    train, test = _lines(data / "train.jsonl"), _lines(data / "test.jsonl")
+    kinds = {k for r in train for k in r["verifier_type"]}
+    assert len(kinds) >= 5  # every label kind of the demo is asked
+    cycle = demo / "vstar" / "cycle1"
+    gen, ver, rej = _lines(cycle / "gen.jsonl"), _lines(cycle / "ver.jsonl"), _lines(cycle / "rej.jsonl")
+    assert len(gen) == 2 * len(train)  # SAMPLES answers per question, none lost
+    assert len(ver) == len(gen) and len(rej) == sum(not r["verified"] for r in ver)
+    rat, ratver = _lines(cycle / "rat.jsonl"), _lines(cycle / "ratver.jsonl")
+    assert len(rat) == len(rej) and len(ratver) == len(rat)  # every rejected answer is rationalized and verified
+    assert all(r["source"] == "rationalize" for r in rat)
+    kept = sum(r["verified"] for r in ver) + sum(r["verified"] for r in ratver)
+    sft = _lines(cycle / "sft.jsonl")
+    assert 0 < len(sft) <= kept or kept == 0
+    metrics = json.loads((cycle / "metrics.json").read_text())
+    assert metrics["overall"]["n"] == len(test)
+    summary = json.loads((demo / "summary.json").read_text())
+    assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds"}
+    assert len(summary["cycle_accuracy"]) == 1 and 0 <= summary["cycle_accuracy"][0] <= 1
+    assert (demo / "vstar" / "report.md").exists() and (demo / "view" / "index.html").exists()
+
+
+@pytest.mark.slow
 def test_reduced_demo_improves_held_out_accuracy(tmp_path):
     demo = tmp_path / "demo"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
