@@ -7,6 +7,24 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+# The 13 verifier kinds of the official Video-STaR annotations (../shared/CONTRACT.md), written out
+# here so that tests check the registry against the contract, not against itself.
+OFFICIAL_KINDS = [
+    "simple",
+    "obj_identify",
+    "obj_compare",
+    "float",
+    "timestamp",
+    "temporal_range",
+    "bbox",
+    "same_or_not",
+    "sentence",
+    "sentence_sequence",
+    "classifier",
+    "classifier_sequence",
+    "llm",
+]
+
 
 @pytest.fixture(scope="session")
 def ctx():

@@ -15,21 +15,9 @@ import os
 import pickle
 import struct
 
-KINDS = [
-    "simple",
-    "obj_identify",
-    "obj_compare",
-    "float",
-    "timestamp",
-    "temporal_range",
-    "bbox",
-    "same_or_not",
-    "sentence",
-    "sentence_sequence",
-    "classifier",
-    "classifier_sequence",
-    "llm",
-]
+from tests.conftest import OFFICIAL_KINDS
+
+KINDS = list(OFFICIAL_KINDS)
 
 DEEP = 100_000
 

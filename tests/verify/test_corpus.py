@@ -6,25 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import OFFICIAL_KINDS
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "verify_corpus.jsonl"
 sys.path.insert(0, str(ROOT / "bench"))
 
-KINDS = {
-    "simple",
-    "obj_identify",
-    "obj_compare",
-    "float",
-    "timestamp",
-    "temporal_range",
-    "bbox",
-    "same_or_not",
-    "sentence",
-    "sentence_sequence",
-    "classifier",
-    "classifier_sequence",
-    "llm",
-}
+KINDS = set(OFFICIAL_KINDS)
 CLASSES = {"options", "order", "enumeration", "paraphrase", "time_range", "score", "baseline"}
 
 

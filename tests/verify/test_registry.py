@@ -8,7 +8,7 @@ import textwrap
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import make_record
+from tests.conftest import OFFICIAL_KINDS, make_record
 from vstar_cli.cli import app
 from vstar_cli.verify import registry
 from vstar_cli.verify.registry import Param, Registry, RegistryError, VerifierKind
@@ -16,21 +16,7 @@ from vstar_cli.verify.verdict import CannotJudge, Verdict
 
 runner = CliRunner()
 
-OFFICIAL = [
-    "simple",
-    "obj_identify",
-    "obj_compare",
-    "float",
-    "timestamp",
-    "temporal_range",
-    "bbox",
-    "same_or_not",
-    "sentence",
-    "sentence_sequence",
-    "classifier",
-    "classifier_sequence",
-    "llm",
-]
+OFFICIAL = list(OFFICIAL_KINDS)
 
 # A third-party kind: one file. It declares a parameter, a gold renderer, a gold validator and a metric.
 PARITY_MODULE = """
