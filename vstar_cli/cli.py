@@ -49,7 +49,7 @@ def _root(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Debug logs (and libraries' info)."),
 ) -> None:
     """Video-STaR self-training: turn labeled videos into verified video instruction data."""
-    from vstar_cli.commands._common import GLOBAL_VERBOSITY
+    from vstar_cli.logs import GLOBAL_VERBOSITY
 
     GLOBAL_VERBOSITY.update(quiet=quiet, verbose=verbose)
     if quiet:  # `vstar -q CMD` means `vstar CMD -q`

@@ -1,6 +1,7 @@
 """Hostile inputs for ``merge``, ``eval`` and ``finetune``: error records and one-line errors, never a traceback."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -223,6 +224,26 @@ def test_finetune_unusable_video_names_are_error_records(tiny_qwen, videos, tmp_
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert len((tmp_path / "e.jsonl").read_text().splitlines()) == len(bad)
     assert json.loads((tmp_path / "out" / "train_summary.json").read_text())["steps"] == 1
+
+
+def test_finetune_videos_stay_inside_the_video_dir(tiny_qwen, videos, tmp_path):
+    """A real video outside --video-dir (absolute path, '..', outward symlink) is refused unless allowed."""
+    names = [json.loads(x)["video"] for x in videos.read_text().splitlines()]
+    sft = _sft(videos, tmp_path / "data", set())
+    outside = str(videos.parent / names[0])  # exists, but not under --video-dir
+    (sft.parent / "link.mp4").symlink_to(outside)
+    turns = [{"from": "human", "value": "<video>\nq"}, {"from": "gpt", "value": "a"}]
+    escaping = [outside, "../" + Path(outside).name, "link.mp4"]
+    (tmp_path / Path(outside).name).write_bytes(Path(outside).read_bytes())
+    rows = [{"id": f"o{i}", "video": v, "conversations": turns} for i, v in enumerate(escaping)]
+    rows.append({"id": "ok", "video": names[0], "conversations": turns})
+    sft.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    res = _finetune(sft, tiny_qwen, tmp_path / "out", "--errors", str(tmp_path / "e.jsonl"), "--max-steps", "1", "-q")
+    assert res.exit_code == 1, res.output
+    reasons = [json.loads(x)["reason"] for x in (tmp_path / "e.jsonl").read_text().splitlines()]
+    assert len(reasons) == len(escaping) and all("outside --video-dir" in r for r in reasons)
+    res = _finetune(sft, tiny_qwen, tmp_path / "out2", "--allow-outside-video-dir", "--max-steps", "1", "-q")
+    assert res.exit_code == 0, res.output
 
 
 def test_finetune_training_lines_of_any_shape_are_error_records(tmp_path):

@@ -84,12 +84,12 @@ def test_output_or_errors_equal_to_the_input_is_refused_and_the_input_survives(t
     before = src.read_bytes()
     for flag in ("-o", "--errors"):
         res = runner.invoke(app, ["prepare", "ssv2", str(src), flag, str(src)])
-        assert res.exit_code == 2 and "is the input;" in res.stderr
+        assert res.exit_code == 2 and "is also the input:" in res.stderr
         assert src.read_bytes() == before
     bank = tmp_path / "bank.jsonl"
     bank.write_text('{"task": "fill in objects", "question": "Which objects?"}\n')
     res = runner.invoke(app, ["prepare", "ssv2", str(src), "--questions", str(bank), "-o", str(bank)])
-    assert res.exit_code == 2 and "is --questions" in res.stderr and "Which objects?" in bank.read_text()
+    assert res.exit_code == 2 and "is also --questions" in res.stderr and "Which objects?" in bank.read_text()
 
 
 def test_stdin_dash_reads_json_csv_and_pickles(tmp_path):
@@ -310,7 +310,7 @@ def test_unwritable_output_or_errors_is_a_one_line_usage_error(tmp_path):
     folder.mkdir()
     for args, what in ((["-o", str(folder)], "--output"), (["--errors", str(folder)], "--errors")):
         res = runner.invoke(app, ["prepare", "ssv2", str(src), *args])
-        assert res.exit_code == 2 and f"cannot write {what}" in res.stderr, res.stderr
+        assert res.exit_code == 2 and f"{what} {folder} is a directory" in res.stderr, res.stderr
         assert res.exception is None or isinstance(res.exception, SystemExit)
 
 

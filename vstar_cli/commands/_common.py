@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,71 +13,16 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from vstar_cli import logs
 from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, OutputError, same_file
 
 console = Console(stderr=True, highlight=False)
 MAX_ERRORS_SHOWN = 20
 
 
-# Loggers of the libraries vstar drives; -q silences them, -v lets their info through.
-LIBRARY_LOGGERS = (
-    "transformers",
-    "bitsandbytes",
-    "accelerate",
-    "peft",
-    "torch",
-    "datasets",
-    "trl",
-    "sentence_transformers",
-)
-LIBRARY_ENV = {
-    "TRANSFORMERS_VERBOSITY": {True: "error", False: "info"},
-    "TRANSFORMERS_NO_ADVISORY_WARNINGS": {True: "1"},
-}
-# `vstar -q COMMAND` / `vstar -v COMMAND` (set by the root callback) apply to every command.
-GLOBAL_VERBOSITY = {"quiet": False, "verbose": False}
-_saved_env: dict[str, str | None] = {}
-
-
 def setup_logging(quiet: bool = False, verbose: bool = False) -> None:
-    """Send log messages to stderr through rich: errors only with ``quiet``, debug with ``verbose``.
-
-    ``quiet`` also silences the libraries (transformers, bitsandbytes, accelerate, ...): their
-    loggers and Python warnings; ``verbose`` shows their info messages.
-    """
-    from rich.logging import RichHandler
-
-    quiet = quiet or GLOBAL_VERBOSITY["quiet"]
-    verbose = (verbose or GLOBAL_VERBOSITY["verbose"]) and not quiet
-    root = logging.getLogger("vstar")
-    root.handlers[:] = [RichHandler(console=console, show_time=verbose, show_path=verbose)]
-    root.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO)
-    root.propagate = False
-    _library_verbosity(quiet, verbose)
-    root.debug("debug logging on; command line: %s", " ".join(sys.argv))
-
-
-def _library_verbosity(quiet: bool, verbose: bool) -> None:
-    mode = True if quiet else False if verbose else None
-    for key, values in LIBRARY_ENV.items():
-        if key not in _saved_env:
-            _saved_env[key] = os.environ.get(key)
-        value = values.get(mode) if mode is not None else None
-        if value is not None:
-            os.environ[key] = value  # read by transformers when it is imported later
-        elif _saved_env[key] is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = _saved_env[key]
-    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    for name in LIBRARY_LOGGERS:
-        logging.getLogger(name).setLevel(level)
-    if "transformers" in sys.modules:  # already imported: its env variable was read already
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity(level)
-    if quiet:
-        warnings.filterwarnings("ignore")
+    """Log to stderr: errors only with ``quiet`` (libraries silenced too), debug with ``verbose``."""
+    logs.setup_logging(console, quiet, verbose)
 
 
 def looks_like_path(name: str) -> bool:
@@ -118,19 +61,24 @@ def check_input(path: str | Path | None, what: str = "input file") -> None:
         raise usage_error(f"{what} is a directory, not a file: {p}")
 
 
-def check_outputs(inputs: Iterable[str | Path | None], outputs: dict[str, str | Path | None]) -> None:
+def check_outputs(
+    inputs: Iterable[str | Path | None] | dict[str, str | Path | None], outputs: dict[str, str | Path | None]
+) -> None:
     """Refuse (exit 2) an output that is an input or another output of the same run, or a directory.
 
+    ``inputs`` may name each input's role (``{"the input": p, "--questions": q}``) for the message.
     Paths are compared by inode when they exist and by resolved path otherwise, so
     ``./x.jsonl``, a symlink to it and a hard link all count as the same file.
     """
+    roles = inputs.items() if isinstance(inputs, dict) else (("an input", i) for i in inputs)
+    read = [(role, i) for role, i in roles if i is not None and str(i) != "-"]
     named = [(opt, p) for opt, p in outputs.items() if p is not None and str(p) != "-"]
     for opt, p in named:
         if Path(p).is_dir():
             raise usage_error(f"{opt} {p} is a directory, not a file")
-        for i in inputs:
-            if i is not None and same_file(p, i):
-                raise usage_error(f"{opt} {p} is also an input: writing it would destroy what is being read")
+        for role, i in read:
+            if same_file(p, i):
+                raise usage_error(f"{opt} {p} is also {role}: writing it would destroy what is being read")
     for k, (opt, p) in enumerate(named):
         for opt2, p2 in named[k + 1 :]:
             if same_file(p, p2):

@@ -108,10 +108,14 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
 
     for err in bad:
         sink.add(err)
-    missing = [ex for ex in examples if not all(_video_ok(os.path.join(cfg.video_dir, v)) for v in ex.videos)]
-    for ex in missing:
-        sink.add(ErrorRecord(f"video missing or empty: {os.path.join(cfg.video_dir, ex.video)}", {"video": ex.video}))
-    examples = [ex for ex in examples if ex not in missing]
+    usable = []
+    for ex in examples:
+        problem = _videos_problem(cfg, ex.videos)
+        if problem:
+            sink.add(ErrorRecord(problem, {"video": ex.video, "videos": list(ex.videos)}))
+        else:
+            usable.append(ex)
+    examples = usable
     if not examples:
         raise usage_error(f"{train_file}: no usable training examples ({sink.count} lines rejected)")
     try:
@@ -153,11 +157,22 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
         )
 
 
-def _video_ok(path: str) -> bool:
-    try:
-        return os.path.getsize(path) > 0
-    except (OSError, ValueError):  # ValueError: a NUL byte in the name
-        return False
+def _videos_problem(cfg, names) -> str | None:
+    """Why an example's videos cannot be trained on (outside --video-dir, missing, empty), or None."""
+    from vstar_cli.video import VideoError, video_path
+
+    for name in names:
+        try:
+            path = video_path(cfg.video_dir, name, cfg.allow_outside_video_dir)
+        except VideoError as exc:
+            return str(exc)
+        try:
+            if os.path.getsize(path) > 0:
+                continue
+        except (OSError, ValueError):  # ValueError: a NUL byte in the name
+            pass
+        return f"video missing or empty: {path}"
+    return None
 
 
 def _dry_run(cfg) -> None:

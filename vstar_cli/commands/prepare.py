@@ -10,7 +10,15 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config, progress
-from vstar_cli.commands._common import ErrorSink, Timer, _silence_stdout, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    ErrorSink,
+    Timer,
+    _silence_stdout,
+    check_outputs,
+    console,
+    setup_logging,
+    usage_error,
+)
 from vstar_cli.io import ErrorRecord, JsonlWriter, OutputError
 from vstar_cli.options import QuietOption, config_options
 from vstar_cli.synthetic import SyntheticConfig
@@ -48,15 +56,6 @@ def _check_pattern(name: str, pattern: str, fields_help: str) -> None:
     if unknown and known:
         shown = ", ".join("{" + u + "}" if u else "{} (a field needs a name)" for u in unknown)
         raise usage_error(f"{name}: --video-pattern {pattern!r} names {shown}; known: {fields_help}")
-
-
-def _same_file(a: Path, b: str | Path | None) -> bool:
-    if b is None or str(b) == "-":
-        return False
-    try:
-        return Path(b).exists() and a.exists() and a.samefile(b)
-    except OSError:
-        return False
 
 
 def _stdin_copy(name: str) -> Path:
@@ -101,16 +100,11 @@ def run_converter(name: str, file: Path, values: dict) -> None:
         if file.is_dir():
             raise usage_error(f"{name}: input is a directory, not a file: {file}")
     # Every file the command reads: the input, a question bank, option files (--mapping, --split, ...).
-    reads = [("the input", file)] if not stdin else []
-    reads += [(f"--{k.replace('_', '-')}", v) for k, v in values.items() if isinstance(v, Path) and v.is_file()]
-    for what, target in (("--output", output), ("--errors", errors)):
-        for role, source in reads:
-            if _same_file(source, target):
-                raise usage_error(f"{name}: {what} {target} is {role}; writing it would destroy what is read")
+    reads = {"the input": None if stdin else file}
+    reads |= {f"--{k.replace('_', '-')}": v for k, v in values.items() if isinstance(v, Path) and v.is_file()}
+    check_outputs(reads, {"--output": output, "--errors": errors})
     if errors is not None and str(errors) == "-" and str(output) == "-":
         raise usage_error(f"{name}: --errors - and records both on stdout would mix; give -o FILE or --errors FILE")
-    if errors is not None and str(output) != "-" and Path(errors).absolute() == Path(output).absolute():
-        raise usage_error(f"{name}: --output and --errors name the same file: {output}")
     path = _stdin_copy(name) if stdin else file
     try:
         _convert(name, conv, path, "<stdin>" if stdin else file.name, output, errors, quiet, values)

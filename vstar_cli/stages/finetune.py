@@ -46,6 +46,9 @@ class FinetuneConfig(ModelConfig):
     )
     method: str = field(default="lora", metadata={"help": "lora | qlora | full"})
     video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to"})
+    allow_outside_video_dir: bool = field(
+        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
+    )
     frames: int = field(default=8, metadata={"help": "frames per video, as generate samples them"})
     fps: float | None = field(default=None, metadata={"help": "sample at this rate instead of --frames"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the data (the paper: 1)"})
