@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-FUZZ_EXAMPLES ?= 1000
+FUZZ_EXAMPLES ?= 2000
 
 .PHONY: install test test-all lint format bench demo interop clean fuzz
 
