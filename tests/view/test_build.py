@@ -219,3 +219,22 @@ def test_demo_recipe_ends_with_the_view(tmp_path):
     lines = [x for x in res.stdout.strip().splitlines() if not x.startswith("make")]
     assert "vstar view run/vstar run/no-rationalization --video-dir run/data/videos --frames 8 -o run/view" in lines[-2]
     assert "open" in lines[-1] and "run/view/index.html" in lines[-1]
+
+
+def test_videos_outside_the_video_dir_are_not_opened(tmp_path):
+    """As in generate: '..', absolute paths and outward symlinks are refused unless allowed."""
+    from tests.fixtures.media import write_video
+
+    inside, outside = tmp_path / "videos", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    secret = write_video(outside / "secret.mp4", n_frames=8, fps=8, size=(32, 32), seed=1)
+    (inside / "link.mp4").symlink_to(secret)
+    names = ["../elsewhere/secret.mp4", str(secret), "link.mp4"]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"question_id": f"q{i}", "video_path": n}) + "\n" for i, n in enumerate(names)))
+    s = build([src], tmp_path / "site", ViewConfig(video_dir=str(inside), workers=1))
+    assert s.records_without_frames == 3 and s.strips_built == 0  # two names are one file: one failed strip
+    cfg = ViewConfig(video_dir=str(inside), workers=1, allow_outside_video_dir=True)
+    s = build([src], tmp_path / "site2", cfg)
+    assert s.strips_built >= 1 and s.strips_failed == 0 and s.records_without_frames == 0

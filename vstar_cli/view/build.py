@@ -34,6 +34,9 @@ class ViewConfig:
     """Options of ``vstar view``."""
 
     video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to (as for generate)"})
+    allow_outside_video_dir: bool = field(
+        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
+    )
     frames: int = field(default=8, metadata={"help": "frames sampled uniformly per video (as for generate)"})
     fps: float | None = field(default=None, metadata={"help": "sample this many frames per second instead"})
     thumb_height: int = field(default=64, metadata={"help": "thumbnail height in pixels"})
@@ -190,6 +193,16 @@ def _plots(found, site: Path, summary: BuildSummary) -> list[dict]:
     return out
 
 
+def _confined(cfg: ViewConfig, video: str) -> tuple[str, str | None]:
+    """The video's file and, when it leads outside --video-dir (as generate refuses), why it is not opened."""
+    from vstar_cli.video import VideoError, video_path
+
+    try:
+        return video_path(cfg.video_dir, video, cfg.allow_outside_video_dir), None
+    except VideoError as exc:
+        return os.path.join(cfg.video_dir, video), str(exc)
+
+
 def build(
     inputs: list[str | Path], site: str | Path, cfg: ViewConfig | None = None, advance: Callable[[], None] | None = None
 ) -> BuildSummary:
@@ -226,7 +239,7 @@ def build(
                 video = video_of(e.record)
                 strip = None
                 if video is not None and cfg.thumbnails:
-                    strip = maker.add(os.path.join(cfg.video_dir, video))
+                    strip = maker.add(*_confined(cfg, video))
                 record_strips.append(strip)
                 for name, value in (
                     ("status", e.status),

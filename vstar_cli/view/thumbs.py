@@ -132,12 +132,16 @@ class StripMaker:
         site_dir.mkdir(parents=True, exist_ok=True)
         cache_dir.mkdir(parents=True, exist_ok=True)
 
-    def add(self, path: str) -> str:
-        """Queue the strip of ``path`` (once per distinct video); returns its key."""
+    def add(self, path: str, refused: str | None = None) -> str:
+        """Queue the strip of ``path`` (once per distinct video); returns its key.
+
+        ``refused``: why the video may not be opened (outside --video-dir); its strip is that error.
+        """
         known = self._paths.get(path)
         if known is not None:
             return known
         key, error = strip_key(path, self.sampling)
+        error = refused or error
         self._paths[path] = key
         if key in self._jobs:
             return key
