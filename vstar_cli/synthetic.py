@@ -1,8 +1,8 @@
 """The embedded default dataset: rendered clips of coloured squares with labels of five kinds.
 
-Each clip shows 1-3 squares of one colour crossing the frame in one direction while visible
-during part of the clip, a grey marker in one quadrant that disappears at some point, and a
-white flash. Every clip gets five labeled questions:
+Each clip (8 frames, 56x56, 2 seconds) shows 1-3 squares of one colour crossing the frame in
+one direction during part of the clip, a grey marker covering one quadrant that disappears at
+some point, and a white flash. Every clip gets five labeled questions:
 
 - ``motion`` (``simple``): "moving left" / "moving right" / "moving up" / "moving down"
 - ``count`` (``float``): how many squares
@@ -10,11 +10,17 @@ white flash. Every clip gets five labeled questions:
 - ``marker`` (``bbox``): the grey marker's box
 - ``events`` (``sentence_sequence``): the flash and the marker's disappearance, in order
 
-Captions for the base model's instruction tuning (of clips rendered for them alone, so the base
-model has never seen a labeled clip) state every fact, half the time in wordings
-the verifier does not accept ("drifting leftward", "a pair of squares", "in the middle of the
-clip", "in the top left"): the analogue of a captioning model that describes well but was
-never trained to answer the task's questions, or to answer them in checkable terms.
+The base model's instruction data (``captions.jsonl``, of clips rendered for it alone, so the
+base model never sees a labeled clip or a labeled question) is the analogue of a captioning
+model's: descriptions of whole clips and of one aspect at a time ("Describe the motion."),
+each fact stated in one of several wordings. Only some wordings are ones the verifier accepts
+(``CHECKABLE`` of them, about a third by default); the others are what a person would
+accept and the verifier does not ("drifting leftward", "a pair of squares", "in the middle of
+the clip", "in the top left"). So the base model perceives the clips and sometimes answers a
+labeled question in checkable terms, but was never taught which wording the task checks, nor
+to answer the task's questions: that is what Video-STaR's cycles have to teach it. Some
+examples state the fact in the prompt first ("Answer: ...") and restate it in the reply: the
+generic skill of explaining a given answer that rationalization relies on.
 """
 
 from __future__ import annotations
@@ -36,46 +42,63 @@ QUADRANTS = {
     "bottom right": (0.75, 0.75),
 }
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
-SIZE, FRAMES, FPS, SQUARE = 56, 16, 8, 12
+SIZE, FRAMES, FPS, SQUARE = 56, 8, 4, 12
+# The squares' lanes: centred on the rows (or columns) of the vision tower's 14-pixel patches.
+LANES = {1: (1,), 2: (0, 2), 3: (0, 1, 3)}
 FLASH, VANISH = "the screen flashes white", "the grey marker disappears"
+KINDS = {
+    "motion": "simple",
+    "count": "float",
+    "visible": "temporal_range",
+    "marker": "bbox",
+    "events": "sentence_sequence",
+}
 
-QUESTIONS = {  # the labeled task's phrasings: none of them is a captioning prompt
+QUESTIONS = {  # the labeled task's training phrasings: none of them is a captioning prompt
     "motion": [
-        "Which way are the squares travelling?",
-        "In what direction do the shapes go?",
-        "Where are the squares heading?",
+        "Which direction are the squares travelling in?",
+        "In what direction do the shapes move?",
+        "Where are the moving squares heading?",
     ],
-    "count": ["How many squares cross the frame?", "Count the moving shapes.", "What is the number of squares?"],
+    "count": ["How many squares cross the frame?", "Count the squares.", "What is the number of squares?"],
     "visible": [
-        "During which part of the clip are the squares on screen?",
-        "When can the shapes be seen?",
-        "Over what span of the video are the squares visible?",
+        "During which part of the clip are the squares visible?",
+        "When can the squares be seen?",
+        "Over what span of the video are the squares on screen?",
     ],
     "marker": [
         "Where is the grey marker? Give its box.",
-        "Locate the grey block.",
+        "Locate the grey marker.",
         "What region does the grey marker cover?",
     ],
     "events": [
-        "What happens in the clip, in order?",
+        "What events happen in the clip, in order?",
         "Which events take place, and in what order?",
-        "Describe the sequence of events.",
+        "In what order do the events of the clip happen?",
     ],
+}
+TEST_QUESTIONS = {  # held-out phrasings, different again
+    "motion": ["Tell me the direction the squares move in.", "Which direction is the motion of the squares?"],
+    "count": ["How many squares are there?", "Give the number of squares."],
+    "visible": ["When are the squares visible in the video?", "Which span of the clip shows the squares?"],
+    "marker": ["Give the box of the grey marker.", "Find the grey marker."],
+    "events": ["List the events of the video in order.", "What events take place, from first to last?"],
 }
 CAPTION_PROMPTS = [
     "Describe the video.",
     "What do you see in this clip?",
     "Write a caption for the video.",
     "Tell me about this clip.",
-    "Give a short description of the footage.",
 ]
-TEST_QUESTIONS = {  # held-out phrasings, different again
-    "motion": ["Tell me the direction the squares move in.", "Which direction is the motion?"],
-    "count": ["How many shapes are there?", "Give the count of squares."],
-    "visible": ["When are the shapes present in the video?", "Which time span shows the squares?"],
-    "marker": ["Give the position of the grey marker as a box.", "Find the grey marker."],
-    "events": ["List the events of the video in the order they occur.", "What takes place, from first to last?"],
+ASPECT_PROMPTS = {  # captioning prompts about one aspect of the clip
+    "motion": ["Describe the motion of the squares.", "Describe the direction of the squares."],
+    "count": ["Describe the number of squares.", "Describe how many squares you see."],
+    "visible": ["Describe when the squares are visible.", "Describe the time span of the squares."],
+    "marker": ["Describe the grey marker.", "Describe where the grey marker is."],
+    "events": ["Describe the events of the clip.", "Describe the order of events."],
 }
+COT_TEMPLATE = "Question: {question}\nCan you explain step-by-step how one can arrive at this conclusion?"
+HINT_TEMPLATE = "Question: {question}\nAnswer: {hint}.\nCan you explain step-by-step how one can arrive at this conclusion?"
 
 
 @dataclass
@@ -102,15 +125,6 @@ class Clip:
         }
 
 
-KINDS = {
-    "motion": "simple",
-    "count": "float",
-    "visible": "temporal_range",
-    "marker": "bbox",
-    "events": "sentence_sequence",
-}
-
-
 def sample_clip(rng: random.Random, name: str) -> Clip:
     """Random facts for a clip."""
     return Clip(
@@ -124,24 +138,45 @@ def sample_clip(rng: random.Random, name: str) -> Clip:
     )
 
 
+def background() -> np.ndarray:
+    """The clip's backdrop: dark, tinted by quadrant (red right, green down) and brightening in blue over time.
+
+    Where and when are so visible in every patch: a vision tower that, like Qwen2-VL's, has no
+    absolute position embeddings can still tell a top-left marker from a bottom-right one,
+    and an early square from a late one.
+    """
+    frames = np.empty((FRAMES, SIZE, SIZE, 3), np.uint8)
+    half = SIZE // 2
+    for t in range(FRAMES):
+        frames[t] = (10, 10, 10 + 8 * t)
+        frames[t, :, half:, 0] += 30
+        frames[t, half:, :, 1] += 30
+    return frames
+
+
 def render(clip: Clip) -> np.ndarray:
-    """Frames ``(16, 56, 56, 3)`` of a clip."""
-    frames = np.zeros((FRAMES, SIZE, SIZE, 3), np.uint8)
-    frames[:] = (16, 16, 16)
+    """Frames ``(8, 56, 56, 3)`` of a clip.
+
+    The marker covers one quadrant until it disappears (after frame 5 when the flash comes
+    first, after frame 1 otherwise); the flash whitens frames 2-3 or 6-7; the squares cross
+    the frame in their lanes while visible.
+    """
+    frames = background()
     cx, cy = QUADRANTS[clip.quadrant]
     x0, y0 = int((cx - 0.25) * SIZE), int((cy - 0.25) * SIZE)
-    flash_at, vanish_at = (4, 12) if clip.flash_first else (12, 4)
+    flash_at, vanish_at = (2, 6) if clip.flash_first else (6, 2)
     frames[:vanish_at, y0 : y0 + SIZE // 2, x0 : x0 + SIZE // 2] = (110, 110, 110)
     start, end = int(round(clip.visible[0] * FRAMES)), int(round(clip.visible[1] * FRAMES))
     span = max(1, end - start)
-    lanes = {1: [0.5], 2: [0.25, 0.75], 3: [0.15, 0.5, 0.85]}[clip.count]
     rgb = COLORS[clip.color]
+    patch = SIZE // 4
     for f in range(start, end):
-        progress = (f - start + 0.5) / span
-        travel = progress if clip.direction in ("right", "down") else 1 - progress
-        pos = int(travel * (SIZE - SQUARE))
-        for lane in lanes:
-            other = min(SIZE - SQUARE, max(0, int(lane * SIZE) - SQUARE // 2))
+        travel = (f - start) / max(1, span - 1)
+        if clip.direction in ("left", "up"):
+            travel = 1 - travel
+        pos = int(round(travel * (SIZE - SQUARE)))
+        for lane in LANES[clip.count]:
+            other = lane * patch + (patch - SQUARE) // 2
             if clip.direction in ("left", "right"):
                 frames[f, other : other + SQUARE, pos : pos + SQUARE] = rgb
             else:
@@ -169,106 +204,164 @@ def _pct(x: float) -> str:
     return f"{round(x * 100)}%"
 
 
-def caption(clip: Clip, rng: random.Random, checkable: float = 0.5) -> str:
-    """A caption stating every fact; each in a checkable wording with probability ``checkable``."""
-    n, col, d = clip.count, clip.color, clip.direction
+def _secs(x: float) -> str:
+    return f"{x * FRAMES / FPS:.1f}s"
+
+
+EDGES = {"left": "left", "right": "right", "up": "top", "down": "bottom"}
+LOOSE_COUNT = {
+    1: ["a single square", "a lone square"],
+    2: ["a pair of squares", "a couple of squares"],
+    3: ["a trio of squares", "a triple of squares"],
+}
+LOOSE_SPAN = {
+    (0.0, 0.5): ["early in the clip", "at the start of the clip"],
+    (0.25, 0.75): ["in the middle of the clip", "around the middle"],
+    (0.5, 1.0): ["late in the clip", "towards the end"],
+    (0.0, 1.0): ["from start to finish", "throughout"],
+}
+CORNERS = {"top left": "upper left", "top right": "upper right", "bottom left": "lower left", "bottom right": "lower right"}
+
+
+def wordings(clip: Clip) -> dict[str, tuple[list[str], list[str]]]:
+    """Per label kind, sentences stating the clip's fact: (checkable wordings, loose wordings).
+
+    The verifier accepts the first list and rejects the second (tests/test_demo.py checks both
+    against the real verifier), though a person would accept either.
+    """
+    d, n, (a, b), q = clip.direction, clip.count, clip.visible, clip.quadrant
+    cx, cy = QUADRANTS[q]
+    box = f"[{cx:.2f}, {cy:.2f}, 0.50, 0.50]"
     noun = "square" if n == 1 else "squares"
-    a, b = clip.visible
-    cx, cy = QUADRANTS[clip.quadrant]
-
-    def pick(good: list[str], loose: list[str]) -> str:
-        return rng.choice(good) if rng.random() < checkable else rng.choice(loose)
-
-    count = pick(
-        [f"{NUMBER_WORDS[n]} {col} {noun}", f"{n} {col} {noun}"],
-        [{1: f"a single {col} square", 2: f"a pair of {col} squares", 3: f"a trio of {col} squares"}[n]],
-    )
-    motion = pick(
-        [f"moving {d}"],
-        ["drifting " + {"left": "leftward", "right": "rightward", "up": "upward", "down": "downward"}[d]],
-    )
-    visible = pick(
-        [f"visible from {_pct(a)} to {_pct(b)} of the video"],
-        [
-            {
-                (0.0, 0.5): "seen in the first half",
-                (0.25, 0.75): "seen in the middle of the clip",
-                (0.5, 1.0): "seen in the second half",
-                (0.0, 1.0): "seen for the whole clip",
-            }[(a, b)]
-        ],
-    )
-    marker = pick(
-        [f"A grey marker sits at [{cx:.2f}, {cy:.2f}, 0.50, 0.50]."], [f"A grey marker sits in the {clip.quadrant}."]
-    )
-    first, second = (
-        ("a white flash", "the marker vanishing") if clip.flash_first else ("the marker vanishing", "a white flash")
-    )
-    events = pick(
-        [
-            (
-                "The screen flashes white, then the grey marker disappears."
+    first, second = ("the screen flashes white", "the grey marker disappears")
+    if not clip.flash_first:
+        first, second = second, first
+    return {
+        "motion": (
+            [f"The squares are moving {d}.", f"The shapes move {d}."],
+            [f"The squares are drifting {d}ward.", f"The shapes head toward the {EDGES[d]} edge.", f"The squares are going {d}."],
+        ),
+        "count": (
+            [f"There {'is' if n == 1 else 'are'} {n} {noun}.", f"{NUMBER_WORDS[n].capitalize()} {noun} cross the frame."],
+            [f"There is {w}." for w in LOOSE_COUNT[n]],
+        ),
+        "visible": (
+            [f"The squares are visible from {_pct(a)} to {_pct(b)} of the video.", f"They are on screen from {_secs(a)} to {_secs(b)}."],
+            [f"The squares are seen {w}." for w in LOOSE_SPAN[(a, b)]],
+        ),
+        "marker": (
+            [f"The grey marker is at {box}.", f"The grey marker covers {box}."],
+            [f"The grey marker sits in the {q}.", f"The grey marker is in the {CORNERS[q]} corner."],
+        ),
+        "events": (
+            [f"{first.capitalize()}, then {second}.", f"First {first}, then {second}."],
+            [
+                f"{'The screen turns white' if clip.flash_first else 'The grey block goes away'}, and afterwards "
+                f"{'the grey block is gone' if clip.flash_first else 'the screen turns white'}.",
+                "The grey marker is still there when the screen turns white."
                 if clip.flash_first
-                else "The grey marker disappears, then the screen flashes white."
-            )
-        ],
-        [f"There is {first} before {second}."],
+                else "The marker is already gone by the time of the white flash.",
+            ],
+        ),
+    }
+
+
+def _state(facts: tuple[list[str], list[str]], rng: random.Random, checkable: float) -> str:
+    good, loose = facts
+    return rng.choice(good) if rng.random() < checkable else rng.choice(loose)
+
+
+def caption(clip: Clip, rng: random.Random, checkable: float = 1 / 3) -> str:
+    """A caption of the whole clip: every fact, each in a checkable wording with probability ``checkable``."""
+    facts = wordings(clip)
+    colour = f"The {'square is' if clip.count == 1 else 'squares are'} {clip.color}. "
+    return colour + " ".join(
+        _state(facts[k], rng, checkable) for k in KINDS
     )
-    text = f"{count[0].upper()}{count[1:]} {motion}, {visible}. {marker} {events}"
-    return text
+
+
+def instruction_examples(
+    clip: Clip, rng: random.Random, n: int = 2, checkable: float = 1 / 3, hints: float = 0.25
+) -> list[tuple[str, str]]:
+    """``n`` (prompt, reply) pairs of the base model's instruction data for one clip.
+
+    Each is a caption of the whole clip (one in six) or a description of one aspect; a fraction
+    ``hints`` of the aspect descriptions state the fact in the prompt first, in the wording the
+    reply uses. Many clips with few examples each teach perception; few clips with many
+    examples let a tiny model memorise the clips instead.
+    """
+    facts = wordings(clip)
+    out = []
+    for _ in range(n):
+        kind = rng.choice([None, *KINDS])
+        if kind is None:
+            out.append((rng.choice(CAPTION_PROMPTS), caption(clip, rng, checkable)))
+            continue
+        prompt = rng.choice(ASPECT_PROMPTS[kind])
+        reply = _state(facts[kind], rng, checkable)
+        if rng.random() < hints:
+            prompt = HINT_TEMPLATE.format(question=prompt, hint=reply.rstrip("."))
+        elif rng.random() < 0.5:
+            prompt = COT_TEMPLATE.format(question=prompt)
+        out.append((prompt, reply))
+    return out
 
 
 def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> list[dict]:
     """The five labeled questions of a clip."""
     labels = clip.labels()
-    out = []
-    for key, kind in KINDS.items():
-        out.append(
-            {
-                "question_id": f"{clip.name}_{key}",
-                "video_path": f"{clip.name}.mp4",
-                "question": rng.choice(questions[key]),
-                "label": {key: labels[key]},
-                "label_type": [key],
-                "verifier_type": [kind],
-                "duration": FRAMES / FPS,
-            }
-        )
-    return out
+    return [
+        {
+            "question_id": f"{clip.name}_{key}",
+            "video_path": f"{clip.name}.mp4",
+            "question": rng.choice(questions[key]),
+            "label": {key: labels[key]},
+            "label_type": [key],
+            "verifier_type": [kind],
+            "duration": FRAMES / FPS,
+        }
+        for key, kind in KINDS.items()
+    ]
 
 
 @dataclass
 class SyntheticConfig:
     """Options of ``vstar prepare synthetic`` (the keyword arguments of :func:`build`)."""
 
-    train: int = field(default=160, metadata={"help": "training clips (five questions each)"})
-    test: int = field(default=60, metadata={"help": "held-out clips (five questions each)"})
+    train: int = field(default=60, metadata={"help": "training clips (five questions each)"})
+    test: int = field(default=40, metadata={"help": "held-out clips (five questions each)"})
     caption_clips: int = field(
-        default=600,
-        metadata={"help": "clips rendered for the base model's captions only (0: caption the training clips)"},
+        default=2000,
+        metadata={"help": "clips rendered for the base model's instruction data only (0: describe the training clips)"},
     )
-    captions_per_clip: int = field(default=2, metadata={"help": "captions per captioned clip"})
+    captions_per_clip: int = field(default=2, metadata={"help": "instruction examples per captioned clip"})
+    checkable: float = field(
+        default=1 / 3, metadata={"help": "share of the base data's facts stated in a wording the verifier accepts"}
+    )
     seed: int = field(default=0, metadata={"help": "seed of the rendering and the phrasing draw"})
 
     def __post_init__(self) -> None:
         for name in ("train", "test", "caption_clips", "captions_per_clip", "seed"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
                 raise ValueError(f"{name} must be an integer >= 0")
+        if not 0 <= self.checkable <= 1:
+            raise ValueError("checkable must be between 0 and 1")
 
 
 def build(
     out: str | Path,
-    train: int = 160,
-    test: int = 60,
-    captions_per_clip: int = 2,
+    train: int = 60,
+    test: int = 40,
     seed: int = 0,
-    caption_clips: int = 600,
+    caption_clips: int = 2000,
+    captions_per_clip: int = 2,
+    checkable: float = 1 / 3,
 ) -> dict:
     """Render the clips and write ``train.jsonl``, ``test.jsonl`` and ``captions.jsonl`` into ``out``.
 
-    The captions (the base model's instruction data, the analogue of Video-LLaVA's pretraining
-    data) describe ``caption_clips`` clips of their own, rendered apart from the labeled splits;
-    with ``caption_clips=0`` they describe the training clips instead.
+    ``captions.jsonl`` (the base model's instruction data, the analogue of Video-LLaVA's) describes
+    ``caption_clips`` clips of their own, rendered apart from the labeled splits; with
+    ``caption_clips=0`` it describes the training clips instead.
     """
     out = Path(out)
     (out / "videos").mkdir(parents=True, exist_ok=True)
@@ -276,6 +369,7 @@ def build(
     files = {name: (out / f"{name}.jsonl").open("w", encoding="utf-8") for name in ("train", "test", "captions")}
     splits = [("train", train), ("test", test)] + ([("caption", caption_clips)] if caption_clips else [])
     described = "caption" if caption_clips else "train"
+    n_captions = 0
     try:
         for split, n in splits:
             for i in range(n):
@@ -286,22 +380,12 @@ def build(
                     for rec in records(clip, qs, rng):
                         files[split].write(json.dumps(rec) + "\n")
                 if split == described:
-                    for k in range(captions_per_clip):
-                        conv = [
-                            {"from": "human", "value": "<video>\n" + rng.choice(CAPTION_PROMPTS)},
-                            {"from": "gpt", "value": caption(clip, rng)},
-                        ]
-                        files["captions"].write(
-                            json.dumps(
-                                {"id": f"{clip.name}_cap{k}", "video": f"{clip.name}.mp4", "conversations": conv}
-                            )
-                            + "\n"
-                        )
+                    for k, (prompt, reply) in enumerate(instruction_examples(clip, rng, captions_per_clip, checkable)):
+                        conv = [{"from": "human", "value": "<video>\n" + prompt}, {"from": "gpt", "value": reply}]
+                        rec = {"id": f"{clip.name}_cap{k}", "video": f"{clip.name}.mp4", "conversations": conv}
+                        files["captions"].write(json.dumps(rec) + "\n")
+                        n_captions += 1
     finally:
         for f in files.values():
             f.close()
-    return {
-        "train": train * len(KINDS),
-        "test": test * len(KINDS),
-        "captions": (caption_clips or train) * captions_per_clip,
-    }
+    return {"train": train * len(KINDS), "test": test * len(KINDS), "captions": n_captions}

@@ -108,8 +108,15 @@ def build_qwen2_vl(
     seed: int = 0,
     vision_dim: int = 32,
     vision_depth: int = 1,
+    merge: int = 2,
 ) -> Path:
-    """A tiny Qwen2-VL (``Qwen2VLForConditionalGeneration``) with its processor."""
+    """A tiny Qwen2-VL (``Qwen2VLForConditionalGeneration``) with its processor.
+
+    ``merge`` is the side of the square of 14-pixel patches merged into one token (Qwen2-VL's
+    ``spatial_merge_size``): 2 as in the released models; 4 makes a 56x56 frame pair a single
+    token whose features list the 16 patches in a fixed order, so where a thing is becomes
+    part of what the language model reads.
+    """
     import torch
     from transformers import (
         Qwen2VLConfig,
@@ -141,7 +148,7 @@ def build_qwen2_vl(
             "num_heads": 2,
             "mlp_ratio": 2,
             "patch_size": 14,
-            "spatial_merge_size": 2,
+            "spatial_merge_size": merge,
             "temporal_patch_size": 2,
         },
         image_token_id=ids["<|image_pad|>"],
@@ -151,10 +158,11 @@ def build_qwen2_vl(
     )
     torch.manual_seed(seed)
     model = Qwen2VLForConditionalGeneration(cfg)
-    size = {"shortest_edge": 56 * 56, "longest_edge": 56 * 56}
+    side = max(56, 14 * merge)
+    size = {"shortest_edge": side * side, "longest_edge": side * side}
     proc = Qwen2VLProcessor(
-        image_processor=Qwen2VLImageProcessor(size=size),
-        video_processor=Qwen2VLVideoProcessor(size=size),
+        image_processor=Qwen2VLImageProcessor(size=size, merge_size=merge),
+        video_processor=Qwen2VLVideoProcessor(size=size, merge_size=merge),
         tokenizer=tok,
         chat_template=QWEN_TEMPLATE,
     )
@@ -300,6 +308,7 @@ class TinyModelConfig:
     layers: int = field(default=2, metadata={"help": "language model layers"})
     vision_dim: int = field(default=64, metadata={"help": "vision tower width (qwen2_vl)"})
     vision_depth: int = field(default=2, metadata={"help": "vision tower blocks (qwen2_vl)"})
+    merge: int = field(default=2, metadata={"help": "patches merged per token, per side (qwen2_vl's spatial_merge_size)"})
     seed: int = field(default=0, metadata={"help": "seed of the random weights"})
 
     def __post_init__(self) -> None:
@@ -308,7 +317,11 @@ class TinyModelConfig:
 
     def builder_args(self) -> dict:
         """The keyword arguments of the architecture's builder."""
-        extra = {"vision_dim": self.vision_dim, "vision_depth": self.vision_depth} if self.arch == "qwen2_vl" else {}
+        extra = (
+            {"vision_dim": self.vision_dim, "vision_depth": self.vision_depth, "merge": self.merge}
+            if self.arch == "qwen2_vl"
+            else {}
+        )
         return {"hidden": self.hidden, "layers": self.layers, "seed": self.seed, **extra}
 
 

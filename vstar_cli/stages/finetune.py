@@ -73,6 +73,10 @@ class FinetuneConfig(ModelConfig):
         },
     )
     train_projector: bool = field(default=False, metadata={"help": "also train the vision-language projector"})
+    train_vision: bool = field(
+        default=False,
+        metadata={"help": "full finetuning also trains the vision tower (frozen by default, as in the paper)"},
+    )
     gradient_checkpointing: bool = field(default=True, metadata={"help": "trade compute for memory"})
     save_steps: int = field(default=500, metadata={"help": "checkpoint every N optimizer steps"})
     logging_steps: int = field(default=1, metadata={"help": "log the loss every N steps"})
@@ -95,6 +99,8 @@ class FinetuneConfig(ModelConfig):
             raise ValueError("--quantize applies to --method qlora only (it quantizes to 4-bit)")
         if self.adapter:
             raise ValueError("finetune trains from the pretrained checkpoint: --adapter is not used here")
+        if self.train_vision and self.method != "full":
+            raise ValueError("--train-vision applies to --method full (LoRA adapts the language model)")
         if self.learning_rate is None:
             self.learning_rate = 2e-5 if self.method == "full" else 2e-4
         self._check_numbers()
@@ -159,11 +165,16 @@ def prepare_model(model, cfg: FinetuneConfig):
 
 
 def _freeze_vision(model) -> None:
-    """Full finetuning trains the language model (and projector); the vision tower stays frozen."""
-    from vstar_cli.training.lora import VISION_PARTS
+    """Full finetuning trains the language model and the projector; the vision tower stays frozen.
+
+    The projector is trained even where it sits inside the vision module (Qwen2-VL's
+    ``visual.merger``).
+    """
+    from vstar_cli.training.lora import PROJECTOR_PARTS, VISION_PARTS
 
     for name, p in model.named_parameters():
-        if any(part in name.split(".") for part in VISION_PARTS):
+        parts = name.split(".")
+        if any(part in parts for part in VISION_PARTS) and not any(part in parts for part in PROJECTOR_PARTS):
             p.requires_grad_(False)
 
 
@@ -204,7 +215,7 @@ class LossLog:
 TRAJECTORY = (
     "model", "adapter", "method", "quantize", "video_dir", "frames", "fps", "learning_rate", "batch_size",
     "grad_accum", "warmup_ratio", "weight_decay", "lr_scheduler", "seed", "lora_r", "lora_alpha",
-    "lora_dropout", "lora_targets", "train_projector",
+    "lora_dropout", "lora_targets", "train_projector", "train_vision",
 )  # fmt: skip
 
 
@@ -277,7 +288,7 @@ def train(cfg: FinetuneConfig, examples, resume_from_checkpoint=None, progress=N
     device = resolve_device(cfg.device)
     on_gpu = device.startswith("cuda")
     model = load_model(cfg, for_training=True)
-    if cfg.method == "full":
+    if cfg.method == "full" and not cfg.train_vision:
         _freeze_vision(model)
     model = prepare_model(model, cfg)
     if hasattr(model, "config"):
