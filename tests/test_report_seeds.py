@@ -66,7 +66,8 @@ def test_means_per_seed_and_per_label_type(tmp_path):
     d = summarize([r0, r1], [a0, a1], seeds=[7, 9])
     assert d["seeds"] == [7, 9]
     assert d["base_accuracy"] == 0.125 and d["cycle_accuracy"] == [0.375, 0.75]
-    assert d["no_rationalization_accuracy"] == [0.125]
+    assert d["no_rationalization_accuracy"] == [0.125] and d["rationalization_effect"] == [0.25]
+    assert d["no_rationalization_kept_generate"] == [10.0]
     assert d["gain"] == 0.625 and d["gain_cycle"] == 2 and d["gain_seeds"] == 2
     assert d["kept_generate"] == [15.0, 15.0] and d["kept_rationalize"] == [3.0, 3.0]
     assert d["per_seed"]["7"]["cycle_accuracy"] == [0.25, 0.5] and d["per_seed"]["9"]["base_accuracy"] == 0.25
@@ -164,6 +165,10 @@ def test_cli_one_run_keeps_working(tmp_path):
     md = (tmp_path / "out" / "summary.md").read_text()
     assert "| label type | base | cycle 1 | gain |" in md and "gain after cycle 1: +25.0 points" in md
     assert "gain after cycle 1: +25.0 points" in res.stderr
+    assert "with vs without rationalization at cycle 1: +25.0 points" in res.stderr
+    res = runner.invoke(app, ["report", str(run), "--summary", str(summary)])  # no ablation: no ablation columns
+    assert res.exit_code == 0 and "no rationalization" not in res.stderr
+    assert json.loads(summary.read_text())["no_rationalization_accuracy"] is None
     assert max(len(line) for line in res.stderr.splitlines()) <= 110
 
 

@@ -188,24 +188,21 @@ def summary_tables(data: dict, sep: str = " ") -> list[tuple[str, list[str], lis
     accuracy by label type (base, each cycle, gain in points) and accuracy by seed.
 
     ``sep`` goes between a mean and its interval (a newline stacks them in narrow terminals).
+    The ablation's columns appear only when the summary has an ablation.
     """
     k = len(data["seeds"])
     cycles = list(data["per_label_type"]) or [str(i + 1) for i in range(len(data["cycle_accuracy"]))]
+    has_abl = data.get("no_rationalization_accuracy") is not None
     nor, nor_ci = data.get("no_rationalization_accuracy") or [], data.get("no_rationalization_ci") or []
-    rows = [["base", _acc_cell(data["base_accuracy"], data["base_ci"], sep), "", "", ""]]
+    rows = [["base", _acc_cell(data["base_accuracy"], data["base_ci"], sep), "", ""] + [""] * has_abl]
     for i, c in enumerate(cycles):
-        rows.append(
-            [
-                c,
-                _acc_cell(data["cycle_accuracy"][i], data["cycle_ci"][i], sep),
-                _count_cell(data["kept_generate"][i]),
-                _count_cell(data["kept_rationalize"][i]),
-                _acc_cell(nor[i], nor_ci[i], sep) if i < len(nor) else "-",
-            ]
-        )
+        row = [c, _acc_cell(data["cycle_accuracy"][i], data["cycle_ci"][i], sep)]
+        row += [_count_cell(data["kept_generate"][i]), _count_cell(data["kept_rationalize"][i])]
+        rows.append(row + ([_acc_cell(nor[i], nor_ci[i], sep) if i < len(nor) else "-"] if has_abl else []))
+    headers = ["cycle", "accuracy", "kept from generation", "kept from rationalization"]
     by_cycle = (
         f"Held-out accuracy by cycle: mean [95% interval] over {k} seed{'s' * (k != 1)}",
-        ["cycle", "accuracy", "kept from generation", "kept from rationalization", "no rationalization"],
+        headers + ["no rationalization"] * has_abl,
         rows,
     )
     types = sorted(set(data["base_per_label_type"]) | {t for row in data["per_label_type"].values() for t in row})
@@ -217,17 +214,17 @@ def summary_tables(data: dict, sep: str = " ") -> list[tuple[str, list[str], lis
         row.append(_points_cell(data["per_label_type_gain"].get(t), data["per_label_type_gain_ci"].get(t), sep))
         rows.append(row)
     by_type = (
-        "Held-out accuracy by label type: mean [95% interval]; gain in points",
+        "Held-out accuracy by label type: mean [95% interval]; gain (last cycle - base) in points",
         ["label type", "base", *(f"cycle {c}" for c in cycles), "gain"],
         rows,
     )
     rows = []
     for seed, s in data["per_seed"].items():
-        abl = s.get("no_rationalization_accuracy") or []
-        rows.append([seed, _acc_cell(s["base_accuracy"], None), *(_acc_cell(a, None) for a in s["cycle_accuracy"])])
-        rows[-1].append(_acc_cell(abl[-1], None) if abl else "-")
-    last_abl = f"no rationalization (cycle {len(nor)})" if nor else "no rationalization"
-    by_seed = ("Held-out accuracy by seed", ["seed", "base", *(f"cycle {c}" for c in cycles), last_abl], rows)
+        row = [seed, _acc_cell(s["base_accuracy"], None), *(_acc_cell(a, None) for a in s["cycle_accuracy"])]
+        rows.append(row + [_acc_cell(a, None) for a in s.get("no_rationalization_accuracy") or []])
+    headers = ["seed", "base", *(f"cycle {c}" for c in cycles), *(f"no rat. {i + 1}" for i in range(len(nor)))]
+    note = " (no rat.: the ablation without rationalization)" if nor else ""
+    by_seed = (f"Held-out accuracy by seed{note}", headers, rows)
     return [by_cycle, by_type, by_seed]
 
 
@@ -241,6 +238,18 @@ def gain_line(data: dict) -> str:
     return f"gain after cycle {data['gain_cycle']}: {100 * g:+.1f} points{interval} over {k} seed{'s' * (k != 1)}"
 
 
+def effect_lines(data: dict) -> list[str]:
+    """``with vs without rationalization at cycle N: +X.X points [low, high]``, per ablation cycle."""
+    out = []
+    for i, (e, ci) in enumerate(
+        zip(data.get("rationalization_effect") or [], data.get("rationalization_effect_ci") or [], strict=True)
+    ):
+        if e is not None:
+            interval = "" if ci is None else f" [{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}]"
+            out.append(f"with vs without rationalization at cycle {i + 1}: {100 * e:+.1f} points{interval}")
+    return out
+
+
 def summary_markdown(data: dict) -> str:
     """The summary's tables and gain line as Markdown, to paste in a README."""
     lines: list[str] = []
@@ -248,7 +257,8 @@ def summary_markdown(data: dict) -> str:
         lines += [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         lines.append("")
-    lines += [f"**{gain_line(data)}**", "", f"Intervals: {data['interval']}."]
+    lines += [f"**{gain_line(data)}**", ""] + [f"{x}  " for x in effect_lines(data)]
+    lines += ["", f"Intervals: {data['interval']}."]
     return "\n".join(lines) + "\n"
 
 
@@ -257,16 +267,17 @@ def summary_rich(data: dict, width: int = 110):
     means when the one-line table would be wider than ``width``."""
     from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    out = []
-    for title, headers, rows in summary_tables(data):
+    out: list = []
+    for n, (title, headers, rows) in enumerate(summary_tables(data)):
         wide = sum(max(len(x) for x in col) for col in zip(headers, *rows, strict=True)) + 3 * len(headers) + 1
         if wide > width:
-            rows = summary_tables(data, sep="\n")[len(out)][2]
-        table = Table(title=title, title_justify="left")
+            rows = summary_tables(data, sep="\n")[n][2]
+        table = Table()
         for i, h in enumerate(headers):
             table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
         for r in rows:
             table.add_row(*r)
-        out.append(table)
-    return Group(*out, f"[bold]{gain_line(data)}[/]")
+        out += [Text(title, style="italic"), table]
+    return Group(*out, Text(gain_line(data), style="bold"), *(Text(x) for x in effect_lines(data)))

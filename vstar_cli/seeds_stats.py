@@ -201,7 +201,8 @@ def summarize(
     Accuracies are means over seeds, each with a 95% interval across seeds and held-out
     questions (:func:`vstar_cli.seeds_stats.mean_ci`); gains pair each cycle with the base on
     the same questions. A question missing from a ``details.jsonl``, or recorded with an
-    error, counts as wrong; an evaluation without ``details.jsonl`` falls back to its
+    error, counts as wrong; ``rationalization_effect`` is each ablation cycle's accuracy
+    subtracted from the main run's at the same cycle, paired the same way. An evaluation without ``details.jsonl`` falls back to its
     ``metrics.json`` accuracy and gets no interval (null).
     """
     import time
@@ -213,7 +214,8 @@ def summarize(
         raise ValueError(f"{len(runs)} runs need one seed each and none or one ablation each, in the same order")
     mains = [collect(r) for r in runs]
     evs = [_evaluations(m) for m in mains]
-    abl = [_evaluations(collect(a)) for a in ablations]
+    abl_runs = [collect(a) for a in ablations]
+    abl = [_evaluations(m) for m in abl_runs]
     pool = _Pool(evs + abl)
     cycles = sorted({int(k) for ev in evs for k in ev if k != "base"})
     abl_cycles = sorted({int(k) for ev in abl for k in ev if k != "base"})
@@ -232,6 +234,7 @@ def summarize(
     base = pool.estimate(at(evs, "base"))
     cyc = [pool.estimate(at(evs, str(c))) for c in cycles]
     nor = [pool.estimate(at(abl, str(c))) for c in abl_cycles]
+    effect = [pool.estimate(at(evs, str(c)), at(abl, str(c))) if abl else (None, None) for c in abl_cycles]
     gain = pool.estimate(at(evs, last), at(evs, "base")) if last else (None, None)
     per_type = {str(c): {t: pool.estimate(at(evs, str(c)), key=t) for t in types} for c in cycles}
     base_type = {t: pool.estimate(at(evs, "base"), key=t) for t in types}
@@ -256,6 +259,11 @@ def summarize(
         "cycle_ci": [ci for _, ci in cyc],
         "no_rationalization_accuracy": [a for a, _ in nor] if abl else None,
         "no_rationalization_ci": [ci for _, ci in nor] if abl else None,
+        "no_rationalization_kept_generate": [_mean([kept(m, c, "kept_generate") for m in abl_runs]) for c in abl_cycles]
+        if abl
+        else None,
+        "rationalization_effect": [e for e, _ in effect] if abl else None,
+        "rationalization_effect_ci": [ci for _, ci in effect] if abl else None,
         "gain_cycle": cycles[-1] if cycles else None,
         "gain": gain[0],
         "gain_ci": gain[1],
