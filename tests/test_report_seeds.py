@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from vstar_cli import seeds_stats
+from vstar_cli import report, seeds_stats
 from vstar_cli.cli import app
 from vstar_cli.seeds_stats import mean_ci, read_outcomes, summarize
 
@@ -186,11 +186,9 @@ def test_cli_several_seeds(tmp_path):
     assert d["cycle_accuracy"] == [0.5, 0.75] and d["gain"] == 0.5 and len(d["cycle_ci"]) == 2
     assert all((r / "report.md").exists() for r in runs)
     assert "over 3 seeds" in res.stderr
-    res = runner.invoke(
-        app, ["report", *map(str, runs), "--seed", "a", "--seed", "b", "--seed", "c", "--summary", str(summary)]
-    )
+    res = runner.invoke(app, ["report", *map(str, runs[:2]), "--seed", "a", "--seed", "b", "--summary", str(summary)])
     assert res.exit_code == 0, res.output
-    assert json.loads(summary.read_text())["seeds"] == ["a", "b", "c"]
+    assert json.loads(summary.read_text())["seeds"] == ["a", "b"]
 
 
 @pytest.mark.parametrize(
@@ -222,3 +220,21 @@ def test_doctests_and_library_errors(tmp_path):
         summarize([run], [run, run])
     with pytest.raises(ValueError, match="one seed each"):
         summarize([run], seeds=[1, 2])
+
+
+def test_seeds_with_fewer_cycles_count_where_they_have_them(tmp_path):
+    r0 = make_run(tmp_path / "s0", [0, 0, 0, 0], [[1, 0, 0, 0], [1, 1, 0, 0]])
+    r1 = make_run(tmp_path / "s1", [0, 0, 1, 1], [[1, 1, 1, 1]])
+    d = summarize([r0, r1])
+    assert d["cycle_accuracy"] == [0.625, 0.5] and d["kept_generate"] == [10.0, 10.0]
+    assert d["gain"] == 0.5 and d["gain_seeds"] == 1 and d["per_seed"]["1"]["cycle_accuracy"] == [1.0, None]
+    assert "over 1 seed" in report.gain_line(d)
+    for _, headers, rows in report.summary_tables(d):
+        assert all(len(r) == len(headers) for r in rows)
+
+
+def test_unwritable_summary_is_a_usage_error(tmp_path):
+    run = make_run(tmp_path / "r", [0, 1], [[1, 1]])
+    (tmp_path / "file").write_text("")
+    res = runner.invoke(app, ["report", str(run), "--summary", str(tmp_path / "file" / "summary.json")])
+    assert res.exit_code == 2 and "cannot write the summary" in res.stderr and "Traceback" not in res.output

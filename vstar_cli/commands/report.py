@@ -84,9 +84,12 @@ def report(
         from vstar_cli.seeds_stats import summarize
 
         data = summarize(run_dirs, ablations, seed_values, started_at)
-        summary.parent.mkdir(parents=True, exist_ok=True)
-        summary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         md_path = summary.with_suffix(".md") if summary.suffix != ".md" else summary.with_name(summary.name + ".md")
-        md_path.write_text(summary_markdown(data), encoding="utf-8")
+        try:
+            summary.parent.mkdir(parents=True, exist_ok=True)
+            summary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            md_path.write_text(summary_markdown(data), encoding="utf-8")
+        except OSError as exc:
+            raise usage_error(f"cannot write the summary: {exc}") from None
         Console(stderr=True, width=max(console.width, 110), highlight=False).print(summary_rich(data))
         console.print(f"summary: wrote {summary} and {md_path}")
