@@ -199,11 +199,11 @@ def summarize(
     (no rationalization), matched in order.
 
     Accuracies are means over seeds, each with a 95% interval across seeds and held-out
-    questions (:func:`vstar_cli.seeds_stats.mean_ci`); gains pair each cycle with the base on
-    the same questions. A question missing from a ``details.jsonl``, or recorded with an
-    error, counts as wrong; ``rationalization_effect`` is each ablation cycle's accuracy
-    subtracted from the main run's at the same cycle, paired the same way. An evaluation without ``details.jsonl`` falls back to its
-    ``metrics.json`` accuracy and gets no interval (null).
+    questions (:func:`mean_ci`); ``gain`` pairs the last cycle with the base on the same seeds
+    and questions, ``rationalization_effect`` each ablation cycle with the main run's same
+    cycle. A question missing from a ``details.jsonl``, or recorded with an error, counts as
+    wrong. An evaluation without ``details.jsonl`` falls back to its ``metrics.json``
+    accuracy and gets no interval (null). Lists run over cycles in order (cycle 1 first).
     """
     import time
 
@@ -277,6 +277,9 @@ def summarize(
         "per_label_type_gain": {t: v[0] for t, v in type_gain.items()},
         "per_label_type_gain_ci": {t: v[1] for t, v in type_gain.items()},
         "per_seed": per_seed,
-        "interval": f"95% percentile, two-level bootstrap (seeds, then questions), {N_BOOT} resamples, seed {BOOT_SEED}",
+        "interval": (
+            f"95% percentile, two-level bootstrap: seeds, then held-out questions (the same draw for every "
+            f"seed and evaluation, so gains are paired), {N_BOOT} resamples, seed {BOOT_SEED}"
+        ),
         "seconds": round(time.time() - started_at, 1) if started_at else None,
     }
