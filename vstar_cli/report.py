@@ -66,14 +66,15 @@ def collect(run_dir: str | Path) -> dict:
     return out
 
 
-def _acc(m: dict | None) -> float | None:
+def accuracy(m: dict | None) -> float | None:
+    """The overall accuracy in a metrics.json (None when absent)."""
     return None if not m else m.get("overall", {}).get("accuracy")
 
 
 def markdown(data: dict, png_name: str | None) -> str:
     """The report as Markdown."""
     lines = [f"# Video-STaR run: `{data['run']}`", ""]
-    base = _acc(data["base"])
+    base = accuracy(data["base"])
     lines += [
         "## Held-out accuracy by cycle",
         "",
@@ -85,7 +86,7 @@ def markdown(data: dict, png_name: str | None) -> str:
         lines.append(f"| base | {base:.3f} | [{ci[0]}, {ci[1]}] | | | |")
     for c in data["cycles"]:
         m = c["metrics"]
-        acc = _acc(m)
+        acc = accuracy(m)
         ci = (m or {}).get("overall", {}).get("ci95") or ["", ""]
         loss = (c["train"] or {}).get("last_loss")
         lines.append(
@@ -127,11 +128,11 @@ def plot(data: dict, path: Path) -> None:
     xs, ys = [], []
     if data["base"]:
         xs.append(0)
-        ys.append(_acc(data["base"]))
+        ys.append(accuracy(data["base"]))
     for c in data["cycles"]:
-        if _acc(c["metrics"]) is not None:
+        if accuracy(c["metrics"]) is not None:
             xs.append(c["cycle"])
-            ys.append(_acc(c["metrics"]))
+            ys.append(accuracy(c["metrics"]))
     a1.plot(xs, ys, marker="o")
     a1.set_xticks(xs)
     a1.set_xticklabels(["base" if x == 0 else str(x) for x in xs])
@@ -166,42 +167,117 @@ def write(run_dir: str | Path) -> tuple[Path, Path]:
     return md, png
 
 
-def summarize(run_dir: str | Path, ablation: str | Path | None = None, started_at: float | None = None):
-    """The demo's summary: base accuracy, accuracy per cycle (with and without rationalization), seconds.
+def _acc_cell(mean: float | None, ci: list | None, sep: str = " ") -> str:
+    if mean is None:
+        return "-"
+    return f"{mean:.3f}" if ci is None else f"{mean:.3f}{sep}[{ci[0]:.3f}, {ci[1]:.3f}]"
 
-    Returns ``(summary dict, rich table)``.
+
+def _points_cell(gain: float | None, ci: list | None, sep: str = " ") -> str:
+    if gain is None:
+        return "-"
+    return f"{100 * gain:+.1f}" if ci is None else f"{100 * gain:+.1f}{sep}[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}]"
+
+
+def _count_cell(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def summary_tables(data: dict, sep: str = " ") -> list[tuple[str, list[str], list[list[str]]]]:
+    """The summary's tables as plain strings: ``(title, headers, rows)`` for accuracy by cycle,
+    accuracy by label type (base, each cycle, gain in points) and accuracy by seed.
+
+    ``sep`` goes between a mean and its interval (a newline stacks them in narrow terminals).
+    The ablation's columns appear only when the summary has an ablation.
     """
-    import time
+    k = len(data["seeds"])
+    cycles = list(data["per_label_type"]) or [str(i + 1) for i in range(len(data["cycle_accuracy"]))]
+    has_abl = data.get("no_rationalization_accuracy") is not None
+    nor, nor_ci = data.get("no_rationalization_accuracy") or [], data.get("no_rationalization_ci") or []
+    rows = [["base", _acc_cell(data["base_accuracy"], data["base_ci"], sep), "", ""] + [""] * has_abl]
+    for i, c in enumerate(cycles):
+        row = [c, _acc_cell(data["cycle_accuracy"][i], data["cycle_ci"][i], sep)]
+        row += [_count_cell(data["kept_generate"][i]), _count_cell(data["kept_rationalize"][i])]
+        rows.append(row + ([_acc_cell(nor[i], nor_ci[i], sep) if i < len(nor) else "-"] if has_abl else []))
+    headers = ["cycle", "accuracy", "kept from generation", "kept from rationalization"]
+    by_cycle = (
+        f"Held-out accuracy by cycle: mean [95% interval] over {k} seed{'s' * (k != 1)}",
+        headers + ["no rationalization"] * has_abl,
+        rows,
+    )
+    types = sorted(set(data["base_per_label_type"]) | {t for row in data["per_label_type"].values() for t in row})
+    rows = []
+    for t in types:
+        row = [t, _acc_cell(data["base_per_label_type"].get(t), data["base_per_label_type_ci"].get(t), sep)]
+        for c in cycles:
+            row.append(_acc_cell(data["per_label_type"][c].get(t), data["per_label_type_ci"][c].get(t), sep))
+        row.append(_points_cell(data["per_label_type_gain"].get(t), data["per_label_type_gain_ci"].get(t), sep))
+        rows.append(row)
+    by_type = (
+        "Held-out accuracy by label type: mean [95% interval]; gain (last cycle - base) in points",
+        ["label type", "base", *(f"cycle {c}" for c in cycles), "gain"],
+        rows,
+    )
+    rows = []
+    for seed, s in data["per_seed"].items():
+        row = [seed, _acc_cell(s["base_accuracy"], None), *(_acc_cell(a, None) for a in s["cycle_accuracy"])]
+        rows.append(row + [_acc_cell(a, None) for a in s.get("no_rationalization_accuracy") or []])
+    headers = ["seed", "base", *(f"cycle {c}" for c in cycles), *(f"no rat. {i + 1}" for i in range(len(nor)))]
+    note = " (no rat.: the ablation without rationalization)" if nor else ""
+    by_seed = (f"Held-out accuracy by seed{note}", headers, rows)
+    return [by_cycle, by_type, by_seed]
 
+
+def gain_line(data: dict) -> str:
+    """``gain after cycle N: +X.X points [low, high] over K seeds``."""
+    if data.get("gain") is None:
+        return "gain: - (no cycle evaluated beside the base)"
+    k = data.get("gain_seeds", len(data["seeds"]))
+    g, ci = data["gain"], data["gain_ci"]
+    interval = "" if ci is None else f" [{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}]"
+    return f"gain after cycle {data['gain_cycle']}: {100 * g:+.1f} points{interval} over {k} seed{'s' * (k != 1)}"
+
+
+def effect_lines(data: dict) -> list[str]:
+    """``with vs without rationalization at cycle N: +X.X points [low, high]``, per ablation cycle."""
+    out = []
+    for i, (e, ci) in enumerate(
+        zip(data.get("rationalization_effect") or [], data.get("rationalization_effect_ci") or [], strict=True)
+    ):
+        if e is not None:
+            interval = "" if ci is None else f" [{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}]"
+            out.append(f"with vs without rationalization at cycle {i + 1}: {100 * e:+.1f} points{interval}")
+    return out
+
+
+def summary_markdown(data: dict) -> str:
+    """The summary's tables and gain line as Markdown, to paste in a README."""
+    lines: list[str] = []
+    for title, headers, rows in summary_tables(data):
+        lines += [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines.append("")
+    lines += [f"**{gain_line(data)}**", ""] + [f"{x}  " for x in effect_lines(data)]
+    lines += ["", f"Intervals: {data['interval']}."]
+    return "\n".join(lines) + "\n"
+
+
+def summary_rich(data: dict, width: int = 110):
+    """The summary as rich tables and the gain line, for stderr; intervals stack under the
+    means when the one-line table would be wider than ``width``."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    main = collect(run_dir)
-    abl = collect(ablation) if ablation else None
-    acc = [_acc(c["metrics"]) for c in main["cycles"]]
-    data = {
-        "base_accuracy": _acc(main["base"]),
-        "cycle_accuracy": acc,
-        "no_rationalization_accuracy": [_acc(c["metrics"]) for c in abl["cycles"]] if abl else None,
-        "kept_generate": [c["kept_generate"] for c in main["cycles"]],
-        "kept_rationalize": [c["kept_rationalize"] for c in main["cycles"]],
-        "per_label_type": {
-            str(c["cycle"]): {k: v["accuracy"] for k, v in (c["metrics"] or {}).get("per_label_type", {}).items()}
-            for c in main["cycles"]
-        },
-        "base_per_label_type": {k: v["accuracy"] for k, v in (main["base"] or {}).get("per_label_type", {}).items()},
-        "seconds": round(time.time() - started_at, 1) if started_at else None,
-    }
-    table = Table(title="Video-STaR demo: held-out accuracy", title_justify="left")
-    for col in ("cycle", "accuracy", "kept from generation", "kept from rationalization", "no rationalization"):
-        table.add_column(col, justify="right", no_wrap=True)
-    table.add_row("base", f"{data['base_accuracy']:.3f}" if data["base_accuracy"] is not None else "-", "", "", "")
-    for i, c in enumerate(main["cycles"]):
-        ab = data["no_rationalization_accuracy"][i] if abl and i < len(data["no_rationalization_accuracy"]) else None
-        table.add_row(
-            str(c["cycle"]),
-            "-" if acc[i] is None else f"{acc[i]:.3f}",
-            str(c["kept_generate"]),
-            str(c["kept_rationalize"]),
-            "-" if ab is None else f"{ab:.3f}",
-        )
-    return data, table
+    out: list = []
+    for n, (title, headers, rows) in enumerate(summary_tables(data)):
+        wide = sum(max(len(x) for x in col) for col in zip(headers, *rows, strict=True)) + 3 * len(headers) + 1
+        if wide > width:
+            rows = summary_tables(data, sep="\n")[n][2]
+        table = Table()
+        for i, h in enumerate(headers):
+            table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
+        for r in rows:
+            table.add_row(*r)
+        out += [Text(title, style="italic"), table]
+    return Group(*out, Text(gain_line(data), style="bold"), *(Text(x) for x in effect_lines(data)))
