@@ -13,6 +13,8 @@ TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
 FUZZ_EXAMPLES ?= 2000
+# Stages of the demo run side by side, one thread each (JOBS=1 runs them one after another).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .PHONY: install test test-all lint format bench demo interop clean fuzz
 
@@ -40,7 +42,7 @@ format: install
 	$(VENV)/bin/ruff format vstar_cli tests bench
 
 demo: install
-	HF_HUB_OFFLINE=1 $(MAKE) -f recipes/demo.mk VSTAR=$(CURDIR)/$(VENV)/bin/vstar
+	HF_HUB_OFFLINE=1 $(MAKE) -j $(JOBS) -f recipes/demo.mk VSTAR=$(CURDIR)/$(VENV)/bin/vstar
 
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py

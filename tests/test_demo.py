@@ -26,6 +26,8 @@ def test_synthetic_clips_and_labels(tmp_path):
     captions = [json.loads(x) for x in (tmp_path / "captions.jsonl").read_text().splitlines()]
     assert {c["video"] for c in captions} == {f"caption{i:04d}.mp4" for i in range(3)}  # clips of their own
     assert all((tmp_path / "videos" / c["video"]).exists() for c in captions)
+    prompts = {c["conversations"][0]["value"].split("\n", 1)[1] for c in captions}
+    assert not prompts & (train_q | test_q)  # the base model never sees a labeled question
     from vstar_cli.video import load_clip
 
     clip = load_clip(tmp_path / "videos" / "train0000.mp4", frames=8)
@@ -39,13 +41,43 @@ def test_synthetic_clips_and_labels(tmp_path):
 def test_rendering_shows_the_facts():
     clip = synthetic.Clip("x", "red", "right", 2, (0.0, 0.5), "top left", True)
     frames = synthetic.render(clip).astype(int)
-    red = (frames[..., 0] > 180) & (frames[..., 1] < 100)
-    assert red[:8].any() and not red[9:].any()  # visible in the first half only
-    xs = [np.mean(np.nonzero(red[f])[1]) for f in (1, 6)]
+    red = (frames[..., 0] > 180) & (frames[..., 1] < 120) & (frames[..., 2] < 150)
+    assert red[:4].any() and not red[4:].any()  # visible in the first half only
+    xs = [np.mean(np.nonzero(red[f])[1]) for f in (0, 3) if red[f].any()]
     assert xs[1] > xs[0]  # moving right
-    assert (frames[5] >= 200).all()  # the flash (frames 4-5)
-    grey = frames[..., 0] == 110
-    assert grey[0, 5, 5] and not grey[14, 5, 5]  # marker top left, gone later
+    rows = {int(y) // 14 for y in np.nonzero(red[0])[0]}
+    assert rows == {0, 2}  # two squares, in lanes 0 and 2
+    assert (frames[2:4, ..., :2] >= 180).all() and (frames[6:8, ..., :2] < 180).any()  # the flash (frames 2-3)
+    grey = (np.abs(frames[..., 0] - frames[..., 1]) < 5) & (frames[..., 0] > 100) & (frames[..., 0] < 140)
+    assert grey[0, 5, 5] and not grey[7, 5, 5]  # marker top left, gone later
+    # where and when are shaded into every pixel
+    assert frames[0, 5, 50, 0] > frames[0, 5, 5, 0] and frames[0, 50, 5, 1] > frames[0, 5, 5, 1]
+    assert frames[7, 40, 40, 2] > frames[0, 40, 40, 2]
+
+
+def test_wordings_are_judged_as_designed_by_the_real_verifier():
+    """Checkable wordings pass the verifier, loose ones (right to a person) do not."""
+    import itertools
+
+    from vstar_cli.stages.verify import VerifyConfig, run
+
+    recs = []
+    combos = itertools.product(synthetic.DIRECTIONS, (1, 2, 3), synthetic.RANGES, synthetic.QUADRANTS, (True, False))
+    for i, (d, n, v, q, ff) in enumerate(combos):
+        if i % 7:  # a spread of the 384 combinations is enough
+            continue
+        clip = synthetic.Clip("x", "red", d, n, v, q, ff)
+        labels = clip.labels()
+        for kind, (good, loose) in synthetic.wordings(clip).items():
+            for expect, texts in ((True, good), (False, loose)):
+                for text in texts:
+                    recs.append({"question_id": f"{i}-{kind}-{len(recs)}", "video_path": "x.mp4", "question": "q",
+                                 "label": {kind: labels[kind]}, "label_type": [kind],
+                                 "verifier_type": [synthetic.KINDS[kind]], "duration": 2.0, "output": text,
+                                 "expect": expect})  # fmt: skip
+    out = list(run(iter(recs), VerifyConfig()))
+    wrong = [(r["label"], r["output"]) for r in out if r["verified"] is not r["expect"]]
+    assert len(out) == len(recs) and not wrong, wrong[:5]
 
 
 def _lines(path: Path) -> list[dict]:
@@ -61,11 +93,13 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
         "-f",
         str(ROOT / "recipes" / "demo.mk"),
         f"DEMO={demo}",
+        "SEEDS=1",
         "CYCLES=1",
         "TRAIN_CLIPS=6",
         "TEST_CLIPS=3",
-        "CAPTION_CLIPS=6",
+        "CAPTION_CLIPS=12",
         "SAMPLES=2",
+        "EVAL_SAMPLES=2",
         "EPOCHS=1",
         "MODEL_ARGS=--hidden 64 --layers 1 --vision-dim 32 --vision-depth 1",
         "BASE_ARGS=--epochs 1 --batch-size 8 --grad-accum 1 --lr 1e-3 --no-gradient-checkpointing",
@@ -77,7 +111,7 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
     train, test = _lines(data / "train.jsonl"), _lines(data / "test.jsonl")
     kinds = {k for r in train for k in r["verifier_type"]}
     assert len(kinds) >= 5  # every label kind of the demo is asked
-    cycle = demo / "vstar" / "cycle1"
+    cycle = demo / "seed0" / "vstar" / "cycle1"
     gen, ver, rej = _lines(cycle / "gen.jsonl"), _lines(cycle / "ver.jsonl"), _lines(cycle / "rej.jsonl")
     assert len(gen) == 2 * len(train)  # SAMPLES answers per question, none lost
     assert len(ver) == len(gen) and len(rej) == sum(not r["verified"] for r in ver)
@@ -88,11 +122,18 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
     sft = _lines(cycle / "sft.jsonl")
     assert 0 < len(sft) <= kept or kept == 0
     metrics = json.loads((cycle / "metrics.json").read_text())
-    assert metrics["overall"]["n"] == len(test)
+    assert metrics["overall"]["n"] == len(test)  # questions, each scored by the mean of its EVAL_SAMPLES answers
+    assert len(_lines(cycle / "details.jsonl")) == 2 * len(test)
+    ablation = demo / "seed0" / "no-rationalization"
+    assert (ablation / "cycle1" / "gen.jsonl").read_bytes() == (cycle / "gen.jsonl").read_bytes()  # shared
+    assert _lines(ablation / "cycle1" / "rat.jsonl") == []
     summary = json.loads((demo / "summary.json").read_text())
-    assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds"}
-    assert len(summary["cycle_accuracy"]) == 1 and 0 <= summary["cycle_accuracy"][0] <= 1
-    assert (demo / "vstar" / "report.md").exists() and (demo / "view" / "index.html").exists()
+    assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds", "seeds",
+                            "cycle_ci", "per_seed", "per_label_type_gain"}  # fmt: skip
+    assert summary["seeds"] == [0] and len(summary["cycle_accuracy"]) == 1 and 0 <= summary["cycle_accuracy"][0] <= 1
+    assert set(summary["per_label_type_gain"]) == {"motion", "count", "visible", "marker", "events"}
+    assert (demo / "seed0" / "vstar" / "report.md").exists() and (demo / "view" / "index.html").exists()
+    assert (demo / "summary.md").exists()
 
 
 @pytest.mark.slow
@@ -104,16 +145,17 @@ def test_reduced_demo_improves_held_out_accuracy(tmp_path):
         "-f",
         str(ROOT / "recipes" / "demo.mk"),
         f"DEMO={demo}",
+        "SEEDS=1",
         "CYCLES=1",
-        "TRAIN_CLIPS=80",
-        "TEST_CLIPS=30",
         f"VSTAR={Path(sys.executable).parent / 'vstar'}",
     ]
     res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=1500)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     summary = json.loads((demo / "summary.json").read_text())
-    assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds"}
-    assert summary["cycle_accuracy"][0] > summary["base_accuracy"], summary
-    assert (demo / "vstar" / "report.md").exists() and (demo / "vstar" / "report.png").exists()
+    assert summary["cycle_accuracy"][0] > summary["base_accuracy"] + 0.15 and summary["gain_ci"][0] > 0, summary
+    assert all(g > 0 for g in summary["per_label_type_gain"].values()), summary["per_label_type_gain"]
+    assert summary["cycle_accuracy"][0] > summary["no_rationalization_accuracy"][0], summary
+    main = demo / "seed0" / "vstar"
+    assert (main / "report.md").exists() and (main / "report.png").exists()
     again = subprocess.run([*args, "-q"], cwd=ROOT, capture_output=True, text=True, env=env)
     assert again.returncode == 0, again.stdout  # a second `make demo` has nothing to do

@@ -138,20 +138,19 @@ def sample_clip(rng: random.Random, name: str) -> Clip:
     )
 
 
-def background() -> np.ndarray:
-    """The clip's backdrop: dark, tinted by quadrant (red right, green down) and brightening in blue over time.
+def tint(frames: np.ndarray) -> np.ndarray:
+    """Shade every pixel by where and when it is: redder on the right, greener at the bottom, bluer later.
 
-    Where and when are so visible in every patch: a vision tower that, like Qwen2-VL's, has no
-    absolute position embeddings can still tell a top-left marker from a bottom-right one,
-    and an early square from a late one.
+    Where and when are so part of what every patch shows: a vision tower that, like
+    Qwen2-VL's, has no absolute position embeddings can still tell a top-left marker from a
+    bottom-right one, and an early square from a late one.
     """
-    frames = np.empty((FRAMES, SIZE, SIZE, 3), np.uint8)
+    out = frames.astype(np.int16)
     half = SIZE // 2
-    for t in range(FRAMES):
-        frames[t] = (10, 10, 10 + 8 * t)
-        frames[t, :, half:, 0] += 30
-        frames[t, half:, :, 1] += 30
-    return frames
+    out[:, :, half:, 0] += 40
+    out[:, half:, :, 1] += 40
+    out[..., 2] += (np.arange(FRAMES) * 10)[:, None, None]
+    return np.clip(out, 0, 255).astype(np.uint8)
 
 
 def render(clip: Clip) -> np.ndarray:
@@ -161,7 +160,7 @@ def render(clip: Clip) -> np.ndarray:
     first, after frame 1 otherwise); the flash whitens frames 2-3 or 6-7; the squares cross
     the frame in their lanes while visible.
     """
-    frames = background()
+    frames = np.full((FRAMES, SIZE, SIZE, 3), 10, np.uint8)
     cx, cy = QUADRANTS[clip.quadrant]
     x0, y0 = int((cx - 0.25) * SIZE), int((cy - 0.25) * SIZE)
     flash_at, vanish_at = (2, 6) if clip.flash_first else (6, 2)
@@ -181,8 +180,8 @@ def render(clip: Clip) -> np.ndarray:
                 frames[f, other : other + SQUARE, pos : pos + SQUARE] = rgb
             else:
                 frames[f, pos : pos + SQUARE, other : other + SQUARE] = rgb
-    frames[flash_at : flash_at + 2] = np.maximum(frames[flash_at : flash_at + 2], 200)
-    return frames
+    frames[flash_at : flash_at + 2] = np.maximum(frames[flash_at : flash_at + 2], 180)
+    return tint(frames)
 
 
 def write_video(frames: np.ndarray, path: Path) -> None:
@@ -281,11 +280,17 @@ def caption(clip: Clip, rng: random.Random, checkable: float = 1 / 3) -> str:
 
 
 def instruction_examples(
-    clip: Clip, rng: random.Random, n: int = 2, checkable: float = 1 / 3, hints: float = 0.25
+    clip: Clip,
+    rng: random.Random,
+    n: int = 2,
+    checkable: float = 1 / 3,
+    hints: float = 0.25,
+    caption_share: float = 0.5,
 ) -> list[tuple[str, str]]:
     """``n`` (prompt, reply) pairs of the base model's instruction data for one clip.
 
-    Each is a caption of the whole clip (one in six) or a description of one aspect; a fraction
+    Each is a caption of the whole clip (a share ``caption_share``: every fact, always in the
+    same order, which is what teaches a tiny model to see) or a description of one aspect; a fraction
     ``hints`` of the aspect descriptions state the fact in the prompt first, in the wording the
     reply uses. Many clips with few examples each teach perception; few clips with many
     examples let a tiny model memorise the clips instead.
@@ -293,7 +298,7 @@ def instruction_examples(
     facts = wordings(clip)
     out = []
     for _ in range(n):
-        kind = rng.choice([None, *KINDS])
+        kind = None if rng.random() < caption_share else rng.choice(list(KINDS))
         if kind is None:
             out.append((rng.choice(CAPTION_PROMPTS), caption(clip, rng, checkable)))
             continue

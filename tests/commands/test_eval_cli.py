@@ -277,3 +277,36 @@ def test_json_safe_metrics_helpers():
     assert _strict(to_json({"a": float("nan"), "b": [float("-inf"), 1.5]})) == {"a": None, "b": [None, 1.5]}
     assert json_safe({"x": (1, float("inf"))}) == {"x": [1, None]}
     assert id_key(7) == id_key("7") and id_key(10**5000) is None and id_key([1, 2]) == "[1, 2]"
+
+
+def test_eval_samples_several_answers_and_scores_each_question_by_their_mean(tiny_qwen, videos, tmp_path):
+    args = ["eval", str(videos), "--model", tiny_qwen, "--video-dir", str(videos.parent), "--max-new-tokens", "4"]
+    res = runner.invoke(
+        app,
+        [*args, "--device", "cpu", "--num-samples", "3", "--temperature", "1.0", "-o", str(tmp_path / "m.json"),
+         "--details", str(tmp_path / "d.jsonl")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    m = json.loads((tmp_path / "m.json").read_text())
+    details = [json.loads(x) for x in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert len(details) == 18 and m["overall"]["n"] == 6  # three answers per question, scored per question
+    assert sorted({d["sample_index"] for d in details}) == [0, 1, 2]
+    assert m["config"]["generate"]["num_samples"] == 3 and m["config"]["generate"]["temperature"] == 1.0
+    per_q: dict = {}
+    for d in details:
+        per_q.setdefault(d["question_id"], []).append(1.0 if d["verified"] else 0.0)
+    expected = sum(sum(v) / len(v) for v in per_q.values()) / len(per_q)
+    assert abs(m["overall"]["accuracy"] - round(expected, 4)) < 1e-3
+
+
+def test_compute_averages_samples_per_question():
+    def rec(qid, ok):
+        return {"question_id": qid, "verified": ok, "label_type": ["a"], "verifier_type": ["simple"],
+                "verdict": {"a": {"ok": ok}}}  # fmt: skip
+
+    m = compute([rec("q1", True), rec("q1", False), rec("q2", True), rec("q2", True)], n_boot=10)
+    assert m["overall"]["accuracy"] == 0.75 and m["overall"]["n"] == 2
+    assert m["per_label_type"]["a"]["accuracy"] == 0.75 and m["per_label_type"]["a"]["n"] == 2
+    # records without an id each count once, as before
+    m = compute([{k: v for k, v in rec("x", ok).items() if k != "question_id"} for ok in (True, False)], n_boot=10)
+    assert m["overall"]["n"] == 2 and m["overall"]["accuracy"] == 0.5

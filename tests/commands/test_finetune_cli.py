@@ -429,3 +429,38 @@ def test_bad_config_values_are_usage_errors(tiny_qwen, sft, tmp_path, yaml_text)
         app, ["finetune", str(sft), "--model", tiny_qwen, "--out", str(tmp_path / "x"), "--config", str(cfg)]
     )
     assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output
+
+
+def test_full_finetuning_trains_the_projector_and_freezes_the_vision_tower(tiny_qwen):
+    from transformers import AutoModelForImageTextToText
+
+    from vstar_cli.stages.finetune import FinetuneConfig, _freeze_vision
+
+    model = AutoModelForImageTextToText.from_pretrained(tiny_qwen)
+    _freeze_vision(model)
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    merger = [n for n, _ in model.named_parameters() if ".merger." in n]
+    tower = [n for n, _ in model.named_parameters() if ".visual." in n and ".merger." not in n]
+    assert merger and tower
+    assert set(merger) <= trainable  # Qwen2-VL's projector sits inside `visual`, and is trained
+    assert not set(tower) & trainable
+    assert any("language_model" in n for n in trainable)
+    with pytest.raises(ValueError, match="train-vision"):
+        FinetuneConfig(model=tiny_qwen, out="x", method="lora", train_vision=True)
+
+
+def test_train_vision_trains_the_tower_too(tiny_qwen, sft, tmp_path):
+    from safetensors.torch import load_file
+
+    out = tmp_path / "ft"
+    res = runner.invoke(
+        app,
+        ["finetune", str(sft), "--model", tiny_qwen, "--method", "full", "--train-vision", "--video-dir",
+         str(sft.parent), "--out", str(out), "--max-steps", "2", "--lr", "1e-2", "--batch-size", "2",
+         "--grad-accum", "1", "--device", "cpu", "--no-gradient-checkpointing", "-q"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    before = load_file(f"{tiny_qwen}/model.safetensors")
+    after = load_file(out / "model.safetensors")
+    patch = [k for k in before if "patch_embed" in k]
+    assert patch and all(not (before[k] == after[k]).all() for k in patch)

@@ -26,10 +26,11 @@ from vstar_cli.stages.evaluate import EvalConfig
 from vstar_cli.stages.generate import GenerateConfig
 from vstar_cli.stages.verify import VerifyConfig
 
-# The generation options eval exposes (it always answers greedily, one answer per question).
+# The generation options eval exposes. By default it answers greedily, once per question; with
+# --num-samples K (and --temperature) it samples K answers and scores each question by their mean.
 GENERATE_OPTIONS = (
     "model", "adapter", "quantize", "video_dir", "frames", "batch_size", "max_new_tokens", "device", "max_pixels",
-    "prompt_template",
+    "prompt_template", "num_samples", "temperature", "top_p",
 )  # fmt: skip
 
 
@@ -121,8 +122,10 @@ def evaluate(
         verify_setup(vcfg)  # loads the plugin kinds: a bad one is a usage error, before any model loads
         ecfg = config.resolve(ev.EvalConfig, config_file, "eval", **(flags or {}))
         gcfg = None
-        if answers is None:  # greedy, one answer per question
-            gcfg = config.resolve(GenerateConfig, config_file, "eval", **gen_flags, num_samples=1, temperature=0.0)
+        if answers is None:  # greedy, one answer per question, unless sampling is asked for
+            gen_flags = {"num_samples": 1, **{k: v for k, v in gen_flags.items() if v is not None}}
+            gen_flags.setdefault("temperature", 0.0 if gen_flags["num_samples"] == 1 else None)
+            gcfg = config.resolve(GenerateConfig, config_file, "eval", **gen_flags)
             gcfg.template  # noqa: B018 - validates the template file early
     except (config.ConfigError, ValueError) as exc:
         if str(exc) == "--model is required":
@@ -143,7 +146,10 @@ def evaluate(
             sink.add(item)
             return
         scored.append(
-            {k: item.get(k) for k in ("label", "label_type", "verifier_type", "verified", "verdict", "choices")}
+            {
+                k: item.get(k)
+                for k in ("question_id", "label", "label_type", "verifier_type", "verified", "verdict", "choices")
+            }
         )
         det.write(item)
 

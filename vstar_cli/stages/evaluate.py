@@ -135,28 +135,25 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
 
     Every value is finite or None, so the result is valid JSON (see :func:`to_json`).
     """
-    overall: list[float] = []
-    per_type: dict[str, list[float]] = defaultdict(list)
-    per_kind: dict[str, list[float]] = defaultdict(list)
+    # Several sampled answers to one question (eval --num-samples) score as their mean, so the
+    # intervals are over questions, not answers.
+    overall_q: dict[Any, list[float]] = defaultdict(list)
+    per_type_q: dict[str, dict[Any, list[float]]] = defaultdict(lambda: defaultdict(list))
+    per_kind_q: dict[str, dict[Any, list[float]]] = defaultdict(lambda: defaultdict(list))
     mc: list[float] = []
     mc_answered = 0
     floats: dict[str, dict[str, list]] = defaultdict(lambda: {"pred": [], "gold": [], "n": 0})
-    for rec in records:
-        overall.append(1.0 if rec.get("verified") is True else 0.0)
+    for i, rec in enumerate(records):
+        qid = rec.get("question_id")
+        key = ("q", str(qid)) if isinstance(qid, (str, int)) and not isinstance(qid, bool) else ("r", i)
+        overall_q[key].append(1.0 if rec.get("verified") is True else 0.0)
         verdict = rec.get("verdict") if isinstance(rec.get("verdict"), dict) else {}
         for lt, kind in zip(as_list(rec.get("label_type")), as_list(rec.get("verifier_type")), strict=False):
             lt, kind = str(lt), str(kind)
             v = verdict.get(lt) if isinstance(verdict.get(lt), dict) else {}
             ok = 1.0 if v.get("ok") else 0.0
-            per_type[lt].append(ok)
-            per_kind[kind].append(ok)
-            if _feeds(kind, "regression"):
-                f = floats[lt]
-                f["n"] += 1
-                ext, gold = _finite(v.get("extracted")), _finite((rec.get("label") or {}).get(lt))
-                if ext is not None and gold is not None:
-                    f["pred"].append(ext)
-                    f["gold"].append(gold)
+            per_type_q[lt][key].append(ok)
+            per_kind_q[kind][key].append(ok)
         if rec.get("choices") and any(_feeds(k, "multiple_choice") for k in as_list(rec.get("verifier_type"))):
             mc.append(1.0 if rec.get("verified") else 0.0)
             if any(
@@ -164,10 +161,13 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
                 for lt in as_list(rec.get("label_type"))
             ):
                 mc_answered += 1
+    def means(groups: dict[Any, list[float]]) -> list[float]:
+        return [sum(v) / len(v) for v in groups.values()]
+
     out = {
-        "overall": _acc(overall, n_boot, seed),
-        "per_label_type": {k: _acc(v, n_boot, seed) for k, v in sorted(per_type.items())},
-        "per_verifier": {k: _acc(v, n_boot, seed) for k, v in sorted(per_kind.items())},
+        "overall": _acc(means(overall_q), n_boot, seed),
+        "per_label_type": {k: _acc(means(v), n_boot, seed) for k, v in sorted(per_type_q.items())},
+        "per_verifier": {k: _acc(means(v), n_boot, seed) for k, v in sorted(per_kind_q.items())},
         "errors": errors,
     }
     if mc:
