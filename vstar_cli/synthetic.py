@@ -98,7 +98,9 @@ ASPECT_PROMPTS = {  # captioning prompts about one aspect of the clip
     "events": ["Describe the events of the clip.", "Describe the order of events."],
 }
 COT_TEMPLATE = "Question: {question}\nCan you explain step-by-step how one can arrive at this conclusion?"
-HINT_TEMPLATE = "Question: {question}\nAnswer: {hint}.\nCan you explain step-by-step how one can arrive at this conclusion?"
+HINT_TEMPLATE = (
+    "Question: {question}\nAnswer: {hint}.\nCan you explain step-by-step how one can arrive at this conclusion?"
+)
 
 
 @dataclass
@@ -219,7 +221,12 @@ LOOSE_SPAN = {
     (0.5, 1.0): ["late in the clip", "towards the end"],
     (0.0, 1.0): ["from start to finish", "throughout"],
 }
-CORNERS = {"top left": "upper left", "top right": "upper right", "bottom left": "lower left", "bottom right": "lower right"}
+CORNERS = {
+    "top left": "upper left",
+    "top right": "upper right",
+    "bottom left": "lower left",
+    "bottom right": "lower right",
+}
 
 
 def wordings(clip: Clip) -> dict[str, tuple[list[str], list[str]]]:
@@ -238,14 +245,24 @@ def wordings(clip: Clip) -> dict[str, tuple[list[str], list[str]]]:
     return {
         "motion": (
             [f"The squares are moving {d}.", f"The shapes move {d}."],
-            [f"The squares are drifting {d}ward.", f"The shapes head toward the {EDGES[d]} edge.", f"The squares are going {d}."],
+            [
+                f"The squares are drifting {d}ward.",
+                f"The shapes head toward the {EDGES[d]} edge.",
+                f"The squares are going {d}.",
+            ],
         ),
         "count": (
-            [f"There {'is' if n == 1 else 'are'} {n} {noun}.", f"{NUMBER_WORDS[n].capitalize()} {noun} cross the frame."],
+            [
+                f"There {'is' if n == 1 else 'are'} {n} {noun}.",
+                f"{NUMBER_WORDS[n].capitalize()} {noun} cross the frame.",
+            ],
             [f"There is {w}." for w in LOOSE_COUNT[n]],
         ),
         "visible": (
-            [f"The squares are visible from {_pct(a)} to {_pct(b)} of the video.", f"They are on screen from {_secs(a)} to {_secs(b)}."],
+            [
+                f"The squares are visible from {_pct(a)} to {_pct(b)} of the video.",
+                f"They are on screen from {_secs(a)} to {_secs(b)}.",
+            ],
             [f"The squares are seen {w}." for w in LOOSE_SPAN[(a, b)]],
         ),
         "marker": (
@@ -274,9 +291,7 @@ def caption(clip: Clip, rng: random.Random, checkable: float = 1 / 3) -> str:
     """A caption of the whole clip: every fact, each in a checkable wording with probability ``checkable``."""
     facts = wordings(clip)
     colour = f"The {'square is' if clip.count == 1 else 'squares are'} {clip.color}. "
-    return colour + " ".join(
-        _state(facts[k], rng, checkable) for k in KINDS
-    )
+    return colour + " ".join(_state(facts[k], rng, checkable) for k in KINDS)
 
 
 def instruction_examples(

@@ -162,7 +162,7 @@ def build_qwen2_vl(
     size = {"shortest_edge": side * side, "longest_edge": side * side}
     proc = Qwen2VLProcessor(
         image_processor=Qwen2VLImageProcessor(size=size, merge_size=merge),
-        video_processor=Qwen2VLVideoProcessor(size=size, merge_size=merge),
+        video_processor=Qwen2VLVideoProcessor(size=size, merge_size=merge, **_uncapped(Qwen2VLVideoProcessor)),
         tokenizer=tok,
         chat_template=QWEN_TEMPLATE,
     )
@@ -289,6 +289,15 @@ def build_video_llava(
     return _save(model, proc, out, ids["</s>"], ids["<unk>"])
 
 
+def _uncapped(video_processor_class) -> dict:
+    """Keep transformers' current per-frame sizing, said explicitly where the release asks for it.
+
+    Releases that announce a change of Qwen2-VL's per-frame pixel cap warn on every call until
+    the choice is made; the tiny frames are far below any cap, so either choice gives the same.
+    """
+    return {"cap_pixels_per_frame": False} if hasattr(video_processor_class, "cap_pixels_per_frame") else {}
+
+
 def _mrope_section(head_dim: int) -> list[int]:
     half = head_dim // 2
     t = half // 4
@@ -308,7 +317,9 @@ class TinyModelConfig:
     layers: int = field(default=2, metadata={"help": "language model layers"})
     vision_dim: int = field(default=64, metadata={"help": "vision tower width (qwen2_vl)"})
     vision_depth: int = field(default=2, metadata={"help": "vision tower blocks (qwen2_vl)"})
-    merge: int = field(default=2, metadata={"help": "patches merged per token, per side (qwen2_vl's spatial_merge_size)"})
+    merge: int = field(
+        default=2, metadata={"help": "patches merged per token, per side (qwen2_vl's spatial_merge_size)"}
+    )
     seed: int = field(default=0, metadata={"help": "seed of the random weights"})
 
     def __post_init__(self) -> None:

@@ -161,6 +161,7 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
                 for lt in as_list(rec.get("label_type"))
             ):
                 mc_answered += 1
+
     def means(groups: dict[Any, list[float]]) -> list[float]:
         return [sum(v) / len(v) for v in groups.values()]
 
