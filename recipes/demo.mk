@@ -3,14 +3,15 @@
 #   make -f recipes/demo.mk      (with vstar installed)
 #   make demo SEED=100 SEEDS=5   (other seeds, more of them)
 # Builds the clips and a tiny Qwen2-VL (256 wide, 2 layers), gives it captioning competence
-# (full finetuning on 2,000 clips of its own, vision tower included: the analogue of
-# Video-LLaVA's pretraining), evaluates it, then for each of SEEDS seeds runs 3 Video-STaR cycles
-# through recipes/cycle.mk and the same cycles without rationalization (the ablation; it shares
-# the first generation). The clips, the base model and its evaluation are shared by the seeds;
-# a seed changes the sampled answers and the finetuning's data order. Seeds run side by side
-# (JOBS, default the number of cores), one thread each. Last, runs/demo/summary.json and
-# summary.md (means over seeds, 95% intervals over seeds and questions, per label kind) and the
-# viewer of the first seed's runs (runs/demo/view/index.html: frames, answers, verdicts).
+# (full finetuning of its language model and projector on descriptions of 2,000 clips of
+# their own: the analogue of Video-LLaVA's pretraining) and evaluates it. Then, for each of
+# SEEDS seeds, it runs 3 Video-STaR cycles through recipes/cycle.mk, and the same cycles
+# without rationalization (the ablation, which shares the first generation). The clips, the
+# base model and its evaluation are shared by the seeds; a seed changes the sampled answers
+# and the finetuning's data order. Seeds run side by side (JOBS, default the number of cores),
+# one thread each. Last come runs/demo/summary.json and summary.md (means over seeds, 95%
+# intervals over seeds and questions, per label kind) and the viewer of the first seed's runs
+# (runs/demo/view/index.html: frames, answers, verdicts).
 # Accuracy is that of sampled answers (EVAL_SAMPLES per question, temperature 1): a greedy
 # answer flips between a wording the verifier accepts and one it does not with tiny changes
 # to the weights, which made single greedy numbers differ from machine to machine.

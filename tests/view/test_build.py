@@ -166,6 +166,18 @@ def test_several_runs_name_their_cycles(crafted, tmp_path):
     assert same.records == s.records
 
 
+def test_a_folder_of_seeds_finds_the_runs_below(crafted, tmp_path):
+    """`runs/demo` holds seedN/vstar and seedN/no-rationalization: runs two levels down are found."""
+    for seed in (0, 1):
+        fabricate_run(tmp_path / "demo" / f"seed{seed}" / "vstar", crafted, cycles=1, report_png=False)
+        fabricate_run(tmp_path / "demo" / f"seed{seed}" / "no-rationalization", crafted, cycles=1, report_png=False)
+    (tmp_path / "demo" / "data" / "videos").mkdir(parents=True)
+    site = tmp_path / "site"
+    build([tmp_path / "demo"], site, ViewConfig(video_dir=str(crafted.videos), thumbnails=False))
+    cycles = sorted(load_index(site)["facets"]["cycle"])
+    assert cycles == ["seed0/no-rationalization/1", "seed0/vstar/1", "seed1/no-rationalization/1", "seed1/vstar/1"]
+
+
 def test_view_command(crafted, tmp_path):
     site = tmp_path / "site"
     args = ["view", str(crafted.answers), str(crafted.errors), "--video-dir", str(crafted.videos), "-o", str(site)]

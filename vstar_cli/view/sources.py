@@ -69,6 +69,22 @@ def _run_names(runs: list[Path]) -> dict[Path, str]:
     return names
 
 
+def _runs_below(folder: Path, depth: int = 3) -> list[Path]:
+    """The run folders at or below ``folder`` (``runs/demo/seed0/vstar`` under ``runs/demo``), ``depth`` levels at most.
+
+    A run folder's own subfolders are not searched; symbolic links are not followed.
+    """
+    if _cycle_dirs(folder):
+        return [folder]
+    if depth == 0:
+        return []
+    found: list[Path] = []
+    for d in sorted(folder.iterdir()):
+        if d.is_dir() and not d.is_symlink():
+            found += _runs_below(d, depth - 1)
+    return found
+
+
 def discover(paths: list[str | Path]) -> Inputs:
     """Expand files and run folders into the sources to read.
 
@@ -84,7 +100,7 @@ def discover(paths: list[str | Path]) -> Inputs:
             continue
         if not p.is_dir():
             raise ValueError(f"input not found: {p}")
-        inner = [p] if _cycle_dirs(p) else sorted(d for d in p.iterdir() if d.is_dir() and _cycle_dirs(d))
+        inner = _runs_below(p)
         if not inner:
             raise ValueError(f"{p} is neither a JSONL file nor a run folder (no cycleN/ directories in it or below)")
         runs += [r for r in inner if r.resolve() not in {x.resolve() for x in runs}]
