@@ -179,7 +179,8 @@ def test_help_shows_each_field_with_its_dataclass_help_and_default(command, cls,
 
 def test_eval_shows_the_generation_options_it_passes_on():
     text = " ".join(runner.invoke(app, ["eval", "--help"], env=WIDE).stdout.split())
-    assert "--model" in text and "--frames" in text and "[default: 8]" in text and "--num-samples" not in text
+    assert "--model" in text and "--frames" in text and "[default: 8]" in text and "--num-samples" in text
+    assert "--lora-r" not in text and "--resume" not in text  # not generation options eval passes on
 
 
 def test_readme_verifier_defaults_match_the_declared_parameters():

@@ -3,6 +3,7 @@
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -147,7 +148,7 @@ def test_cycle_end_to_end_on_a_tiny_model(parrot_qwen, videos, tmp_path):
 def test_demo_dry_run(tmp_path):
     res = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    out = res.stdout
+    out = re.sub(r" *\\\n\s*", " ", res.stdout)  # recipe lines continued with a backslash, as one line
     for step in (
         "prepare synthetic",
         "prepare tiny-model",
@@ -155,12 +156,17 @@ def test_demo_dry_run(tmp_path):
         " generate ",
         " rationalize ",
         "RATIONALIZE=0",
-        "report run/vstar --ablation run/no-rationalization --summary run/summary.json",
+        "--num-samples 2 --temperature 1.0",  # eval scores sampled answers
+        "report run/seed0/vstar run/seed1/vstar run/seed2/vstar --ablation run/seed0/no-rationalization "
+        '--ablation run/seed1/no-rationalization --ablation run/seed2/no-rationalization --seeds "0 1 2" '
+        "--summary run/summary.json",
     ):
         assert step in out, step
-    assert out.count(" finetune ") == 1 + 3 + 1  # the base, 3 cycles, the ablation's first cycle
-    full = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "ABLATION_CYCLES=3", cwd=tmp_path)
-    assert full.stdout.count(" finetune ") == 1 + 3 + 3  # the ablation for every cycle
+    assert out.count(" finetune ") == 1 + 3 * (3 + 3)  # the base; per seed 3 cycles and the ablation's 3
+    other = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "SEED=7", "SEEDS=2", "ABLATION_CYCLES=1",
+                 cwd=tmp_path)  # fmt: skip
+    assert other.stdout.count(" finetune ") == 1 + 2 * (3 + 1) and '--seeds "7 8"' in other.stdout
+    assert "--seed 8 " in other.stdout and "seed9" not in other.stdout
 
 
 def test_missing_data_is_a_clear_error(tmp_path):

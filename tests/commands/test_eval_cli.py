@@ -294,7 +294,7 @@ def test_eval_samples_several_answers_and_scores_each_question_by_their_mean(tin
     assert m["config"]["generate"]["num_samples"] == 3 and m["config"]["generate"]["temperature"] == 1.0
     per_q: dict = {}
     for d in details:
-        per_q.setdefault(d["question_id"], []).append(1.0 if d["verified"] else 0.0)
+        per_q.setdefault(d.get("question_id", d.get("id")), []).append(1.0 if d["verified"] else 0.0)
     expected = sum(sum(v) / len(v) for v in per_q.values()) / len(per_q)
     assert abs(m["overall"]["accuracy"] - round(expected, 4)) < 1e-3
 

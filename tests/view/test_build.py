@@ -229,7 +229,10 @@ def test_demo_recipe_ends_with_the_view(tmp_path):
     assert res.returncode == 0, res.stderr
     # Under `make test` the inner make is a sub-make: it adds "make[N]: Entering/Leaving directory" lines.
     lines = [x for x in res.stdout.strip().splitlines() if not x.startswith("make")]
-    assert "vstar view run/vstar run/no-rationalization --video-dir run/data/videos --frames 8 -o run/view" in lines[-2]
+    assert (
+        "vstar view run/seed0/vstar run/seed0/no-rationalization --video-dir run/data/videos --frames 8 -o run/view"
+        in lines[-2]
+    )
     assert "open" in lines[-1] and "run/view/index.html" in lines[-1]
 
 

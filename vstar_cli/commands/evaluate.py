@@ -148,7 +148,7 @@ def evaluate(
         scored.append(
             {
                 k: item.get(k)
-                for k in ("question_id", "label", "label_type", "verifier_type", "verified", "verdict", "choices")
+                for k in ("question_id", "id", "label", "label_type", "verifier_type", "verified", "verdict", "choices")
             }
         )
         det.write(item)

@@ -144,7 +144,7 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
     mc_answered = 0
     floats: dict[str, dict[str, list]] = defaultdict(lambda: {"pred": [], "gold": [], "n": 0})
     for i, rec in enumerate(records):
-        qid = rec.get("question_id")
+        qid = get_field(rec, "question_id")
         key = ("q", str(qid)) if isinstance(qid, (str, int)) and not isinstance(qid, bool) else ("r", i)
         overall_q[key].append(1.0 if rec.get("verified") is True else 0.0)
         verdict = rec.get("verdict") if isinstance(rec.get("verdict"), dict) else {}
@@ -154,6 +154,13 @@ def compute(records: Iterable[dict], errors: int = 0, n_boot: int = 1000, seed: 
             ok = 1.0 if v.get("ok") else 0.0
             per_type_q[lt][key].append(ok)
             per_kind_q[kind][key].append(ok)
+            if _feeds(kind, "regression"):
+                f = floats[lt]
+                f["n"] += 1
+                ext, gold = _finite(v.get("extracted")), _finite((rec.get("label") or {}).get(lt))
+                if ext is not None and gold is not None:
+                    f["pred"].append(ext)
+                    f["gold"].append(gold)
         if rec.get("choices") and any(_feeds(k, "multiple_choice") for k in as_list(rec.get("verifier_type"))):
             mc.append(1.0 if rec.get("verified") else 0.0)
             if any(
