@@ -310,3 +310,21 @@ def test_compute_averages_samples_per_question():
     # records without an id each count once, as before
     m = compute([{k: v for k, v in rec("x", ok).items() if k != "question_id"} for ok in (True, False)], n_boot=10)
     assert m["overall"]["n"] == 2 and m["overall"]["accuracy"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["--num-samples", "0"], "num_samples"),
+        (["--temperature", "-1"], "temperature"),
+        (["--temperature", "nan"], "temperature"),
+        (["--top-p", "0"], "top_p"),
+        (["--top-p", "1.5"], "top_p"),
+    ],
+)
+@pytest.mark.parametrize("command", ["eval", "generate"])
+def test_bad_sampling_options_are_one_line_usage_errors(tiny_qwen, tmp_path, args, word, command):
+    ans = answers(tmp_path)
+    res = runner.invoke(app, [command, str(ans), "--model", tiny_qwen, "-o", str(tmp_path / "out"), *args])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.output
+    assert word in res.stderr and not (tmp_path / "out").exists()

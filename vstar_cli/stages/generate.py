@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vstar_cli import prompts
+from vstar_cli import config, prompts
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.model import GenParams, ModelConfig
 from vstar_cli.records import get_field
@@ -66,6 +66,8 @@ class GenerateConfig(ModelConfig):
             raise ValueError("source must be generate or rationalize")
         if self.temperature is None:
             self.temperature = 0.0 if self.num_samples == 1 else 0.7
+        config.check_number("temperature", self.temperature, low=0)
+        config.check_number("top_p", self.top_p, low=0, high=1, low_open=True)
 
     @property
     def template(self) -> str:
