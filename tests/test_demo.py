@@ -84,17 +84,19 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
+def _demo_make(demo: Path, *settings: str) -> list[str]:
+    """`make -f recipes/demo.mk` for one seed and one cycle into ``demo``, with this venv's vstar."""
+    vstar = Path(sys.executable).parent / "vstar"
+    return ["make", "-f", str(ROOT / "recipes" / "demo.mk"), f"DEMO={demo}", "SEEDS=1", "CYCLES=1", *settings,
+            f"VSTAR={vstar}"]  # fmt: skip
+
+
 def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
     """The whole recipe on a handful of clips and a smaller model: every stage runs, files and counts add up."""
     demo = tmp_path / "demo"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    args = [
-        "make",
-        "-f",
-        str(ROOT / "recipes" / "demo.mk"),
-        f"DEMO={demo}",
-        "SEEDS=1",
-        "CYCLES=1",
+    args = _demo_make(
+        demo,
         "TRAIN_CLIPS=6",
         "TEST_CLIPS=3",
         "CAPTION_CLIPS=12",
@@ -103,8 +105,7 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
         "EPOCHS=1",
         "MODEL_ARGS=--hidden 64 --layers 1 --vision-dim 32 --vision-depth 1",
         "BASE_ARGS=--epochs 1 --batch-size 8 --grad-accum 1 --lr 1e-3 --no-gradient-checkpointing",
-        f"VSTAR={Path(sys.executable).parent / 'vstar'}",
-    ]
+    )
     res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     data = demo / "data"
@@ -140,15 +141,7 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
 def test_reduced_demo_improves_held_out_accuracy(tmp_path):
     demo = tmp_path / "demo"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    args = [
-        "make",
-        "-f",
-        str(ROOT / "recipes" / "demo.mk"),
-        f"DEMO={demo}",
-        "SEEDS=1",
-        "CYCLES=1",
-        f"VSTAR={Path(sys.executable).parent / 'vstar'}",
-    ]
+    args = _demo_make(demo)
     res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=1500)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     summary = json.loads((demo / "summary.json").read_text())
