@@ -1,6 +1,6 @@
 # vstar: one entry point for installing, testing, linting and benchmarking.
 #   make demo     the whole method end to end on synthetic clips and a tiny model (CPU, minutes)
-#   make test     install into .venv (first run only) and run the default test suite
+#   make test     install into .venv (first run only), check the import layers, run the default test suite
 #   make bench    throughput and memory benchmarks (bench/*.py)
 #   make interop  LLaMA-Factory and TRL (own venvs, from PyPI) train a step on merge output; not in `make test`
 #   make fuzz     property-based fuzzing of the reader, verify, merge and the converters (long; FUZZ_EXAMPLES=N)
@@ -27,11 +27,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# The layer and no-cycle contracts of pyproject.toml ([tool.importlinter]) are checked first.
 test: install
-	HF_HUB_OFFLINE=1 $(PY) -m pytest -m "not slow" --durations=15 $(PYTEST_ARGS)
+	$(VENV)/bin/lint-imports --no-cache
+	HF_HUB_OFFLINE=1 $(PY) -m pytest --durations=15 $(PYTEST_ARGS)
 
 test-all: install
-	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/lint-imports --no-cache
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -m "slow or not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check vstar_cli tests bench

@@ -51,7 +51,7 @@ def build_7b_dir(out: Path, with_weights: bool) -> Path:
         Qwen2VLVideoProcessor,
     )
 
-    from vstar_cli.tiny_models import QWEN_TEMPLATE, qwen_tokenizer
+    from vstar_cli.demo.tiny_models import QWEN_TEMPLATE, qwen_tokenizer
 
     tok, ids = qwen_tokenizer(["a video of a person doing things"] * 8)
     text = dict(

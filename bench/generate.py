@@ -38,10 +38,10 @@ def main() -> None:
     import torch
 
     from tests.fixtures.media import write_video
+    from vstar_cli.demo.tiny_models import build
     from vstar_cli.io import Record
     from vstar_cli.model import GenParams, ModelConfig, generate, load
     from vstar_cli.stages.generate import GenerateConfig, run
-    from vstar_cli.tiny_models import build
     from vstar_cli.video import load_clip
 
     out = ROOT / "bench" / "out"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import tempfile
@@ -19,48 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FILLER = "Let me explain step by step. First I look at where the bar starts and where it ends. "
-
-
-def make_inputs(root: Path, n_records: int, n_videos: int, seed: int = 0) -> tuple[Path, Path]:
-    """``n_videos`` small clips and ``n_records`` verified/rejected answers over them."""
-    from tests.fixtures.media import write_video
-
-    rng = random.Random(seed)
-    videos = root / "videos"
-    videos.mkdir(parents=True)
-    for i in range(n_videos):
-        write_video(videos / f"clip{i}.mp4", n_frames=32, fps=8, size=(96, 64), seed=i)
-    path = root / "ver.jsonl"
-    with path.open("w", encoding="utf-8") as f:
-        for i in range(n_records):
-            gold = rng.choice(["left", "right"])
-            said = gold if rng.random() < 0.6 else ("left" if gold == "right" else "right")
-            output = FILLER * rng.randint(1, 3) + f"So the bar moves {said}."
-            start = output.rindex(said)
-            rec = {
-                "question_id": f"q{i}",
-                "video_path": f"clip{i % n_videos}.mp4",
-                "question": f"Which way does the bar move in clip {i % n_videos}?",
-                "label": {"direction": gold},
-                "label_type": ["direction"],
-                "verifier_type": ["simple"],
-                "output": output,
-                "source": "generate" if i % 4 else "rationalize",
-                "sample_index": i % 4,
-                "model": "bench",
-                "verified": said == gold,
-                "verdict": {
-                    "direction": {
-                        "ok": said == gold,
-                        "extracted": said,
-                        "reason": "label asserted" if said == gold else f"label {gold!r} not found in the answer",
-                        "span": [start, start + len(said)],
-                    }
-                },
-            }
-            f.write(json.dumps(rec) + "\n")
-    return path, videos
+from tests.fixtures.view_inputs import make_inputs  # noqa: E402
 
 
 def open_times(site: Path, repeats: int) -> dict:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from tests.fixtures.media import make_dataset
-from vstar_cli.tiny_models import build
+from vstar_cli.demo.tiny_models import build
 
 
 def main(out: Path) -> None:

@@ -44,7 +44,7 @@ def make_record(output, label, kind, key="lbl", **extra):
 @pytest.fixture(scope="session")
 def tiny_qwen(tmp_path_factory):
     """A tiny random-weight Qwen2-VL saved to disk, loaded by path like a user's model."""
-    from vstar_cli.tiny_models import build
+    from vstar_cli.demo.tiny_models import build
 
     return str(build("qwen2_vl", tmp_path_factory.mktemp("models") / "qwen2_vl"))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vstar_cli import synthetic
+from vstar_cli.demo import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 

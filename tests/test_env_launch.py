@@ -74,8 +74,8 @@ def test_smolvlm2_processor_loads(tmp_path):
     """SmolVLM2's processor needs num2words: a locally built one loads through vstar's loader."""
     from transformers import SmolVLMImageProcessor, SmolVLMProcessor, SmolVLMVideoProcessor
 
+    from vstar_cli.demo.tiny_models import BASE_CORPUS, train_tokenizer
     from vstar_cli.model import ModelConfig, load_processor
-    from vstar_cli.tiny_models import BASE_CORPUS, train_tokenizer
 
     specials = ["<|endoftext|>", "<fake_token_around_image>", "<image>", "<global-img>", "<end_of_utterance>"]
     tok = train_tokenizer([BASE_CORPUS], [*specials, "<video>", "<row_1_col_1>"], 400)

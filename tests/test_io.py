@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, Record, read_records
+from vstar_cli.io import ErrorRecord, InputError, Record, read_records
+from vstar_cli.output import JsonlWriter
 from vstar_cli.records import get_field, label_pairs
 
 
@@ -79,7 +80,7 @@ def test_invalid_utf8_and_huge_lines(tmp_path, monkeypatch):
 
 
 def test_writer_is_atomic_and_locked(tmp_path):
-    from vstar_cli.io import OutputError
+    from vstar_cli.output import OutputError
 
     p = tmp_path / "out.jsonl"
     p.write_text("old\n", encoding="utf-8")
@@ -100,7 +101,7 @@ def test_writer_is_atomic_and_locked(tmp_path):
 
 
 def test_writer_errors_are_output_errors(tmp_path):
-    from vstar_cli.io import OutputError
+    from vstar_cli.output import OutputError
 
     with pytest.raises(OutputError, match="directory"):
         JsonlWriter(tmp_path)

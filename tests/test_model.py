@@ -13,7 +13,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module", params=["qwen2_vl", "llava_onevision", "video_llava"])
 def arch_model(request, tmp_path_factory):
-    from vstar_cli.tiny_models import build
+    from vstar_cli.demo.tiny_models import build
 
     return request.param, str(build(request.param, tmp_path_factory.mktemp(request.param) / "model"))
 
@@ -59,7 +59,7 @@ def test_prompt_has_one_video_placeholder(arch_model):
 def test_not_a_video_model(tmp_path):
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from vstar_cli.tiny_models import train_tokenizer
+    from vstar_cli.demo.tiny_models import train_tokenizer
 
     tok = train_tokenizer(["a b c d e f g"] * 4, ["<|endoftext|>"], vocab_size=300)
     tok.save_pretrained(tmp_path)

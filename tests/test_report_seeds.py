@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from vstar_cli import report, seeds_stats
 from vstar_cli.cli import app
-from vstar_cli.seeds_stats import mean_ci, read_outcomes, summarize
+from vstar_cli.reporting import report
+from vstar_cli.reporting import seeds as seeds_stats
+from vstar_cli.reporting.seeds import mean_ci, read_outcomes, summarize
 
 runner = CliRunner()
 TYPES = ("count", "motion")

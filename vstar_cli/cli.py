@@ -56,27 +56,28 @@ def _root(
         ctx.default_map = {**_quiet_defaults(ctx.command), **(ctx.default_map or {})}
 
 
-app.command("generate")(generate_cmd.make_command("generate"))
-app.command("verify", cls=verify_cmd.VerifyCommand)(verify_cmd.verify)
-app.command("rationalize")(generate_cmd.make_command("rationalize"))
-app.command("merge")(merge_cmd.merge)
-app.command("finetune")(finetune_cmd.finetune)
-app.command("eval")(eval_cmd.evaluate)
-app.add_typer(prepare_cmd.app, name="prepare")
-app.command("report")(report_cmd.report)
-app.command("questions")(questions_cmd.questions)
-app.command("view")(view_cmd.view)
-app.command("env")(env_cmd.env)
-# guarded: an unwritable output is a one-line error, a closed stdout ends quietly.
-app.command("generate")(guarded(generate_cmd.make_command("generate")))
-app.command("verify", epilog=verify_cmd.kinds_help())(guarded(verify_cmd.verify))
-app.command("rationalize")(guarded(generate_cmd.make_command("rationalize")))
-app.command("merge")(guarded(merge_cmd.merge))
-app.command("finetune")(guarded(finetune_cmd.finetune))
-app.command("eval")(guarded(eval_cmd.evaluate))
-app.add_typer(prepare_cmd.app, name="prepare")
-app.command("report")(guarded(report_cmd.report))
-app.command("questions")(guarded(questions_cmd.questions))
+# Each command once, each through `guarded`: an unwritable output is a one-line error, a closed
+# stdout ends quietly. `verify`'s help lists the kinds only when it is shown (VerifyCommand).
+COMMANDS = (
+    ("generate", generate_cmd.make_command("generate"), {}),
+    ("verify", verify_cmd.verify, {"cls": verify_cmd.VerifyCommand}),
+    ("rationalize", generate_cmd.make_command("rationalize"), {}),
+    ("merge", merge_cmd.merge, {}),
+    ("finetune", finetune_cmd.finetune, {}),
+    ("eval", eval_cmd.evaluate, {}),
+    ("report", report_cmd.report, {}),
+    ("questions", questions_cmd.questions, {}),
+    ("view", view_cmd.view, {}),
+    ("env", env_cmd.env, {}),
+)
+GROUPS = (("prepare", prepare_cmd.app),)
+
+for _name, _func, _extra in COMMANDS:
+    app.command(_name, **_extra)(guarded(_func))
+for _name, _group in GROUPS:
+    for _cmd in _group.registered_commands:
+        _cmd.callback = guarded(_cmd.callback)
+    app.add_typer(_group, name=_name)
 
 
 def main() -> None:

@@ -359,5 +359,23 @@ def flag_duplicate_ids(
         yield item
 
 
-# The writer and --resume helpers live in vstar_cli.output; these names stay importable from here.
-from vstar_cli.output import JsonlWriter, OutputError, done_pairs, repair_tail, same_file  # noqa: E402, F401
+def done_pairs(path: str | Path, source: str | None = None) -> set[tuple[str, int]]:
+    """``(question_id, sample_index)`` pairs already answered in an output file (for ``--resume``)."""
+    from vstar_cli.records import get_field
+
+    done: set[tuple[str, int]] = set()
+    p = Path(path)
+    if not p.exists():
+        return done
+    for item in read_records(p):
+        if isinstance(item, ErrorRecord):
+            continue
+        if source is not None and item.get("source", source) != source:
+            continue
+        qid = get_field(item, "question_id")
+        index = item.get("sample_index", 0)
+        if isinstance(index, str) and index.strip().isdigit():
+            index = int(index)
+        if isinstance(qid, (str, int)) and type(index) is int and "output" in item:
+            done.add((str(qid), index))
+    return done

@@ -12,26 +12,36 @@ log = logging.getLogger("vstar.model")
 
 
 @dataclass
-class ModelConfig:
-    """How to load a model (shared by generate, rationalize, eval and finetune)."""
+class ModelOptions:
+    """Which model to load and how (the model group: every config that loads a model composes it)."""
 
     model: str = field(default="", metadata={"help": "hub id or local model directory", "flags": ("--model", "-m")})
-    adapter: str | None = field(default=None, metadata={"help": "PEFT adapter directory (output of vstar finetune)"})
     quantize: str = field(default="none", metadata={"help": "none | 4bit | 8bit (bitsandbytes)"})
     device: str = field(default="auto", metadata={"help": "auto | cpu | cuda | cuda:N"})
     dtype: str = field(default="auto", metadata={"help": "auto | float32 | bfloat16 | float16"})
     trust_remote_code: bool = field(default=False, metadata={"help": "run code shipped with the model"})
+
+    def __post_init__(self) -> None:
+        if self.quantize not in {"none", "4bit", "8bit"}:
+            raise ValueError("quantize must be none, 4bit or 8bit")
+        if self.dtype not in {"auto", "float32", "bfloat16", "float16"}:
+            raise ValueError("dtype must be auto, float32, bfloat16 or float16")
+
+
+@dataclass
+class ModelConfig(ModelOptions):
+    """A video LVLM to load (shared by generate, rationalize, eval and finetune): the model group, an
+    adapter, and the video processor's pixel budget."""
+
+    adapter: str | None = field(default=None, metadata={"help": "PEFT adapter directory (output of vstar finetune)"})
     max_pixels: int | None = field(
         default=None, metadata={"help": "per-frame pixel budget of the video processor (e.g. 50176 = 224x224)"}
     )
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.max_pixels is not None and self.max_pixels < 1:
             raise ValueError("max_pixels must be >= 1")
-        if self.quantize not in {"none", "4bit", "8bit"}:
-            raise ValueError("quantize must be none, 4bit or 8bit")
-        if self.dtype not in {"auto", "float32", "bfloat16", "float16"}:
-            raise ValueError("dtype must be auto, float32, bfloat16 or float16")
 
     def describe(self) -> str:
         """The ``model`` field written into records: model id, plus the adapter if any."""

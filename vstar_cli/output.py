@@ -1,4 +1,4 @@
-"""Writing JSONL outputs safely, and reading them back for ``--resume``.
+"""Writing JSONL outputs safely (reading them back for ``--resume`` is :func:`vstar_cli.io.done_pairs`).
 
 A regular-file output is written to a temporary file and renamed into place, under an
 exclusive lock, so a crash leaves the previous output and two runs never interleave lines;
@@ -135,11 +135,11 @@ class JsonlWriter:
         try:
             line = json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n"
         except ValueError:  # NaN or infinity computed by a stage: strict JSON has none, write null
-            line = json.dumps(_finite_copy(obj), ensure_ascii=False) + "\n"
+            line = json.dumps(json_safe(obj), ensure_ascii=False) + "\n"
         try:
             line.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: keep it as an escape rather than fail
-            line = json.dumps(_finite_copy(obj)) + "\n"
+            line = json.dumps(json_safe(obj)) + "\n"
         try:
             self._fh.write(line)
             self._fh.flush()
@@ -190,15 +190,19 @@ class JsonlWriter:
         self.close()
 
 
-def _finite_copy(obj: Any) -> Any:
-    """``obj`` with every NaN or infinite float replaced by None (strict JSON)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _finite_copy(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite_copy(v) for v in obj]
-    return obj
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN).
+
+    >>> json_safe({"a": [1.0, float("nan")], "b": float("inf")})
+    {'a': [1.0, None], 'b': None}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def _umask() -> int:
@@ -238,26 +242,3 @@ def repair_tail(path: str | Path) -> int:
         if keep < size:
             fh.truncate(keep)
         return size - keep
-
-
-def done_pairs(path: str | Path, source: str | None = None) -> set[tuple[str, int]]:
-    """``(question_id, sample_index)`` pairs already answered in an output file (for ``--resume``)."""
-    from vstar_cli.io import ErrorRecord, read_records
-    from vstar_cli.records import get_field
-
-    done: set[tuple[str, int]] = set()
-    p = Path(path)
-    if not p.exists():
-        return done
-    for item in read_records(p):
-        if isinstance(item, ErrorRecord):
-            continue
-        if source is not None and item.get("source", source) != source:
-            continue
-        qid = get_field(item, "question_id")
-        index = item.get("sample_index", 0)
-        if isinstance(index, str) and index.strip().isdigit():
-            index = int(index)
-        if isinstance(qid, (str, int)) and type(index) is int and "output" in item:
-            done.add((str(qid), index))
-    return done

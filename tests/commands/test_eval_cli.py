@@ -272,7 +272,8 @@ def test_bad_numeric_options_are_usage_errors(tmp_path, args):
 
 
 def test_json_safe_metrics_helpers():
-    from vstar_cli.stages.evaluate import id_key, json_safe, to_json
+    from vstar_cli.output import json_safe
+    from vstar_cli.stages.evaluate import id_key, to_json
 
     assert _strict(to_json({"a": float("nan"), "b": [float("-inf"), 1.5]})) == {"a": None, "b": [None, 1.5]}
     assert json_safe({"x": (1, float("inf"))}) == {"x": [1, None]}

@@ -194,7 +194,7 @@ def test_clear_errors_before_training(tiny_qwen, sft, tmp_path):
     assert res.exit_code == 2 and "no usable" in res.stderr  # every video missing
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from vstar_cli.tiny_models import train_tokenizer
+    from vstar_cli.demo.tiny_models import train_tokenizer
 
     lm = tmp_path / "lm"
     tok = train_tokenizer(["a b c"] * 4, ["<|endoftext|>"], vocab_size=300)
@@ -434,7 +434,8 @@ def test_bad_config_values_are_usage_errors(tiny_qwen, sft, tmp_path, yaml_text)
 def test_full_finetuning_trains_the_projector_and_freezes_the_vision_tower(tiny_qwen):
     from transformers import AutoModelForImageTextToText
 
-    from vstar_cli.stages.finetune import FinetuneConfig, _freeze_vision
+    from vstar_cli.stages.finetune import FinetuneConfig
+    from vstar_cli.training.trainer import freeze_vision as _freeze_vision
 
     model = AutoModelForImageTextToText.from_pretrained(tiny_qwen)
     _freeze_vision(model)

@@ -121,7 +121,7 @@ def tiny_lm(tmp_path_factory):
     """A tiny random Qwen2 causal LM with a locally trained tokenizer and a chat template."""
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
-    from vstar_cli.tiny_models import QWEN_TEMPLATE, train_tokenizer
+    from vstar_cli.demo.tiny_models import QWEN_TEMPLATE, train_tokenizer
 
     out = tmp_path_factory.mktemp("lm")
     tok = train_tokenizer(

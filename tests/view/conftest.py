@@ -140,7 +140,7 @@ def fabricate_run(root: Path, data: Crafted, cycles: int = 2, report_png: bool =
         write_jsonl(cdir / "sft.jsonl", [r for r in gen + rat if r["verified"]])
         write_jsonl(cdir / "verify.errors.jsonl", [{"line": 3, "raw": "{oops", "reason": "malformed JSON"}])
     if report_png:
-        from vstar_cli.report import write
+        from vstar_cli.reporting.report import write
 
         write(run)
     return run

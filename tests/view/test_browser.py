@@ -7,7 +7,6 @@ when no Chromium is on PATH.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -238,11 +237,9 @@ def test_real_verifier_spans_are_highlighted(browser, tmp_path):
 @pytest.mark.slow
 def test_hundred_thousand_records_open_in_under_three_seconds(browser, tmp_path):
     """The issue's scale target, measured as `bench/view.py` does (time to the first rendered rows)."""
-    import sys
     import time
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from bench.view import make_inputs
+    from tests.fixtures.view_inputs import make_inputs
 
     data, videos = make_inputs(tmp_path / "in", 100_000, 20)
     out = tmp_path / "site"

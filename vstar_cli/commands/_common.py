@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 
 from vstar_cli import logs
-from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, OutputError, same_file
+from vstar_cli.io import ErrorRecord, InputError
+from vstar_cli.output import JsonlWriter, OutputError, same_file
 
 console = Console(stderr=True, highlight=False)
 MAX_ERRORS_SHOWN = 20

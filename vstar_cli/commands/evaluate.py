@@ -8,10 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress, tables
+from vstar_cli import config
 from vstar_cli.commands._common import (
-    ErrorSink,
-    Timer,
     check_input,
     check_outputs,
     check_sources,
@@ -19,9 +17,11 @@ from vstar_cli.commands._common import (
     setup_logging,
     usage_error,
 )
+from vstar_cli.commands.stream import Stream
 from vstar_cli.commands.verify import KindPluginOption
-from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
+from vstar_cli.io import InputError, read_records
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.reporting import tables
 from vstar_cli.stages.evaluate import EvalConfig
 from vstar_cli.stages.generate import GenerateConfig
 from vstar_cli.stages.verify import VerifyConfig
@@ -136,43 +136,31 @@ def evaluate(
     if answers is not None and not answers.is_file():
         raise usage_error(f"answers file not found: {answers}")
 
-    timer = Timer()
-    sink = ErrorSink(errors)
     scored: list[dict] = []
     join = ev.AnswerJoin() if answers is not None else None
 
-    def keep(item, det) -> None:
-        if isinstance(item, ErrorRecord):
-            sink.add(item)
-            return
+    def keep(item: dict) -> None:
         scored.append(
             {
                 k: item.get(k)
                 for k in ("question_id", "id", "label", "label_type", "verifier_type", "verified", "verdict", "choices")
             }
         )
-        det.write(item)
 
-    try:
-        with JsonlWriter(details) as det:
-            if join is not None:
+    with Stream("eval", output=details, errors=errors, quiet=quiet) as s:
+        if join is not None:
+            try:
                 for err in join.add_test(read_records(test)):
-                    sink.add(err)
-                total = progress.count_lines([answers])
-                source = join.join(progress.track(read_records(answers), "eval", total, quiet))
-            else:
-                total = progress.count_lines([test])
-                source = generate_run(progress.track(read_records(test), "eval", total, quiet), gcfg)
-            for item in verify_run(source, vcfg):
-                keep(item, det)
-            if join is not None:
-                for item in join.missing():
-                    keep(item, det)
-    except InputError as exc:
-        raise usage_error(str(exc)) from None
-    finally:
-        sink.close()
-    metrics = ev.compute(scored, errors=sink.count, n_boot=ecfg.bootstrap, seed=ecfg.seed)
+                    s.error(err)
+            except InputError as exc:
+                raise usage_error(str(exc)) from None
+            source = join.join(s.read([answers]))
+        else:
+            source = generate_run(s.read([test]), gcfg)
+        s.drive(verify_run(source, vcfg), each=keep)
+        if join is not None:
+            s.drive(join.missing(), each=keep)
+    metrics = ev.compute(scored, errors=s.counts.errors, n_boot=ecfg.bootstrap, seed=ecfg.seed)
     if join is not None:
         metrics["answers"] = join.counts()
     metrics["config"] = {
@@ -185,7 +173,7 @@ def evaluate(
         "verify": config.to_dict(vcfg),
         "bootstrap": ecfg.bootstrap,
         "seed": ecfg.seed,
-        "seconds": round(timer.seconds, 1),
+        "seconds": round(s.timer.seconds, 1),
     }
     text = ev.to_json(metrics)
     if output in (None, "-"):
@@ -197,5 +185,4 @@ def evaluate(
         _print(tables.metrics_table(metrics, f"vstar eval: {test}"))
     if join is not None:
         _report_join(metrics["answers"], join.unknown_ids, quiet)
-    if sink.count:
-        raise typer.Exit(1)
+    s.finish()

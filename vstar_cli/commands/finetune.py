@@ -9,10 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress, tables
+from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, check_sources, console, setup_logging, usage_error
 from vstar_cli.io import InputError
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.reporting import tables
 from vstar_cli.stages.finetune import FinetuneConfig
 
 
@@ -44,8 +45,9 @@ def finetune(
 
         vstar finetune sft.jsonl --model BASE --method qlora --video-dir videos --out ckpt
     """
-    from vstar_cli.stages.finetune import finished_run, run_fingerprint
+    from vstar_cli.stages.finetune import run_fingerprint
     from vstar_cli.training.data import load_examples
+    from vstar_cli.training.resume import finished_run
 
     setup_logging(quiet)
     try:
@@ -88,7 +90,7 @@ def _finished(cfg, summary: dict, merge_adapter: bool, quiet: bool) -> None:
 
     merged = Path(cfg.out) / "merged"
     if merge_adapter and cfg.method != "full" and weights_problem(merged) is not None:
-        from vstar_cli.stages.finetune import merge_adapter as do_merge
+        from vstar_cli.training.adapters import merge_adapter as do_merge
 
         do_merge(cfg)
     console.print(
@@ -103,8 +105,10 @@ def _fmt(x) -> str:
 
 def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkpoint, merge_adapter, quiet) -> None:
     from vstar_cli.io import ErrorRecord
-    from vstar_cli.stages.finetune import NoUsableVideos, resolve_resume, steps_per_epoch, train
-    from vstar_cli.training.data import read_skipped
+    from vstar_cli.training.data import NoUsableVideos, read_skipped
+    from vstar_cli.training.memory import steps_per_epoch
+    from vstar_cli.training.resume import resolve_resume
+    from vstar_cli.training.trainer import train
 
     for err in bad:
         sink.add(err)
@@ -144,7 +148,7 @@ def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkp
     for video, reason in read_skipped(Path(cfg.out) / "skipped_videos.jsonl").items():
         sink.add(ErrorRecord(f"video cannot be decoded, skipped in training: {reason}", {"video": video}))
     if merge_adapter and cfg.method != "full" and int(os.environ.get("RANK", "0")) == 0:
-        from vstar_cli.stages.finetune import merge_adapter as do_merge
+        from vstar_cli.training.adapters import merge_adapter as do_merge
 
         dest = do_merge(cfg)
         if not quiet:
@@ -177,7 +181,7 @@ def _videos_problem(cfg, names) -> str | None:
 
 def _dry_run(cfg) -> None:
     from vstar_cli.model import load_processor
-    from vstar_cli.stages.finetune import count_params, estimate_memory, video_tokens
+    from vstar_cli.training.memory import count_params, estimate_memory, video_tokens
 
     try:
         params, lora, hidden, layers, vocab = count_params(cfg)

@@ -7,20 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress
-from vstar_cli.commands._common import (
-    ErrorSink,
-    Timer,
-    check_input,
-    check_outputs,
-    check_sources,
-    console,
-    setup_logging,
-    usage_error,
-)
+from vstar_cli import config
+from vstar_cli.commands._common import check_input, check_outputs, check_sources, console, setup_logging, usage_error
+from vstar_cli.commands.stream import Stream
 from vstar_cli.commands.verify import KindPluginOption, load_kind_plugins
-from vstar_cli.io import ErrorRecord, JsonlWriter, done_pairs, flag_duplicate_ids, read_records, repair_tail
+from vstar_cli.io import done_pairs, flag_duplicate_ids
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.output import repair_tail
 from vstar_cli.stages.generate import GenerateConfig
 
 
@@ -59,42 +52,27 @@ def _run(
 
     if output != "-":
         config.write(cfg, config.beside(output))  # the answers cost minutes: keep how they were made
-    timer = Timer()
     stats: dict = {}
-    n = 0
     # The output is locked before it is read for --resume: a second run on it stops here.
-    with JsonlWriter(output, append=resume, direct=True) as out:
+    with Stream(source, output=output, errors=errors, quiet=quiet, direct=True, append=resume) as s:
         done: set = set()
         if resume:
             cut = repair_tail(output)
             if cut:
                 console.print(f"resume: cut a torn last line ({cut} bytes) from {output}")
             done = done_pairs(output, source)
-        sink = ErrorSink(errors, direct=True)
+        records = flag_duplicate_ids(s.read([input]), lambda rec: identity(rec, source))
         try:
-            records = progress.track(read_records(input), source, progress.count_lines([input]), quiet)
-            records = flag_duplicate_ids(records, lambda rec: identity(rec, source))
-            for item in run(records, cfg, done=done, shard=shard_t, stats=stats):
-                if isinstance(item, ErrorRecord):
-                    sink.add(item)
-                else:
-                    out.write(item)
-                    n += 1
+            s.drive(run(records, cfg, done=done, shard=shard_t, stats=stats))
         except (OSError, ValueError) as exc:
             if isinstance(exc, BrokenPipeError):
                 raise
             raise usage_error(f"cannot load model {cfg.model}: {str(exc).splitlines()[0]}") from None
-        finally:
-            sink.close()
-    if not quiet:
-        rate = n / timer.seconds * 60 if timer.seconds > 0 else 0.0
-        skipped = f", {stats.get('skipped', 0)} already done" if resume else ""
-        console.print(
-            f"{source}: [green]{n} answers[/], [red]{sink.count} errors[/]{skipped}"
-            f" (shard {shard_t[0]}/{shard_t[1]}, {timer.seconds:.1f}s, {rate:.1f} answers/min)"
-        )
-    if sink.count:
-        raise typer.Exit(1)
+    skipped = f", {stats.get('skipped', 0)} already done" if resume else ""
+    s.finish(
+        f"{source}: [green]{s.counts.kept} answers[/], [red]{s.counts.errors} errors[/]{skipped}"
+        f" (shard {shard_t[0]}/{shard_t[1]}, {s.timer.seconds:.1f}s, {s.counts.kept / max(s.timer.seconds, 1e-9) * 60:.1f} answers/min)"
+    )
 
 
 def make_command(source: str):

@@ -7,18 +7,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from vstar_cli import config, progress, tables
+from vstar_cli import config
 from vstar_cli.commands._common import (
-    ErrorSink,
-    Timer,
     check_input,
     check_outputs,
     console,
     setup_logging,
     usage_error,
 )
-from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, iter_inputs
+from vstar_cli.commands.stream import Stream
+from vstar_cli.io import InputError, iter_inputs
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
+from vstar_cli.reporting import tables
 from vstar_cli.stages.merge import MergeConfig
 
 
@@ -85,32 +85,17 @@ def merge(
     if cfg.balance and not rereadable:
         raise usage_error("--balance reads the inputs twice: give files, not stdin")
 
-    timer = Timer()
     stats = Stats()
-    sink = ErrorSink(errors)
-    try:
-        caps = balance_caps(iter_inputs(inputs), cfg) if cfg.balance else None
-        pool = label_pool(iter_inputs(inputs), cfg) if cfg.multiple_choice and rereadable else None
-
-        def examples():
-            records = progress.track(iter_inputs(inputs), "merge", progress.count_lines(inputs), quiet)
-            for item in run(records, cfg, stats, pool=pool, caps=caps):
-                if isinstance(item, ErrorRecord):
-                    sink.add(item)
-                else:
-                    yield item
-
-        stream = shuffled(examples(), cfg.seed) if cfg.shuffle else examples()
-        with JsonlWriter(output) as out:
-            for ex in stream:
-                out.write(ex)
-    except InputError as exc:
-        raise usage_error(str(exc)) from None
-    finally:
-        sink.close()
+    with Stream("merge", output=output, errors=errors, quiet=quiet) as s:
+        try:
+            caps = balance_caps(iter_inputs(inputs), cfg) if cfg.balance else None
+            pool = label_pool(iter_inputs(inputs), cfg) if cfg.multiple_choice and rereadable else None
+        except InputError as exc:
+            raise usage_error(str(exc)) from None
+        examples = run(s.read(inputs), cfg, stats, pool=pool, caps=caps)
+        s.drive(shuffled(examples, cfg.seed) if cfg.shuffle else examples)
     if not quiet:
-        print_summary(stats, sink.count, timer.seconds)
+        print_summary(stats, s.counts.errors, s.timer.seconds)
     if output != "-":
         _llamafactory_hint(output, cfg, cfg.video_dir, quiet)
-    if sink.count:
-        raise typer.Exit(1)
+    s.finish()

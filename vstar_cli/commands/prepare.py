@@ -19,10 +19,11 @@ from vstar_cli.commands._common import (
     setup_logging,
     usage_error,
 )
-from vstar_cli.io import ErrorRecord, JsonlWriter, OutputError
+from vstar_cli.demo.synthetic import SyntheticConfig
+from vstar_cli.demo.tiny_models import TinyModelConfig
+from vstar_cli.io import ErrorRecord
 from vstar_cli.options import QuietOption, config_options
-from vstar_cli.synthetic import SyntheticConfig
-from vstar_cli.tiny_models import TinyModelConfig
+from vstar_cli.output import JsonlWriter, OutputError
 
 app = typer.Typer(
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
@@ -270,7 +271,7 @@ def synthetic_cmd(
     marker ([italic]bbox[/]) and event order ([italic]sentence_sequence[/]); held-out questions are phrased
     differently from training ones, and captions differently from both.
     """
-    from vstar_cli.synthetic import build
+    from vstar_cli.demo.synthetic import build
 
     setup_logging(quiet)
     cfg = _resolve(SyntheticConfig, flags)
@@ -294,7 +295,7 @@ def tiny_model_cmd(
     quiet: QuietOption = False,
 ) -> None:
     """A tiny random-weight video LVLM of a real architecture, with a tokenizer trained here."""
-    from vstar_cli.tiny_models import build, synthetic_corpus
+    from vstar_cli.demo.tiny_models import build, synthetic_corpus
 
     setup_logging(quiet)
     cfg = _resolve(TinyModelConfig, flags)

@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import Timer, check_outputs, console, setup_logging, usage_error
-from vstar_cli.io import InputError, JsonlWriter
+from vstar_cli.commands._common import check_outputs, console, setup_logging, usage_error
+from vstar_cli.commands.stream import Stream
+from vstar_cli.io import InputError
 from vstar_cli.options import ConfigOption, QuietOption, config_options
 from vstar_cli.stages.questions import QuestionsConfig
 
@@ -65,6 +66,7 @@ def questions(
             cfg.model,
             quantize=cfg.quantize,
             device=cfg.device,
+            dtype=cfg.dtype,
             temperature=cfg.temperature,
             max_new_tokens=cfg.max_new_tokens,
             trust_remote_code=cfg.trust_remote_code,
@@ -72,20 +74,16 @@ def questions(
         )
     except (OSError, ValueError) as exc:
         raise usage_error(f"cannot load {cfg.model}: {str(exc).splitlines()[0]}") from None
-    timer = Timer()
     stats: Counter = Counter()
-    kept = 0
-    with JsonlWriter(output) as out, JsonlWriter(rejected) as rej:
-        for item in run(cfg, pool, gen, cfg.model, stats):
-            if item.pop("rejected", False):
-                rej.write(item)
-            else:
-                out.write(item)
-                kept += 1
+    with Stream("questions", output=output, rejected=rejected, quiet=quiet) as s:
+        s.drive(
+            run(cfg, pool, gen, cfg.model, stats), keep=lambda item: not item.pop("rejected", False), only_kept=True
+        )
+    kept = s.counts.kept
     if not quiet:
         reasons = ", ".join(f"{k}: {v}" for k, v in stats.most_common() if k not in {"prompts", "kept"})
         console.print(
-            f"questions: banked {kept} of {cfg.n} in {stats['prompts']} prompts ({timer.seconds:.0f}s); "
+            f"questions: banked {kept} of {cfg.n} in {stats['prompts']} prompts ({s.timer.seconds:.0f}s); "
             f"rejected: {reasons or 'none'}"
         )
     if kept < cfg.n:
@@ -93,4 +91,4 @@ def questions(
             f"[red]error:[/] only {kept} of {cfg.n} questions banked after {cfg.max_attempts} prompts "
             "(raise --max-attempts, or use a stronger --model)"
         )
-        raise typer.Exit(1)
+    s.finish(failed=kept < cfg.n)

@@ -73,7 +73,7 @@ def report(
     if summary is not None and summary.is_dir():
         raise usage_error(f"--summary is a directory: {summary}")
 
-    from vstar_cli.report import summary_markdown, summary_rich, write
+    from vstar_cli.reporting.report import summary_markdown, summary_rich, write
 
     for run in run_dirs:
         md, png = write(run)
@@ -81,7 +81,7 @@ def report(
     if summary is not None:
         from rich.console import Console
 
-        from vstar_cli.seeds_stats import summarize
+        from vstar_cli.reporting.seeds import summarize
 
         data = summarize(run_dirs, ablations, seed_values, started_at)
         md_path = summary.with_suffix(".md") if summary.suffix != ".md" else summary.with_name(summary.name + ".md")

@@ -8,17 +8,9 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperCommand
 
-from vstar_cli import config, progress
-from vstar_cli.commands._common import (
-    ErrorSink,
-    Timer,
-    check_input,
-    check_outputs,
-    console,
-    setup_logging,
-    usage_error,
-)
-from vstar_cli.io import ErrorRecord, InputError, JsonlWriter, read_records
+from vstar_cli import config
+from vstar_cli.commands._common import check_input, check_outputs, setup_logging, usage_error
+from vstar_cli.commands.stream import Stream
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
 from vstar_cli.stages.verify import VerifyConfig
 from vstar_cli.verify import registry as kinds
@@ -95,38 +87,15 @@ def verify(
         raise usage_error(str(exc)) from None
     check_input(input)
     check_outputs([input], {"-o": output, "--rejected": rejected, "--errors": errors})
+    s = Stream("verify", output=output, rejected=rejected, errors=errors, quiet=quiet)
     try:
-        stream = run(read_records(input), cfg)  # loads the plugin kinds now: a bad one is a usage error
+        stream = run(s.read([input]), cfg)  # loads the plugin kinds now: a bad one is a usage error
     except ValueError as exc:
         raise usage_error(str(exc)) from None
-
-    timer = Timer()
-    n_ok = n_rej = 0
-    sink = ErrorSink(errors)
-    try:
-        with JsonlWriter(output) as out, JsonlWriter(rejected) as rej:
-            for item in progress.track(stream, "verify", progress.count_lines([input]), quiet):
-                if isinstance(item, ErrorRecord):
-                    sink.add(item)
-                    continue
-                if item["verified"]:
-                    n_ok += 1
-                else:
-                    n_rej += 1
-                    rej.write(item)
-                    if only_verified:
-                        continue
-                out.write(item)
-    except InputError as exc:
-        raise usage_error(str(exc)) from None
-    finally:
-        sink.close()
-    total = n_ok + n_rej + sink.count
-    if not quiet:
-        rate = total / timer.seconds if timer.seconds > 0 else 0.0
-        console.print(
-            f"verify: {total} records: [green]{n_ok} verified[/], [yellow]{n_rej} rejected[/], "
-            f"[red]{sink.count} errors[/] ({timer.seconds:.1f}s, {rate:.0f} records/s)"
-        )
-    if sink.count:
-        raise typer.Exit(1)
+    with s:
+        s.drive(stream, keep=lambda rec: rec["verified"], only_kept=only_verified)
+    c = s.counts
+    s.finish(
+        f"verify: {c.total} records: [green]{c.kept} verified[/], [yellow]{c.rejected} rejected[/], "
+        f"[red]{c.errors} errors[/] ({s.timer.seconds:.1f}s, {s.rate():.0f} records/s)"
+    )

@@ -17,6 +17,7 @@ import numpy as np
 
 from vstar_cli import config
 from vstar_cli.io import ErrorRecord, Record
+from vstar_cli.output import json_safe
 from vstar_cli.records import as_list, get_field, label_pairs
 
 MAX_BOOTSTRAP = 100_000
@@ -208,21 +209,6 @@ def flatten(metrics: dict) -> dict[str, float | None]:
 
     walk("", metrics)
     return flat
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN).
-
-    >>> json_safe({"a": [1.0, float("nan")], "b": float("inf")})
-    {'a': [1.0, None], 'b': None}
-    """
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    return value
 
 
 def to_json(metrics: dict) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vstar_cli import config, prompts
+from vstar_cli.groups import VideoOptions
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.model import GenParams, ModelConfig
 from vstar_cli.records import get_field
@@ -25,12 +26,9 @@ log = logging.getLogger("vstar.generate")
 
 
 @dataclass
-class GenerateConfig(ModelConfig):
+class GenerateConfig(ModelConfig, VideoOptions):
     """Options of ``vstar generate`` / ``vstar rationalize`` (model options included)."""
 
-    video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to"})
-    frames: int = field(default=8, metadata={"help": "frames sampled uniformly per video"})
-    fps: float | None = field(default=None, metadata={"help": "sample this many frames per second instead"})
     batch_size: int = field(default=8, metadata={"help": "videos per generate call"})
     num_samples: int = field(
         default=1, metadata={"help": "answers sampled per question", "flags": ("--num-samples", "-k")}
@@ -48,11 +46,7 @@ class GenerateConfig(ModelConfig):
         default=None,
         metadata={"help": "video decoding processes; 0 decodes inline; default: 0 on CPU, else min(4, cores-1)"},
     )
-    video_backend: str = field(default="auto", metadata={"help": "auto (decord, then PyAV) | decord | pyav"})
     source: str = field(default="generate", metadata={"help": "generate | rationalize", "cli": False})
-    allow_outside_video_dir: bool = field(
-        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
-    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -60,8 +54,9 @@ class GenerateConfig(ModelConfig):
             raise ValueError("--model is required")
         if self.max_new_tokens < 1:
             raise ValueError("max_new_tokens must be >= 1")
-        if self.frames < 1 or self.batch_size < 1 or self.num_samples < 1:
-            raise ValueError("frames, batch_size and num_samples must be >= 1")
+        self.check_video()
+        if self.batch_size < 1 or self.num_samples < 1:
+            raise ValueError("batch_size and num_samples must be >= 1")
         if self.source not in {"generate", "rationalize"}:
             raise ValueError("source must be generate or rationalize")
         if self.temperature is None:

@@ -357,14 +357,19 @@ def balance_caps(records: Iterable[Record | ErrorRecord], cfg: MergeConfig) -> d
     return dict.fromkeys(kept, m)
 
 
-def shuffled(items: Iterable[dict], seed: int, buckets: int = 64) -> Iterator[dict]:
-    """A seeded shuffle in bounded memory: spread over temporary files, shuffle each."""
+def shuffled(items: Iterable[dict | ErrorRecord], seed: int, buckets: int = 64) -> Iterator[dict | ErrorRecord]:
+    """A seeded shuffle in bounded memory: spread over temporary files, shuffle each.
+
+    Error records pass through at once (they are not examples to shuffle)."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="vstar-merge-") as d:
         paths = [Path(d) / f"{i}.jsonl" for i in range(buckets)]
         handles = [p.open("w", encoding="utf-8") for p in paths]
         try:
             for item in items:
+                if isinstance(item, ErrorRecord):
+                    yield item
+                    continue
                 handles[rng.randrange(buckets)].write(json.dumps(item, ensure_ascii=False) + "\n")
         finally:
             for h in handles:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from vstar_cli.model import ModelOptions
 from vstar_cli.verify.classes import find_mentions
 from vstar_cli.verify.text import STOPWORDS, normalize, tokenize
 
@@ -42,8 +43,8 @@ ASKING_VERBS = (
 
 
 @dataclass
-class QuestionsConfig:
-    """Options of ``vstar questions``."""
+class QuestionsConfig(ModelOptions):
+    """Options of ``vstar questions`` (the model group included: any causal LM or video LVLM)."""
 
     task: str = field(default="", metadata={"help": "the task, e.g. 'action recognition' (the converters' task names)"})
     example: str = field(default="", metadata={"help": "an example question, e.g. 'What is happening in this video?'"})
@@ -57,17 +58,11 @@ class QuestionsConfig:
         default=0.85, metadata={"help": "near-duplicate threshold (character ratio / word overlap)"}
     )
     seed: int = field(default=0, metadata={"help": "seed of label sampling and generation"})
-    model: str = field(
-        default="",
-        metadata={"help": "local model: any causal LM or video LVLM (hub id or directory)", "flags": ("--model", "-m")},
-    )
-    quantize: str = field(default="none", metadata={"help": "none | 4bit | 8bit"})
-    device: str = field(default="auto", metadata={"help": "auto | cpu | cuda"})
     temperature: float = field(default=0.9, metadata={"help": "sampling temperature (varied questions need > 0)"})
     max_new_tokens: int = field(default=384, metadata={"help": "reply length limit"})
-    trust_remote_code: bool = field(default=False, metadata={"help": "run code shipped with the model"})
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if not self.task.strip():
             raise ValueError("--task is required")
         if not self.example.strip():
@@ -208,6 +203,7 @@ class TextGenerator:
         model: str,
         quantize: str = "none",
         device: str = "auto",
+        dtype: str = "auto",
         temperature: float = 0.9,
         max_new_tokens: int = 384,
         trust_remote_code: bool = False,
@@ -220,7 +216,7 @@ class TextGenerator:
 
         torch.manual_seed(seed)
         self.device = resolve_device(device)
-        dtype = resolve_dtype("auto", self.device)
+        torch_dtype = resolve_dtype(dtype, self.device)
         self.temperature, self.max_new_tokens = temperature, max_new_tokens
         self.processor = None
         cfg = AutoConfig.from_pretrained(model, trust_remote_code=trust_remote_code)
@@ -231,8 +227,8 @@ class TextGenerator:
             causal = False
         if causal:
             self.tokenizer = AutoTokenizer.from_pretrained(model, trust_remote_code=trust_remote_code)
-            kw = {"dtype": dtype, "trust_remote_code": trust_remote_code}
-            q = quantization_config(quantize, dtype)
+            kw = {"dtype": torch_dtype, "trust_remote_code": trust_remote_code}
+            q = quantization_config(quantize, torch_dtype)
             if q is not None:
                 kw.update(quantization_config=q, device_map={"": self.device})
             self.model = AutoModelForCausalLM.from_pretrained(model, **kw)
@@ -244,7 +240,9 @@ class TextGenerator:
             self.processor = AutoProcessor.from_pretrained(model, trust_remote_code=trust_remote_code)
             self.tokenizer = self.processor.tokenizer
             self.model = load_model(
-                ModelConfig(model=model, quantize=quantize, device=self.device, trust_remote_code=trust_remote_code)
+                ModelConfig(
+                    model=model, quantize=quantize, device=self.device, dtype=dtype, trust_remote_code=trust_remote_code
+                )
             )
         self.model.eval()
 

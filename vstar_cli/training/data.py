@@ -14,6 +14,10 @@ from vstar_cli.video import VideoError, load_clip
 IGNORE = -100
 
 
+class NoUsableVideos(ValueError):
+    """Every training video failed to decode: there is nothing to train on."""
+
+
 @dataclass(frozen=True)
 class Example:
     """One conversation about one or more videos: ``(user, assistant)`` turns, the videos first."""
@@ -65,7 +69,7 @@ class VideoChatDataset:
     A video that cannot be decoded is skipped: the next decodable example takes its place,
     and the bad one is appended to ``skipped_log`` (JSONL, shared by dataloader workers and
     processes, so the main process can report them). When no video decodes at all,
-    :class:`~vstar_cli.stages.finetune.NoUsableVideos` is raised.
+    :class:`NoUsableVideos` is raised.
     """
 
     def __init__(
@@ -88,7 +92,6 @@ class VideoChatDataset:
         return len(self.examples)
 
     def __getitem__(self, i: int) -> dict:
-        from vstar_cli.stages.finetune import NoUsableVideos
 
         n = len(self.examples)
         for k in range(n):

@@ -115,7 +115,7 @@ def log_losses(path: Path) -> list[float]:
 
 def write_summary(path: Path, summary: dict) -> dict:
     """Write ``train_summary.json`` atomically; a value this session could not tell keeps the run's earlier one."""
-    from vstar_cli.stages.evaluate import json_safe
+    from vstar_cli.output import json_safe
 
     summary = json_safe(summary)
     old = read_json(path) or {}

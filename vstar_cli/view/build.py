@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import shutil
 import time
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
+from vstar_cli.groups import VideoOptions
 from vstar_cli.view.sources import Entry, discover, entries, video_of
 from vstar_cli.view.thumbs import Sampling, Strip, StripMaker
 
@@ -30,15 +30,9 @@ FACETS = ("status", "label", "kind", "source", "reason", "cycle", "file")
 
 
 @dataclass
-class ViewConfig:
+class ViewConfig(VideoOptions):
     """Options of ``vstar view``."""
 
-    video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to (as for generate)"})
-    allow_outside_video_dir: bool = field(
-        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
-    )
-    frames: int = field(default=8, metadata={"help": "frames sampled uniformly per video (as for generate)"})
-    fps: float | None = field(default=None, metadata={"help": "sample this many frames per second instead"})
     thumb_height: int = field(default=64, metadata={"help": "thumbnail height in pixels"})
     thumb_format: str = field(default="webp", metadata={"help": "webp | jpeg"})
     workers: int = field(default=0, metadata={"help": "thumbnail worker processes (0: one per CPU core)"})
@@ -50,10 +44,7 @@ class ViewConfig:
     title: str | None = field(default=None, metadata={"help": "page title"})
 
     def __post_init__(self) -> None:
-        if self.frames < 1:
-            raise ValueError("frames must be >= 1")
-        if self.fps is not None and not (self.fps > 0 and math.isfinite(self.fps)):
-            raise ValueError("fps must be a finite number > 0")
+        self.check_video()
         if not 8 <= self.thumb_height <= 512:
             raise ValueError("thumb_height must be between 8 and 512")
         if self.thumb_format not in {"webp", "jpeg"}:
@@ -63,7 +54,9 @@ class ViewConfig:
 
     def sampling(self) -> Sampling:
         """The frame sampling and thumbnail size, as the strip cache keys them."""
-        return Sampling(None if self.fps else self.frames, self.fps, self.thumb_height, self.thumb_format)
+        return Sampling(
+            None if self.fps else self.frames, self.fps, self.thumb_height, self.thumb_format, self.video_backend
+        )
 
 
 @dataclass
@@ -175,7 +168,7 @@ def _plots(found, site: Path, summary: BuildSummary) -> list[dict]:
         if run not in with_png:
             # A run still in progress has no report yet: plot what is there, into the site only.
             try:
-                from vstar_cli.report import collect, plot
+                from vstar_cli.reporting.report import collect, plot
 
                 plot_dir.mkdir(parents=True, exist_ok=True)
                 target = plot_dir / f"{len(todo)}-{run.name}.png"

@@ -28,6 +28,7 @@ class Sampling:
     fps: float | None = None
     height: int = 64
     fmt: str = "webp"
+    backend: str = "auto"  # the decoder: not part of the cache key (every decoder gives the same frames)
 
     def describe(self) -> str:
         """The sampling as text (part of the cache key)."""
@@ -87,7 +88,13 @@ def make_strip(path: str, key: str, sampling: Sampling, out_dir: str) -> Strip:
     name = f"{key}.{sampling.fmt}"
     target = Path(out_dir) / name
     try:
-        clip = load_clip(path, frames=None if sampling.fps else sampling.frames, fps=sampling.fps, short_side=None)
+        clip = load_clip(
+            path,
+            frames=None if sampling.fps else sampling.frames,
+            fps=sampling.fps,
+            backend=sampling.backend,
+            short_side=None,
+        )
     except VideoError as exc:
         return Strip(key, error=str(exc).splitlines()[0][:300])
     except Exception as exc:  # a decoder crashing on a hostile file is still only this video's problem

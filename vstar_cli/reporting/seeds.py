@@ -4,7 +4,7 @@ A run evaluated with ``vstar eval --details`` leaves one record per held-out que
 each evaluation becomes a row of per-question outcomes, the rows of all seeds a matrix
 (seeds x questions), and the interval of its mean comes from resampling seeds, then
 questions, with replacement. :func:`summarize` gathers the runs of every seed into the
-demo's summary (rendered by :mod:`vstar_cli.report`).
+demo's summary (rendered by :mod:`vstar_cli.reporting.report`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 
 from vstar_cli.io import ErrorRecord, InputError, read_records
 from vstar_cli.records import as_list
-from vstar_cli.report import accuracy, collect
+from vstar_cli.reporting.report import accuracy, collect
 
 N_BOOT = 2000
 BOOT_SEED = 0

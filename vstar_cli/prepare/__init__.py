@@ -1,0 +1,1 @@
+"""Public dataset annotations -> labeled records: the converters and what they share."""

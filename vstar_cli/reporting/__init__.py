@@ -1,0 +1,1 @@
+"""Reports of runs: per-run Markdown and plots, several seeds with intervals, and the stderr tables."""
