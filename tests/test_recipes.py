@@ -100,7 +100,7 @@ def test_ablation_and_accelerate_flags(fixture_data):
     assert "--method qlora" in res.stdout and "--quantize 4bit" in res.stdout
 
 
-@pytest.mark.slow  # the demo smoke test (tests/test_demo.py) runs the same recipe end to end in `make test`
+@pytest.mark.slow  # the demo smoke test (tests/demo/test_demo.py) runs the same recipe end to end in `make test`
 def test_cycle_end_to_end_on_a_tiny_model(parrot_qwen, videos, tmp_path):
     """One real cycle through the recipe: every file appears, the report is written, a rerun does nothing."""
     run = tmp_path / "run"

@@ -11,7 +11,7 @@ import pytest
 
 from vstar_cli.demo import synthetic
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_synthetic_clips_and_labels(tmp_path):
