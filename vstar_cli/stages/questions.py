@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from vstar_cli.model import ModelOptions
-from vstar_cli.verify.classes import find_mentions
+from vstar_cli.verify.mentions import find_mentions
 from vstar_cli.verify.text import STOPWORDS, normalize, tokenize
 
 PROMPT = (
