@@ -106,8 +106,8 @@ def test_a_broken_installed_plugin_warns_once_and_its_records_are_error_records(
     )
     warnings = [line for line in res.stderr.splitlines() if "failed to load, skipped" in line]
     assert len(warnings) == 1 and "'broken_kind'" in warnings[0] and "Traceback" not in res.stderr
-    # help still lists every kind, and says which plugin is broken
-    res = runner.invoke(app, ["verify", "--help"], env={"COLUMNS": "200"})
+    # the full list still shows every kind, and says which plugin is broken
+    res = runner.invoke(app, ["verify", "--list-kinds"], env={"COLUMNS": "200"})
     assert res.exit_code == 0 and "temporal_range" in res.output and "failed to load" in res.output
 
 
@@ -131,8 +131,10 @@ exits = [runner.invoke(app, ["--help"]).exit_code]
 res = runner.invoke(app, ["verify", "-q"], input=json.dumps(rec) + "\\n")
 exits.append(res.exit_code)
 got = {"out": res.stdout, "heavy": heavy(), "scanned": registry.registry().pending is None}
-exits.append(runner.invoke(app, ["verify", "--help"]).exit_code)  # the full list: reads the entry points
-got.update(exits=exits, heavy_after_help=heavy())
+exits.append(runner.invoke(app, ["verify", "--help"]).exit_code)
+got.update(exits=exits, heavy_after_help=heavy(), scanned_after_help=registry.registry().pending is None)
+exits.append(runner.invoke(app, ["verify", "--list-kinds"]).exit_code)  # the full list: reads the entry points
+got.update(scanned_after_list=registry.registry().pending is None)
 print(json.dumps(got))
 """
 
@@ -142,8 +144,9 @@ def test_help_and_rule_kinds_import_no_torch_and_read_no_entry_points():
         [sys.executable, "-c", COLD], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
     )
     got = json.loads(proc.stdout.splitlines()[-1])
-    assert got["exits"] == [0, 0, 0] and json.loads(got["out"])["verified"] is True
+    assert got["exits"] == [0, 0, 0, 0] and json.loads(got["out"])["verified"] is True
     assert got["heavy"] == [] and got["scanned"] is False and got["heavy_after_help"] == []
+    assert got["scanned_after_help"] is False and got["scanned_after_list"] is True
 
 
 def test_a_record_of_an_unknown_kind_reads_the_entry_points_once():

@@ -25,6 +25,14 @@ KindPluginOption = Annotated[
 ]
 
 
+def _list_kinds(value: bool) -> None:
+    if value:
+        from rich.console import Console
+
+        Console(highlight=False, soft_wrap=True).print(kinds_help(scan=True))
+        raise typer.Exit()
+
+
 def load_kind_plugins(specs: list[str] | None) -> None:
     """Register ``--kind-plugin`` kinds for the run, or exit with a one-line usage error."""
     try:
@@ -36,13 +44,13 @@ def load_kind_plugins(specs: list[str] | None) -> None:
 class VerifyCommand(TyperCommand):
     """The ``verify`` command, whose epilog (the registered kinds) is built only when help is shown.
 
-    Listing the kinds scans the installed ``vstar.verifiers`` entry points; no other command pays
-    for that. ``vstar verify --kind-plugin my_kinds:PARITY --help`` lists the plugin's kinds too.
+    Help lists the built-in kinds and those of ``--kind-plugin`` (``vstar verify --kind-plugin
+    my_kinds:PARITY --help``) without reading the installed entry points; ``--list-kinds`` reads them.
     """
 
     @property
     def epilog(self) -> str:
-        return kinds_help()
+        return kinds_help(scan=False)
 
     @epilog.setter
     def epilog(self, value: str | None) -> None:
@@ -89,6 +97,15 @@ def verify(
         typer.Option("--kind-param", help="NAME=VALUE: a parameter of a plugin kind; repeatable."),
     ] = None,
     quiet: QuietOption = False,
+    list_kinds: Annotated[
+        bool,
+        typer.Option(
+            "--list-kinds",
+            callback=_list_kinds,
+            is_eager=True,
+            help="List every verifier kind, installed plugins' included, and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Check each answer ([italic]output[/]) against its gold labels; add [italic]verified[/] and [italic]verdict[/].
 

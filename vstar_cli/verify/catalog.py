@@ -6,13 +6,18 @@ from vstar_cli.options import show_default
 from vstar_cli.verify import registry as kinds
 
 
-def kinds_help() -> str:
-    """The epilog of ``vstar verify --help``: every registered kind with its parameters (scans the entry points)."""
+def kinds_help(scan: bool = True) -> str:
+    """Every registered kind with its parameters (rich markup).
+
+    ``scan`` reads the installed ``vstar.verifiers`` entry points first (``vstar verify --list-kinds``);
+    without it (``vstar verify --help``) the kinds loaded so far are listed: the built-ins and
+    ``--kind-plugin`` modules.
+    """
     from rich.markup import escape
 
     reg = kinds.registry()
     rows = []
-    for kind in reg:
+    for kind in reg if scan else reg.loaded():
         params = ", ".join(f"{p.option} {show_default(p.default)}" for p in kind.params)
         extra = f" [dim]({escape(params)})[/]" if params else ""
         rows.append(f"  [bold]{kind.name}[/]: {escape(kind.summary)}{extra}")
@@ -21,7 +26,9 @@ def kinds_help() -> str:
     )
     return (
         "[bold]Verifier kinds[/] (a record's [italic]verifier_type[/]; more with --kind-plugin or the"
-        f" '{kinds.ENTRY_POINT_GROUP}' entry point group):\n\n"
+        f" '{kinds.ENTRY_POINT_GROUP}' entry point group"
+        + ("" if scan else ", which --list-kinds lists")
+        + "):\n\n"
         + "\n".join(rows)
         + broken
         + "\nA gold label its kind cannot read is an error record, not a rejection."

@@ -150,6 +150,10 @@ class Registry:
         self.load_pending()
         return len(self._kinds)
 
+    def loaded(self) -> list[VerifierKind]:
+        """The kinds registered so far, without scanning the entry points."""
+        return list(self._kinds.values())
+
     def names(self) -> list[str]:
         """Every kind name in registration order (built-ins first; scans the entry points)."""
         self.load_pending()
