@@ -26,6 +26,8 @@ STAGES: dict[str, tuple[str, ...]] = {
     "eval": ("vstar_cli.stages.evaluate:EvalConfig", "vstar_cli.stages.generate:GenerateConfig"),
     "questions": ("vstar_cli.stages.questions:QuestionsConfig",),
     "view": ("vstar_cli.view.build:ViewConfig",),
+    # prepare's section takes the shared options and any converter's (each run uses its converter's).
+    "prepare": ("vstar_cli.prepare.converter:PrepareConfig", "vstar_cli.prepare.registry:ConverterOptions"),
 }
 ENV_PREFIX = "VSTAR_"
 

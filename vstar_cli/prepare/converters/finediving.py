@@ -246,6 +246,19 @@ def _before_after(seq: list[str], vid: str, video: str, ctx: Context, common: di
         yield Omit("before: every sub-action with a predecessor occurs twice (ambiguous)")
 
 
+def detect(head) -> str | None:
+    """FineDiving's pickles: the sub-action table, or an annotation or split (tuple keys)."""
+    obj = head.data if head.form == "pickle" else None
+    if isinstance(obj, dict) and obj and all(isinstance(k, int) for k in list(obj)[:20]):
+        if all(isinstance(v, str) for v in list(obj.values())[:20]):
+            return "an id -> name table (FineDiving's Sub_action_Types_Table.pkl?: give it with --sub-action-types)"
+    if (isinstance(obj, dict) and obj and all(isinstance(k, tuple) for k in list(obj)[:20])) or (
+        isinstance(obj, list) and obj and all(isinstance(k, tuple) for k in obj[:20])
+    ):
+        return "a FineDiving pickle (`vstar prepare finediving`)"
+    return None
+
+
 CONVERTER = Converter(
     name="finediving",
     summary="Sub-action sequence, before/after, difficulty and score questions from FineDiving (pickles read safely).",
@@ -264,4 +277,5 @@ CONVERTER = Converter(
     video_pattern="{competition}_{index}.mp4",
     video_fields="{competition} and {index}",
     unit="dives",
+    detect=detect,
 )

@@ -207,6 +207,14 @@ def _atomic(sub: dict, act_id: str, x: dict, width: float, height: float, ctx: C
         )
 
 
+def detect(head) -> str | None:
+    """MOMA-LRG ``anns.json``: a list of videos with ``activity`` and ``file_name``."""
+    keys = head.keys
+    if "activity" in keys and "file_name" in keys:
+        return "MOMA-LRG anns.json (`vstar prepare moma`)"
+    return None
+
+
 CONVERTER = Converter(
     name="moma",
     summary="Activity, sub-activity order and atomic-action questions from MOMA-LRG's anns.json.",
@@ -228,4 +236,5 @@ CONVERTER = Converter(
     video_pattern="{activity_id}.mp4",
     video_fields="{activity_id} and {file_name} (MOMA-LRG: videos/activity)",
     unit="videos",
+    detect=detect,
 )

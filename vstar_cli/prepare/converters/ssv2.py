@@ -93,6 +93,23 @@ def convert(item: dict, ctx: Context):
     )
 
 
+def detect(head) -> str | None:
+    """SSv2 annotation files, ``labels.json`` and test files (ids only)."""
+    labels = head.mapping
+    if labels is not None:
+        vals = list(labels.values())[:20]
+        if vals and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in vals):
+            return "SSv2 labels.json (template -> class index): `vstar prepare ssv2` needs a train or validation file"
+        return None
+    if head.rows is None:
+        return None
+    if {"template", "placeholders"} <= head.keys:
+        return "a Something-Something v2 annotation file (`vstar prepare ssv2`)"
+    if head.keys <= {"id"}:
+        return "an SSv2 test file (ids only, no labels)"
+    return None
+
+
 CONVERTER = Converter(
     name="ssv2",
     summary="Object ([italic]simple[/]) and relationship ([italic]sentence[/]) questions from Something-Something v2.",
@@ -106,4 +123,5 @@ CONVERTER = Converter(
     video_pattern="{id}.webm",
     video_fields="{id}",
     unit="videos",
+    detect=detect,
 )
