@@ -86,7 +86,8 @@ class Registry:
 
     def register_module(self, obj: Any, source: str) -> list[Converter]:
         """Register what a module (or a converter, or a list) holds: built-ins and plugins alike come here."""
-        convs = converters_of(obj, source)
+        # The same module asked for twice (an option given twice, a test run twice) is loaded once.
+        convs = [c for c in converters_of(obj, source) if self._items.get(c.name) is not c]
         taken = [c.name for c in convs if c.name in self._items]
         if taken:
             raise ValueError(f"{source}: a converter named {taken[0]!r} is already registered")

@@ -259,6 +259,20 @@ def detect(head) -> str | None:
     return None
 
 
+def example(folder: Path) -> list[str]:
+    """A one-dive fine-grained annotation pickle (the fixture of the test every converter runs)."""
+    dive = {
+        "dive_score": 72.0,
+        "difficulty": 3.2,
+        "sub-action_types": {0: "Forward", 2: "2.5 Soms.Pike", 3: "Entry"},
+        "frames_labels": [0] * 5 + [2] * 10 + [3] * 5,
+        "steps_transit_frames": [5, 15],
+    }
+    path = folder / "FineDiving_fine-grained_annotation.pkl"
+    path.write_bytes(pickle.dumps({("FINAWorldChampionships2019_Women10m_final_r1", 1): dive}))
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="finediving",
     summary="Sub-action sequence, before/after, difficulty and score questions from FineDiving (pickles read safely).",
@@ -278,4 +292,5 @@ CONVERTER = Converter(
     video_fields="{competition} and {index}",
     unit="dives",
     detect=detect,
+    example=example,
 )

@@ -134,6 +134,16 @@ def detect(head) -> str | None:
     return None
 
 
+def example(folder: Path) -> list[str]:
+    """A two-row Kinetics CSV (the fixture of the test every converter runs)."""
+    path = folder / "train.csv"
+    path.write_text(
+        "label,youtube_id,time_start,time_end,split\nplaying guitar,vid001,0,10,train\nriding a bike,vid002,5,15,val\n",
+        encoding="utf-8",
+    )
+    return [str(path), "--split", "train"]
+
+
 CONVERTER = Converter(
     name="kinetics700",
     summary="Action recognition questions ([italic]simple[/] labels) from a Kinetics-400/600/700 CSV.",
@@ -156,4 +166,5 @@ CONVERTER = Converter(
     video_fields="{label} {youtube_id} {time_start} {time_end} {split}",
     unit="rows",
     detect=detect,
+    example=example,
 )

@@ -101,6 +101,16 @@ def detect(head) -> str | None:
     return None
 
 
+def example(folder: Path) -> list[str]:
+    """A one-question MSVD-QA file in the common form (the fixture of the test every converter runs)."""
+    import json
+
+    item = {"video_name": "abc_1_5", "question": "what is a man playing?", "answer": "guitar", "question_id": 1}
+    path = folder / "test_qa.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="msvd-qa",
     summary="Open-ended QA records ([italic]simple[/] one-word answers) from MSVD-QA.",
@@ -119,4 +129,5 @@ CONVERTER = Converter(
     video_fields="{video_name} (the MSVD clip name)",
     unit="questions",
     detect=detect,
+    example=example,
 )

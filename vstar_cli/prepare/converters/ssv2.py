@@ -110,6 +110,21 @@ def detect(head) -> str | None:
     return None
 
 
+def example(folder: Path) -> list[str]:
+    """A one-video SSv2 train file (the fixture of the test every converter runs)."""
+    import json
+
+    item = {
+        "id": "101",
+        "label": "Putting a cup onto a table",
+        "template": "Putting [something] onto [something]",
+        "placeholders": ["a cup", "a table"],
+    }
+    path = folder / "something-something-v2-train.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="ssv2",
     summary="Object ([italic]simple[/]) and relationship ([italic]sentence[/]) questions from Something-Something v2.",
@@ -124,4 +139,5 @@ CONVERTER = Converter(
     video_fields="{id}",
     unit="videos",
     detect=detect,
+    example=example,
 )

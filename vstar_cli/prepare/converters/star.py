@@ -263,6 +263,25 @@ def detect(head) -> str | None:
     return None
 
 
+def example(folder: Path) -> list[str]:
+    """A one-question STAR file, without classes or videos (the fixture of the test every converter runs)."""
+    import json
+
+    question = {
+        "question_id": "Interaction_T1_1",
+        "question": "Which object was taken by the person?",
+        "answer": "The cup.",
+        "video_id": "ABC12",
+        "start": 1.0,
+        "end": 6.0,
+        "choices": [{"choice": "The cup."}, {"choice": "The book."}],
+        "situations": {},
+    }
+    path = folder / "STAR_train.json"
+    path.write_text(json.dumps([question]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="star",
     summary="QA, reversed QA, temporal ranges and object identity/comparison from the STAR benchmark.",
@@ -292,4 +311,5 @@ CONVERTER = Converter(
     video_fields="{video_id}",
     unit="questions",
     detect=detect,
+    example=example,
 )

@@ -193,6 +193,16 @@ def detect(head) -> str | None:
     return None
 
 
+def example(folder: Path) -> list[str]:
+    """A one-question TempCompass yes/no file (the fixture of the test every converter runs)."""
+    import json
+
+    data = {"1001": {"direction": [{"question": "Is the car moving to the left?", "answer": "yes"}]}}
+    path = folder / "yes_no.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="tempcompass",
     summary="Evaluation records from TempCompass: multi-choice, yes/no, caption matching and captioning.",
@@ -205,4 +215,5 @@ CONVERTER = Converter(
     video_fields="{video_id}",
     unit="questions",
     detect=detect,
+    example=example,
 )
