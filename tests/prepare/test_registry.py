@@ -56,7 +56,9 @@ def entry_points(monkeypatch):
 @pytest.mark.parametrize("name", REGISTRY.builtin_names())
 def test_each_builtin_converter_converts_its_example_and_detects_it(name, tmp_path):
     conv = REGISTRY.get(name)
-    assert conv.example is not None and conv.detect is not None, f"{name}: a converter carries its example and detection"
+    assert conv.example is not None and conv.detect is not None, (
+        f"{name}: a converter carries its example and detection"
+    )
     args = conv.example(tmp_path)
     res = runner.invoke(app, ["prepare", name, *args, "-q"])
     assert res.exit_code == 0, res.output
@@ -94,7 +96,9 @@ def test_plugin_by_option_is_listed_and_converts(tmp_path, entry_points):
     given, scans = entry_points
     help_text = runner.invoke(app, ["prepare", "--converter-plugin", TOY, "--help"], env=WIDE).stdout
     assert "toy-lines" in help_text and "kinetics700" in help_text
-    sub = " ".join(runner.invoke(app, ["prepare", "--converter-plugin", TOY, "toy-lines", "--help"], env=WIDE).stdout.split())
+    sub = " ".join(
+        runner.invoke(app, ["prepare", "--converter-plugin", TOY, "toy-lines", "--help"], env=WIDE).stdout.split()
+    )
     assert "--prefix" in sub and "Question id prefix." in sub and "--config" in sub
     path = tmp_path / "toy.txt"
     path.write_text("#toy\nv1\tred\nv2\tblue\n")

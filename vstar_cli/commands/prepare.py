@@ -25,6 +25,7 @@ from vstar_cli.options import ConfigOption, QuietOption, config_options
 from vstar_cli.synthetic import SyntheticConfig
 from vstar_cli.tiny_models import TinyModelConfig
 
+
 class ConverterGroup(TyperGroup):
     """``vstar prepare``: one command per converter, built-in ones made at import, plugins on demand.
 
@@ -171,7 +172,10 @@ def _convert(conv, file: Path, shown: str, output, errors, quiet: bool, cfg) -> 
     bank = cfg.questions
     try:
         phraser = Phraser(
-            cfg.seed, load_bank(bank) if bank else None, "templates" if bank is None else cfg.questions_mode, conv.phrasings
+            cfg.seed,
+            load_bank(bank) if bank else None,
+            "templates" if bank is None else cfg.questions_mode,
+            conv.phrasings,
         )
     except (ValueError, KeyError) as exc:
         raise usage_error(str(exc)) from None
@@ -285,7 +289,9 @@ def _register_builtins() -> None:
     from vstar_cli.prepare.registry import REGISTRY
 
     for name in REGISTRY.builtin_names():
-        app.command(name, help=None, short_help=REGISTRY.get(name).summary.split(". ")[0])(make_command(REGISTRY.get(name)))
+        app.command(name, help=None, short_help=REGISTRY.get(name).summary.split(". ")[0])(
+            make_command(REGISTRY.get(name))
+        )
 
 
 _register_builtins()

@@ -164,7 +164,10 @@ def config_class(conv: Converter) -> type:
         (
             "video_pattern",
             str,
-            field(default=conv.video_pattern, metadata={**pattern.metadata, "help": f"Video path from {conv.video_fields}."}),
+            field(
+                default=conv.video_pattern,
+                metadata={**pattern.metadata, "help": f"Video path from {conv.video_fields}."},
+            ),
         ),
         *(o.field() for o in conv.options),
         *(

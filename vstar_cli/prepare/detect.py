@@ -110,7 +110,11 @@ def looks_like(path: str | Path) -> str | None:
                     rows = [json.loads(x) for x in txt.strip().splitlines()[:20] if x.strip()]
                 except (ValueError, RecursionError):
                     rows = []
-                kind = _json_kind(Head("json", rows), detectors) if rows and all(isinstance(r, dict) for r in rows) else None
+                kind = (
+                    _json_kind(Head("json", rows), detectors)
+                    if rows and all(isinstance(r, dict) for r in rows)
+                    else None
+                )
                 return f"a JSON Lines file of {kind}" if kind else "a JSON Lines file (one object per line)"
             return None
     line = txt.splitlines()[0] if txt else ""

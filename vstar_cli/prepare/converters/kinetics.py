@@ -130,7 +130,9 @@ def detect(head) -> str | None:
     """A Kinetics CSV (train, val or test) by its header."""
     cols = head.columns
     if {"youtube_id", "time_start", "time_end"} <= cols:
-        return "a Kinetics CSV (`vstar prepare kinetics700`)" + ("" if "label" in cols else ", a test file without labels")
+        return "a Kinetics CSV (`vstar prepare kinetics700`)" + (
+            "" if "label" in cols else ", a test file without labels"
+        )
     return None
 
 

@@ -219,7 +219,13 @@ def example(folder: Path) -> list[str]:
     """A one-video MOMA-LRG anns.json (the fixture of the test every converter runs)."""
     import json
 
-    sub = {"id": "s1", "class_name": "guests arriving", "start_time": 0.0, "end_time": 10.0, "higher_order_interactions": []}
+    sub = {
+        "id": "s1",
+        "class_name": "guests arriving",
+        "start_time": 0.0,
+        "end_time": 10.0,
+        "higher_order_interactions": [],
+    }
     second = {**sub, "id": "s2", "class_name": "dining", "start_time": 10.0, "end_time": 30.0}
     video = {
         "file_name": "abc.mp4",
@@ -227,7 +233,13 @@ def example(folder: Path) -> list[str]:
         "width": 640,
         "height": 480,
         "duration": 30.0,
-        "activity": {"id": "act7", "class_name": "dining", "start_time": 0.0, "end_time": 30.0, "sub_activities": [sub, second]},
+        "activity": {
+            "id": "act7",
+            "class_name": "dining",
+            "start_time": 0.0,
+            "end_time": 30.0,
+            "sub_activities": [sub, second],
+        },
     }
     path = folder / "anns.json"
     path.write_text(json.dumps([video]), encoding="utf-8")

@@ -96,7 +96,9 @@ def detect(head) -> str | None:
     keys, rows = head.keys, head.rows or []
     if "video_name" in keys and "question" in keys:
         return "an MSVD-QA file, common form (`vstar prepare msvd-qa`)"
-    if {"video_id", "question", "answer"} <= keys and all(isinstance(x.get("video_id"), int) for x in rows if "video_id" in x):
+    if {"video_id", "question", "answer"} <= keys and all(
+        isinstance(x.get("video_id"), int) for x in rows if "video_id" in x
+    ):
         return "an MSVD-QA file, original form (`vstar prepare msvd-qa --mapping youtube_mapping.txt`)"
     return None
 
