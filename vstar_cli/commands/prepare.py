@@ -127,7 +127,12 @@ def run_converter(conv, file: Path, output: str, errors: Optional[Path], config_
     2: usage errors and files that are not the converter's format (nothing is written then:
     an existing output file is left as it was). ``-`` reads standard input.
     """
+    from vstar_cli.logs import GLOBAL_VERBOSITY
+
     name = conv.name
+    quiet = (
+        quiet or GLOBAL_VERBOSITY["quiet"]
+    )  # `vstar -q prepare PLUGIN`: a plugin's command is not in -q's default map
     setup_logging(quiet)
     stdin = str(file) == "-"
     if not stdin:

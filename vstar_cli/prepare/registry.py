@@ -117,7 +117,7 @@ class Registry:
             try:
                 self.register_module(ep.load(), where)
             except Exception as exc:  # a broken plugin must not take the built-ins down
-                log.warning("converter plugin %r (%s) not loaded: %s", ep.name, where, _one_line(exc))
+                log.warning("converter plugin %r (%s) not loaded, skipped: %s", ep.name, where, _one_line(exc))
 
     def load(self, spec: str) -> list[Converter]:
         """Register the converters of ``module[:attribute]``, asked for by name: any failure is a :class:`PluginError`."""
