@@ -69,7 +69,8 @@ app = typer.Typer(
 )
 
 
-def _load_plugins(ctx: typer.Context, values: Optional[list[str]]) -> None:
+def _load_plugins(values: Optional[list[str]]) -> Optional[list[str]]:
+    """Register the ``--converter-plugin`` modules before the converter's name is looked up (a bad one: exit 2)."""
     from vstar_cli.prepare.registry import REGISTRY, PluginError
 
     for spec in values or []:
@@ -82,7 +83,6 @@ def _load_plugins(ctx: typer.Context, values: Optional[list[str]]) -> None:
 
 @app.callback()
 def _group(
-    ctx: typer.Context,
     converter_plugin: Annotated[
         Optional[list[str]],
         typer.Option(
