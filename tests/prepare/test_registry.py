@@ -185,3 +185,19 @@ def test_config_section_and_environment(tmp_path):
     bad.write_text("prepare:\n  max_per_sub_activity: many\n")
     res = runner.invoke(app, ["prepare", "moma", *REGISTRY.get("moma").example(tmp_path), "--config", str(bad)])
     assert res.exit_code == 2 and "max_per_sub_activity must be an integer" in res.stderr
+
+
+def test_a_dataset_option_is_not_a_shared_key(tmp_path):
+    """Generate's top-level ``fps`` (or ``VSTAR_FPS``) is not FineDiving's frame rate; ``prepare: fps`` is."""
+    args = REGISTRY.get("finediving").example(tmp_path)
+
+    def durations(*extra, env=None):
+        res = runner.invoke(app, ["prepare", "finediving", *args, *extra, "-q"], env=env)
+        assert res.exit_code == 0, res.output
+        return {r["duration"] for r in lines(res.stdout)}
+
+    cfg = tmp_path / "run.yaml"
+    cfg.write_text("fps: 2\n")
+    assert durations() == durations("--config", str(cfg)) == durations(env={"VSTAR_FPS": "2"}) == {0.8}
+    cfg.write_text("fps: 2\nprepare:\n  fps: 10\n")
+    assert durations("--config", str(cfg)) == durations(env={"VSTAR_PREPARE_FPS": "10"}) == {2.0}

@@ -42,7 +42,9 @@ class Option:
     def field(self) -> tuple[str, Any, Any]:
         """This option as a dataclass field spec (name, type, field) for :func:`dataclasses.make_dataclass`."""
         tp = Optional[self.type] if self.default is None else self.type
-        meta: dict[str, Any] = {"help": self.help, "option": self}
+        # A dataset's option is read from the ``prepare:`` section only, never from a shared
+        # top-level key or ``VSTAR_<FIELD>``: FineDiving's --fps is not generate's --fps.
+        meta: dict[str, Any] = {"help": self.help, "option": self, "shared": False}
         if self.type is Path:
             meta["parse"] = Path  # a path flag is read as text, then made a Path
         return (self.name, tp, field(default=self.default, metadata=meta))
