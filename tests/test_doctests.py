@@ -31,6 +31,7 @@ MODULES = [
     "vstar_cli.prompts",
     "vstar_cli.stages.merge",
     "vstar_cli.stages.evaluate",
+    "vstar_cli.prepare.converter",
     "vstar_cli.prepare.phrasing",
     "vstar_cli.prepare.safe_pickle",
     "vstar_cli.stages.generate",

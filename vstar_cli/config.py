@@ -26,6 +26,8 @@ STAGES: dict[str, tuple[str, ...]] = {
     "eval": ("vstar_cli.stages.evaluate:EvalConfig", "vstar_cli.stages.generate:GenerateConfig"),
     "questions": ("vstar_cli.stages.questions:QuestionsConfig",),
     "view": ("vstar_cli.view.build:ViewConfig",),
+    # prepare's section takes the shared options and any converter's (each run uses its converter's).
+    "prepare": ("vstar_cli.prepare.converter:PrepareConfig", "vstar_cli.prepare.registry:ConverterOptions"),
 }
 ENV_PREFIX = "VSTAR_"
 
@@ -44,14 +46,16 @@ def resolve(
     one section per stage (``verify:``, ``merge:`` ...); ``stage`` reads its ``sections``
     (default: its own), later ones overriding earlier ones, and ignores the other stages'.
     Environment: ``VSTAR_<FIELD>`` (e.g. ``VSTAR_VIDEO_DIR``), then ``VSTAR_<STAGE>_<FIELD>``
-    (e.g. ``VSTAR_VERIFY_FLOAT_TOL``). Flags whose value is ``None`` were not given on the command
-    line and do not override.
+    (e.g. ``VSTAR_VERIFY_FLOAT_TOL``). A field whose metadata says ``shared: False`` is read only
+    from the stage's section and ``VSTAR_<STAGE>_<FIELD>``. Flags whose value is ``None`` were not
+    given on the command line and do not override.
     """
     names = {f.name for f in dataclasses.fields(cls)}
     sections = sections if sections is not None else ((stage,) if stage else ())
     values: dict[str, Any] = {}
     if config_file is not None:
-        values.update(_from_file(Path(config_file), names, stage, sections))
+        local = {f.name for f in dataclasses.fields(cls) if f.metadata.get("shared") is False}
+        values.update(_from_file(Path(config_file), names, stage, sections, local))
     values.update(_from_env(cls, sections, os.environ if env is None else env))
     for key, val in flags.items():
         if val is not None:
@@ -107,7 +111,9 @@ def stage_keys(stage: str) -> set[str]:
     return keys
 
 
-def _from_file(path: Path, names: set[str], stage: str | None, sections: tuple[str, ...]) -> dict[str, Any]:
+def _from_file(
+    path: Path, names: set[str], stage: str | None, sections: tuple[str, ...], local: set[str] = frozenset()
+) -> dict[str, Any]:
     data = _load_file(path)
     shared = {k: v for k, v in data.items() if not (k in STAGES and isinstance(v, dict))}
     unknown = sorted(set(shared) - names)
@@ -119,7 +125,8 @@ def _from_file(path: Path, names: set[str], stage: str | None, sections: tuple[s
                 f"unknown option(s) in {path}: {', '.join(typos)} "
                 f"(known: {', '.join(sorted(known))}; sections: {', '.join(STAGES)})"
             )
-    values = {k: v for k, v in shared.items() if k in names}
+    # A field marked ``shared: False`` (a dataset's --fps is not generate's) is read from its section only.
+    values = {k: v for k, v in shared.items() if k in names and k not in local}
     for section in sections:
         body = data.get(section)
         if body is None:
@@ -178,6 +185,8 @@ def _from_env(cls: type, sections: tuple[str, ...], env: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for scope in (None, *sections):
         for f, tp in fields(cls):
+            if scope is None and f.metadata.get("shared") is False:
+                continue
             name = env_names(f.name, scope)
             if name in env:
                 parse = f.metadata.get("parse")

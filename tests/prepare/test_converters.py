@@ -10,8 +10,10 @@ from typer.testing import CliRunner
 
 from vstar_cli.cli import app
 from vstar_cli.prepare.base import Skip, record
-from vstar_cli.prepare.converter import REGISTRY, Context, Converter, Counts, Registry, run
+from vstar_cli.prepare.converter import Context, Converter
 from vstar_cli.prepare.phrasing import Phraser
+from vstar_cli.prepare.registry import REGISTRY, Registry
+from vstar_cli.prepare.runner import Counts, run
 
 runner = CliRunner()
 

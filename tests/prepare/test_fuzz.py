@@ -17,8 +17,10 @@ from tests.fixtures.media import write_video
 from tests.prepare.test_converters import moma_video
 from vstar_cli.io import ErrorRecord
 from vstar_cli.prepare.base import FormatError
-from vstar_cli.prepare.converter import REGISTRY, Context, Counts, run
+from vstar_cli.prepare.converter import Context
 from vstar_cli.prepare.phrasing import Phraser
+from vstar_cli.prepare.registry import REGISTRY
+from vstar_cli.prepare.runner import Counts, run
 from vstar_cli.prepare.safe_pickle import load as load_pickle
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"

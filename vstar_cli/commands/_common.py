@@ -142,6 +142,11 @@ class ErrorSink:
         if self._writer is not None:
             self._writer.close()
 
+    def discard(self) -> None:
+        """Close without replacing an existing errors file (the run failed before it began)."""
+        if self._writer is not None:
+            self._writer.__exit__(RuntimeError, None, None)
+
 
 @dataclass
 class Timer:

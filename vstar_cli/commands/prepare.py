@@ -8,55 +8,95 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from vstar_cli import config, progress
 from vstar_cli.commands._common import (
-    ErrorSink,
     Timer,
     _silence_stdout,
     check_outputs,
     console,
+    guarded,
     setup_logging,
     usage_error,
 )
+from vstar_cli.commands.stream import Stream
 from vstar_cli.demo.synthetic import SyntheticConfig
 from vstar_cli.demo.tiny_models import TinyModelConfig
-from vstar_cli.io import ErrorRecord
-from vstar_cli.options import QuietOption, config_options
-from vstar_cli.output import JsonlWriter, OutputError
+from vstar_cli.options import ConfigOption, QuietOption, config_options
+from vstar_cli.output import OutputError
+
+
+class ConverterGroup(TyperGroup):
+    """``vstar prepare``: one command per converter, built-in ones made at import, plugins on demand.
+
+    The plugin entry points are scanned only for a name that is not built-in or for the full
+    list (``vstar prepare --help``), so ``vstar --help`` and ``vstar prepare kinetics700`` never scan them.
+    """
+
+    def get_command(self, ctx, cmd_name):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            return cmd
+        from vstar_cli.prepare.registry import REGISTRY
+
+        try:
+            conv = REGISTRY.get(cmd_name)
+        except KeyError:
+            return None
+        return self._add(conv)
+
+    def list_commands(self, ctx):
+        from vstar_cli.prepare.registry import REGISTRY
+
+        for name in REGISTRY.names():
+            if name not in self.commands:
+                self._add(REGISTRY.get(name))
+        return super().list_commands(ctx)
+
+    def _add(self, conv):
+        one = typer.Typer(rich_markup_mode="rich")
+        one.command(conv.name, short_help=conv.summary.split(". ")[0])(guarded(make_command(conv)))
+        cmd = typer.main.get_command(one)
+        self.add_command(cmd, conv.name)
+        return cmd
+
 
 app = typer.Typer(
+    cls=ConverterGroup,
     help="Turn public dataset annotations into labeled records (several phrasings per task, seeded).",
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
 
 
-def _check_option(conv, opt, value) -> None:
-    if value is None:
-        return
-    if opt.is_path and not Path(value).exists():
-        raise usage_error(f"{conv.name}: --{opt.name.replace('_', '-')} not found: {value}")
-    if opt.choices and str(value).strip().lower() not in opt.choices:
-        raise usage_error(
-            f"{conv.name}: unknown --{opt.name.replace('_', '-')} value {value!r} (known: {', '.join(opt.choices)})"
-        )
+def _load_plugins(values: Optional[list[str]]) -> Optional[list[str]]:
+    """Register the ``--converter-plugin`` modules before the converter's name is looked up (a bad one: exit 2)."""
+    from vstar_cli.prepare.registry import REGISTRY, PluginError
+
+    for spec in values or []:
+        try:
+            REGISTRY.load(spec)
+        except PluginError as exc:
+            raise usage_error(str(exc)) from None
+    return values
 
 
-def _check_pattern(name: str, pattern: str, fields_help: str) -> None:
-    """A --video-pattern that cannot be filled for any item is a usage error, not one error per item."""
-    import re
-    import string
-
-    known = set(re.findall(r"\{(\w+)\}", fields_help))
-    try:
-        used = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
-    except ValueError as exc:
-        raise usage_error(f"{name}: --video-pattern {pattern!r}: {exc}") from None
-    unknown = sorted(u for u in used if u not in known)
-    if unknown and known:
-        shown = ", ".join("{" + u + "}" if u else "{} (a field needs a name)" for u in unknown)
-        raise usage_error(f"{name}: --video-pattern {pattern!r} names {shown}; known: {fields_help}")
+@app.callback()
+def _group(
+    converter_plugin: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--converter-plugin",
+            metavar="MODULE[:ATTR]",
+            help="Load extra converters from MODULE or MODULE:ATTRIBUTE (a Converter, a list, or a module "
+            "defining CONVERTER); repeatable; put it before the converter's name.",
+            is_eager=True,
+            callback=_load_plugins,
+        ),
+    ] = None,
+) -> None:
+    """Turn public dataset annotations into labeled records (several phrasings per task, seeded)."""
 
 
 def _stdin_copy(name: str) -> Path:
@@ -72,7 +112,7 @@ def _stdin_copy(name: str) -> Path:
 
 
 def _format_message(name: str, shown: str, path: Path, exc: Exception) -> str:
-    from vstar_cli.prepare.base import looks_like
+    from vstar_cli.prepare.detect import looks_like
 
     message = f"{name}: {shown}: {exc}"
     guess = looks_like(path)
@@ -81,18 +121,19 @@ def _format_message(name: str, shown: str, path: Path, exc: Exception) -> str:
     return message
 
 
-def run_converter(name: str, file: Path, values: dict) -> None:
-    """Run converter ``name`` on ``file`` with the command's option ``values``; exit code per the contract.
+def run_converter(conv, file: Path, output: str, errors: Optional[Path], config_file, flags: dict, quiet: bool) -> None:
+    """Run converter ``conv`` on ``file`` with the command's flags; exit code per the contract.
 
     0: records written and no error record; 1: any error record, or nothing written;
     2: usage errors and files that are not the converter's format (nothing is written then:
     an existing output file is left as it was). ``-`` reads standard input.
     """
-    from vstar_cli.prepare.converter import REGISTRY
+    from vstar_cli.logs import GLOBAL_VERBOSITY
 
-    conv = REGISTRY.get(name)
-    quiet = values.pop("quiet")
-    output, errors = values.pop("output"), values.pop("errors")
+    name = conv.name
+    quiet = (
+        quiet or GLOBAL_VERBOSITY["quiet"]
+    )  # `vstar -q prepare PLUGIN`: a plugin's command is not in -q's default map
     setup_logging(quiet)
     stdin = str(file) == "-"
     if not stdin:
@@ -100,45 +141,52 @@ def run_converter(name: str, file: Path, values: dict) -> None:
             raise usage_error(f"{name}: input not found: {file}")
         if file.is_dir():
             raise usage_error(f"{name}: input is a directory, not a file: {file}")
+    try:
+        cfg = config.resolve(conv.config, config_file, "prepare", **flags)
+    except config.ConfigError as exc:
+        raise usage_error(str(exc)) from None
     # Every file the command reads: the input, a question bank, option files (--mapping, --split, ...).
     reads = {"the input": None if stdin else file}
-    reads |= {f"--{k.replace('_', '-')}": v for k, v in values.items() if isinstance(v, Path) and v.is_file()}
+    reads |= {
+        f"--{f.name.replace('_', '-')}": v
+        for f in dataclasses.fields(cfg)
+        if isinstance(v := getattr(cfg, f.name), Path) and v.is_file()
+    }
     check_outputs(reads, {"--output": output, "--errors": errors})
     if errors is not None and str(errors) == "-" and str(output) == "-":
         raise usage_error(f"{name}: --errors - and records both on stdout would mix; give -o FILE or --errors FILE")
     path = _stdin_copy(name) if stdin else file
     try:
-        _convert(name, conv, path, "<stdin>" if stdin else file.name, output, errors, quiet, values)
+        _convert(conv, path, "<stdin>" if stdin else file.name, output, errors, quiet, cfg)
     finally:
         if stdin:
             path.unlink(missing_ok=True)
 
 
-def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, values: dict) -> None:
+def _convert(conv, file: Path, shown: str, output, errors, quiet: bool, cfg) -> None:
     import csv
     import pickle
     from types import SimpleNamespace
 
     from vstar_cli.prepare.base import FormatError
-    from vstar_cli.prepare.converter import Context, Counts, run
+    from vstar_cli.prepare.converter import Context
     from vstar_cli.prepare.phrasing import Phraser, load_bank
+    from vstar_cli.prepare.runner import Counts, run
     from vstar_cli.prepare.safe_pickle import UnsafePickleError
 
-    seed, bank, mode = values.pop("seed"), values.pop("questions"), values.pop("questions_mode")
-    _check_pattern(name, values["video_pattern"], conv.video_fields)
-    for opt in conv.options:
-        _check_option(conv, opt, values.get(opt.name))
-    if bank is not None and not bank.is_file():
-        raise usage_error(f"question bank not found: {bank}")
+    name = conv.name
+    bank = cfg.questions
     try:
         phraser = Phraser(
-            seed, load_bank(bank) if bank else None, "templates" if bank is None else mode, conv.phrasings
+            cfg.seed,
+            load_bank(bank) if bank else None,
+            "templates" if bank is None else cfg.questions_mode,
+            conv.phrasings,
         )
     except (ValueError, KeyError) as exc:
         raise usage_error(str(exc)) from None
-    ctx = Context(SimpleNamespace(**values), phraser)
+    ctx = Context(SimpleNamespace(**cfg.opts()), phraser)
     counts = Counts()
-    timer = Timer()
     unreadable = (
         OSError,
         ValueError,
@@ -161,27 +209,19 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
         raise usage_error(_format_message(name, shown, file, exc)) from None
     except unreadable as exc:
         raise usage_error(_format_message(name, shown, file, f"cannot read: {type(exc).__name__}: {exc}")) from None
+
+    def open_error(role: str, exc: Exception) -> BaseException:
+        if isinstance(exc, OutputError):
+            return usage_error(f"{name}: cannot write {role}: {exc}")
+        path = errors if role == "--errors" else output
+        return usage_error(f"{name}: cannot write {role} {path}: {exc.strerror or exc}")
+
+    s = Stream(f"prepare {name}", output=output, errors=errors, quiet=quiet, open_error=open_error)
     try:
-        sink = ErrorSink(errors)
-    except OutputError as exc:
-        raise usage_error(f"{name}: cannot write --errors: {exc}") from None
-    except OSError as exc:
-        raise usage_error(f"{name}: cannot write --errors {errors}: {exc.strerror or exc}") from None
-    try:
-        try:
-            writer = JsonlWriter(output)
-        except OutputError as exc:
-            raise usage_error(f"{name}: cannot write --output: {exc}") from None
-        except OSError as exc:
-            raise usage_error(f"{name}: cannot write --output {output}: {exc.strerror or exc}") from None
-        with writer as out:
+        with s:
             # the first item was read above; the bar counts from there
             rest = itertools.chain([first] if first is not None else [], items)
-            for item in progress.track(rest, f"prepare {name}", None, quiet):
-                if isinstance(item, ErrorRecord):
-                    sink.add(item)
-                else:
-                    out.write(item)
+            s.drive(progress.track(rest, f"prepare {name}", None, quiet))
     except (FormatError, UnsafePickleError) as exc:
         raise usage_error(_format_message(name, shown, file, exc)) from None
     except BrokenPipeError:
@@ -191,71 +231,63 @@ def _convert(name, conv, file: Path, shown: str, output, errors, quiet: bool, va
         raise usage_error(f"{name}: {exc}") from None
     except unreadable as exc:
         raise usage_error(f"{name}: {shown}: stopped: {type(exc).__name__}: {exc}") from None
-    finally:
-        sink.close()
     for note in ctx.notes:
         console.print(f"[yellow]warning[/] {name}: {note}", soft_wrap=True)
     if not quiet or counts.errors or not counts.written:
-        console.print(f"{counts.line(name, conv.unit)} ({timer.seconds:.1f}s)", soft_wrap=True)
-    if counts.errors:
-        raise typer.Exit(1)
-    if not counts.written:
+        console.print(f"{counts.line(name, conv.unit)} ({s.timer.seconds:.1f}s)", soft_wrap=True)
+    if not counts.errors and not counts.written:
         console.print(f"[bold red]error:[/] {name}: nothing written from {shown}", soft_wrap=True)
-        raise typer.Exit(1)
+    s.finish(failed=bool(counts.errors) or not counts.written)
 
 
-def make_command(name: str):
-    """The ``vstar prepare NAME`` command of a registered converter (its options as flags)."""
+def make_command(conv):
+    """The ``vstar prepare NAME`` command of a converter: its config's fields as flags, plus input and outputs."""
     import inspect
 
-    from vstar_cli.prepare.converter import REGISTRY
-
-    conv = REGISTRY.get(name)
-
-    def kw(name: str, annotation, option) -> inspect.Parameter:
-        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+    def kw(name: str, annotation, default=None) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
     file = typer.Argument(..., help=conv.input_help + " '-' reads standard input.", metavar="FILE")
     params = [
         inspect.Parameter("file", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=file, annotation=Path),
         kw("output", str, typer.Option("-", "-o", "--output", help="Labeled records (JSONL); '-' for stdout.")),
         kw("errors", Optional[Path], typer.Option(None, "--errors", help="Write the items that could not be converted here (line, item, reason).")),
-        kw("video_pattern", str, typer.Option(conv.video_pattern, help=f"Video path from {conv.video_fields}.")),
-    ]  # fmt: skip
-    for opt in conv.options:
-        ann = Optional[opt.type] if opt.default is None else opt.type
-        params.append(kw(opt.name, ann, typer.Option(opt.default, "--" + opt.name.replace("_", "-"), help=opt.help)))
-    params += [
-        kw("seed", int, typer.Option(0, help="Seed of the phrasing draw.")),
-        kw("questions", Optional[Path], typer.Option(None, "--questions", help="Question bank from vstar questions (JSONL).")),
-        kw("questions_mode", str, typer.Option("both", "--questions-mode", help="both | bank | templates: where phrasings come from.")),
-        kw("quiet", bool, typer.Option(False, "-q", "--quiet", help="Only errors on stderr (no progress, no summary).")),
+        kw("flags", Optional[dict]),
+        kw("config_file", ConfigOption),
+        kw("quiet", QuietOption, False),
     ]  # fmt: skip
 
     def command(**values) -> None:
-        file = values.pop("file")
-        run_converter(name, file, values)
+        run_converter(
+            conv,
+            values["file"],
+            values["output"],
+            values["errors"],
+            values["config_file"],
+            values["flags"] or {},
+            values["quiet"],
+        )
 
     command.__signature__ = inspect.Signature(params)
-    command.__annotations__ = {p.name: p.annotation for p in params}
-    command.__name__ = f"prepare_{name}"
+    command.__name__ = f"prepare_{conv.name.replace('-', '_')}"
     command.__doc__ = (
         f"{conv.summary}\n\nReads: {conv.files}. Verifier kinds: {', '.join(conv.kinds)}.\n\n"
         "Exit code: 0 when records were written and no item failed, 1 when any error record was written "
         "or nothing was written, 2 for usage errors and files of another format."
     )
-    return command
+    return config_options(conv.config)(command)
 
 
-def _register_converters() -> None:
-    from vstar_cli.prepare.converter import REGISTRY
+def _register_builtins() -> None:
+    from vstar_cli.prepare.registry import REGISTRY
 
-    for name in REGISTRY.names():
-        conv = REGISTRY.get(name)
-        app.command(name, help=None, short_help=conv.summary.split(". ")[0])(make_command(name))
+    for name in REGISTRY.builtin_names():
+        app.command(name, help=None, short_help=REGISTRY.get(name).summary.split(". ")[0])(
+            make_command(REGISTRY.get(name))
+        )
 
 
-_register_converters()
+_register_builtins()
 
 
 @app.command("synthetic")

@@ -23,7 +23,7 @@ import typer
 from vstar_cli import progress
 from vstar_cli.commands._common import ErrorSink, Timer, console, usage_error
 from vstar_cli.io import ErrorRecord, InputError, Record, iter_inputs
-from vstar_cli.output import JsonlWriter
+from vstar_cli.output import JsonlWriter, OutputError
 
 
 @dataclass
@@ -57,8 +57,10 @@ class Stream:
         quiet: bool = False,
         direct: bool = False,
         append: bool = False,
+        open_error: Callable[[str, Exception], BaseException] | None = None,
     ) -> None:
         self.name, self.quiet = name, quiet
+        self._open_error = open_error
         self._paths = (output, rejected, errors)
         self._direct, self._append = direct, append
         self.counts = Counts()
@@ -69,15 +71,37 @@ class Stream:
 
     def __enter__(self) -> Stream:
         output, rejected, errors = self._paths
-        # The output is opened (and locked) first: a second run on the same file stops here.
-        self.out = JsonlWriter(output, append=self._append, direct=self._direct)
+
+        def open_output() -> None:
+            self.out = self._open("--output", lambda: JsonlWriter(output, append=self._append, direct=self._direct))
+
+        def open_sink() -> None:
+            self.sink = self._open("--errors", lambda: ErrorSink(errors, direct=self._direct))
+
+        # A direct output (generate) is locked before anything else is touched: a second run on the
+        # same file stops there. Otherwise the errors file comes first, as the stages always did.
+        steps = [open_output, open_sink] if self._direct else [open_sink, open_output]
         try:
-            self.rejected = JsonlWriter(rejected)
-            self.sink = ErrorSink(errors, direct=self._direct)
+            for step in steps:
+                step()
+            self.rejected = self._open("--rejected", lambda: JsonlWriter(rejected))
         except BaseException:
-            self.out.__exit__(RuntimeError, None, None)
+            for writer in (self.rejected, self.out):
+                if writer is not None:
+                    writer.__exit__(RuntimeError, None, None)
+            if self.sink is not None:
+                self.sink.discard()
             raise
         return self
+
+    def _open(self, role: str, make: Callable):
+        """Open one output; ``open_error(role, exc)`` turns a failure into the command's own error."""
+        try:
+            return make()
+        except (OutputError, OSError) as exc:
+            if self._open_error is None:
+                raise
+            raise self._open_error(role, exc) from None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:

@@ -1,37 +1,32 @@
-"""Converters as registered objects, and the loop that runs one over a file.
+"""What a converter is: its declaration, the options it takes, and the config of one run.
 
-A :class:`Converter` names a dataset, its options, its phrasings and the verifier kinds it
-emits; :data:`REGISTRY` holds the built-in ones and those that other packages publish
-under the ``vstar.converters`` entry point group (an entry point names a ``Converter``).
-``vstar prepare NAME FILE`` is built from the registry, so a new dataset is one module in
-``vstar_cli/prepare/converters/`` plus its test.
+A :class:`Converter` names a dataset, its options, its phrasings, the verifier kinds it
+emits, how to recognise its files (``detect``) and a tiny valid input (``example``). One
+module in ``vstar_cli/prepare/converters/`` defines one (as ``CONVERTER``); the registry
+(:mod:`vstar_cli.prepare.registry`) finds built-in and plugin modules by the same route.
+
+The options of ``vstar prepare NAME`` are the fields of :func:`config_class`: the shared
+:class:`PrepareConfig` fields plus one field per :class:`Option`, so flags, ``--config``
+keys (section ``prepare:``) and ``VSTAR_*`` variables come from one declaration.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
-import logging
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Optional
 
-from vstar_cli.io import ErrorRecord
-from vstar_cli.prepare.base import Flag, FormatError, ItemError, Omit, Skip, check_record, jsonable, known_kind
+from vstar_cli.prepare.base import known_kind
 from vstar_cli.prepare.phrasing import Phraser
-
-log = logging.getLogger("vstar.prepare")
-
-BUILTIN = ("kinetics", "finediving", "star", "ssv2", "tempcompass", "msvd_qa", "moma")
-ENTRY_POINT_GROUP = "vstar.converters"
 
 
 @dataclass(frozen=True)
 class Option:
-    """A converter option: becomes ``--name`` (underscores as dashes) of its command."""
+    """A converter option: the field ``name`` of the run's config, the flag ``--name`` (underscores as dashes)."""
 
     name: str
     type: type
@@ -39,6 +34,42 @@ class Option:
     help: str
     is_path: bool = False  # checked to exist before the run
     choices: tuple[str, ...] = ()  # accepted values (a usage error otherwise)
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def field(self) -> tuple[str, Any, Any]:
+        """This option as a dataclass field spec (name, type, field) for :func:`dataclasses.make_dataclass`."""
+        tp = Optional[self.type] if self.default is None else self.type
+        # A dataset's option is read from the ``prepare:`` section only, never from a shared
+        # top-level key or ``VSTAR_<FIELD>``: FineDiving's --fps is not generate's --fps.
+        meta: dict[str, Any] = {"help": self.help, "option": self, "shared": False}
+        if self.type is Path:
+            meta["parse"] = Path  # a path flag is read as text, then made a Path
+        return (self.name, tp, field(default=self.default, metadata=meta))
+
+    def coerce(self, value: Any) -> Any:
+        """A value from a flag, a config file or the environment as this option's type (``ValueError`` if it is not one)."""
+        if value is None:
+            return None
+        if self.type is Path:
+            if not isinstance(value, (str, Path)) or not str(value):
+                raise ValueError(f"{self.name} must be a path, not {value!r}")
+            return Path(value)
+        if self.type is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{self.name} must be a number, not {value!r}")
+            return float(value)
+        if self.type is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{self.name} must be an integer, not {value!r}")
+            return value
+        if self.type is str:
+            if isinstance(value, (dict, list)):
+                raise ValueError(f"{self.name} must be text, not {value!r}")
+            return str(value)
+        return value
 
 
 @dataclass
@@ -63,6 +94,10 @@ class Converter:
     ``read(path, ctx)`` yields ``(number, item)`` pairs and raises :class:`FormatError` for a
     file of another format; ``convert(item, ctx)`` yields records, :class:`Skip`,
     :class:`Omit` or :class:`Flag`, and raises :class:`ItemError` for an item it cannot convert.
+    ``detect(head)`` says what a file of this dataset is (a phrase naming the command, for the
+    message of another converter's format error) or ``None``; ``head`` is a
+    :class:`vstar_cli.prepare.detect.Head`. ``example(folder)`` writes a tiny valid input there
+    and returns the command's arguments (the file first): the test of every converter runs it.
     """
 
     name: str
@@ -77,6 +112,8 @@ class Converter:
     video_pattern: str = "{video_id}.mp4"
     video_fields: str = "{video_id}"
     unit: str = "items"
+    detect: Callable[[Any], str | None] | None = None
+    example: Callable[[Path], list[str]] | None = None
 
     def __post_init__(self) -> None:
         unknown = [k for k in self.kinds if not known_kind(k)]
@@ -85,164 +122,119 @@ class Converter:
         names = [o.name for o in self.options]
         if len(names) != len(set(names)):
             raise ValueError(f"converter {self.name!r} declares an option twice")
+        shared = {f.name for f in dataclasses.fields(PrepareConfig)}
+        clash = sorted(shared & set(names))
+        if clash:
+            raise ValueError(f"converter {self.name!r} declares the shared option(s) {', '.join(clash)}")
 
-
-class Registry:
-    """Converters by name; refuses a second converter of the same name."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Converter] = {}
-        self._loaded = False
-
-    def register(self, conv: Converter) -> Converter:
-        """Add ``conv``; a name already taken is an error."""
-        if not isinstance(conv, Converter):
-            raise TypeError(f"not a Converter: {conv!r}")
-        if conv.name in self._items:
-            raise ValueError(f"a converter named {conv.name!r} is already registered")
-        self._items[conv.name] = conv
-        return conv
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        for mod in BUILTIN:
-            self.register(importlib.import_module(f"vstar_cli.prepare.converters.{mod}").CONVERTER)
-        from importlib.metadata import entry_points
-
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            try:
-                self.register(ep.load())
-            except Exception as exc:  # a broken plugin must not take the built-ins down
-                log.warning("converter entry point %s not loaded: %s", ep.name, exc)
-
-    def get(self, name: str) -> Converter:
-        """The converter called ``name``; unknown names list the known ones."""
-        self._load()
-        if name not in self._items:
-            raise KeyError(f"unknown converter {name!r} (known: {', '.join(self._items)})")
-        return self._items[name]
-
-    def names(self) -> list[str]:
-        """Registered names, built-ins first."""
-        self._load()
-        return list(self._items)
-
-
-REGISTRY = Registry()
+    @cached_property
+    def config(self) -> type:
+        """The config dataclass of ``vstar prepare NAME`` (see :func:`config_class`)."""
+        return config_class(self)
 
 
 @dataclass
-class Counts:
-    """Items read = items converted + skipped (by reason) + errors; records written apart."""
+class PrepareConfig:
+    """The options every ``vstar prepare NAME`` shares (each converter adds its own; see :func:`config_class`)."""
 
-    read: int = 0
-    converted: int = 0
-    written: int = 0
-    errors: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    omitted: Counter = field(default_factory=Counter)
-    flagged: Counter = field(default_factory=Counter)
-    kinds: Counter = field(default_factory=Counter)
+    video_pattern: str = field(default="{video_id}.mp4", metadata={"help": "Video path from {video_id}."})
+    seed: int = field(default=0, metadata={"help": "Seed of the phrasing draw."})
+    questions: Optional[Path] = field(
+        default=None, metadata={"help": "Question bank from vstar questions (JSONL).", "parse": Path}
+    )
+    questions_mode: str = field(
+        default="both", metadata={"help": "both | bank | templates: where phrasings come from."}
+    )
 
-    def line(self, name: str, unit: str) -> str:
-        """One-line summary for stderr."""
-        skipped = sum(self.skipped.values())
-        parts = [
-            f"prepare {name}: read {self.read} {unit} = {self.converted} converted + {skipped} skipped"
-            f" + {self.errors} errors; {self.written} records written"
-        ]
-        for what, counter in (("skipped", self.skipped), ("questions not asked", self.omitted)):
-            if counter:
-                parts.append(f"{what}: " + ", ".join(f"{n} {r}" for r, n in counter.most_common()))
-        if self.flagged:
-            parts.append("flagged: " + ", ".join(f"{n} {r}" for r, n in self.flagged.most_common()))
-        return "; ".join(parts)
+    def opts(self) -> dict[str, Any]:
+        """What a converter sees as ``ctx.opts``: the video pattern and the converter's options."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in _PHRASING}
 
 
-def _gold(rec: dict) -> int:
-    """What makes two records the same question: video and labels (phrasings are drawn, so not the text)."""
-    return hash(json.dumps([rec.get("video_path"), rec.get("label"), rec.get("label_type")], sort_keys=True))
+_PHRASING = ("seed", "questions", "questions_mode")
 
 
-def run(conv: Converter, path: Path, ctx: Context, counts: Counts) -> Iterator[dict | ErrorRecord]:
-    """Records (and error records) of ``conv`` on ``path``; ``counts`` is kept up to date.
+def config_class(conv: Converter) -> type:
+    """The fields of ``PrepareConfig`` with ``conv``'s video pattern as default and one field per option of ``conv``.
 
-    Raises :class:`FormatError` when the file is not the converter's format. One output never
-    holds two questions of one id: an item that repeats an earlier one (same ids, videos and
-    labels: a duplicated row) is skipped; one that reuses an id with another video or label is
-    an error record.
+    Its ``__post_init__`` checks what a run needs before it reads anything: the video pattern
+    names known fields, option files exist, choices are known, the question bank exists.
     """
-    seen: dict[str, int] = {}  # question_id -> hash of its video and labels
-    for number, item in conv.read(path, ctx):
-        counts.read += 1
-        out: list[dict] = []
-        skip: Skip | None = None
-        flags: list[str] = []
-        omitted: list[str] = []
-        try:
-            for x in conv.convert(item, ctx):
-                if isinstance(x, Skip):
-                    skip = x
-                    break
-                if isinstance(x, Omit):
-                    omitted.append(x.reason)
-                elif isinstance(x, Flag):
-                    flags.append(x.reason)
-                else:
-                    bad = [k for k in x.get("verifier_type", []) if not known_kind(k)]
-                    if bad:
-                        raise ItemError(f"unknown verifier kind {', '.join(bad)}")
-                    check_record(x)
-                    out.append(x)
-            ids = [r["question_id"] for r in out]
-            twice = sorted({q for q in ids if ids.count(q) > 1})
-            if twice:
-                raise ItemError(f"the item gives question_id {', '.join(twice)} twice")
-            again = [r for r in out if r["question_id"] in seen]
-            if again and skip is None:
-                if len(again) == len(out) and all(seen[r["question_id"]] == _gold(r) for r in again):
-                    skip = Skip("repeats an earlier item (same id, video and labels)")
-                    out = []
-                else:
-                    names = ", ".join(sorted(r["question_id"] for r in again))
-                    raise ItemError(f"duplicate question_id {names}: an earlier item gave it another video or label")
-        except (
-            ItemError,
-            KeyError,
-            TypeError,
-            ValueError,
-            IndexError,
-            AttributeError,
-            ArithmeticError,
-            RecursionError,
-        ) as exc:
-            counts.errors += 1
-            reason = jsonable(str(exc) if isinstance(exc, ItemError) else f"{type(exc).__name__}: {exc}")
-            doc = jsonable(item)
-            yield (
-                ErrorRecord(reason, record=doc, line=number)
-                if isinstance(doc, dict)
-                else ErrorRecord(reason, raw=repr(doc), line=number)
-            )
-            continue
-        if skip is None and not out:
-            # Every question of the item was left out: the item is skipped (with why), not "converted".
-            skip = Skip("no question to ask" + (f" ({'; '.join(dict.fromkeys(omitted))})" if omitted else ""))
-        if skip is not None:
-            counts.skipped[skip.reason] += 1
-            continue
-        counts.converted += 1
-        seen.update((r["question_id"], _gold(r)) for r in out)
-        counts.omitted.update(omitted)
-        counts.flagged.update(flags)
-        for rec in out:
-            if flags:
-                rec["flags"] = flags
-            counts.written += 1
-            counts.kinds.update(rec["verifier_type"])
-            yield rec
+    shared = {f.name: f for f in dataclasses.fields(PrepareConfig)}
+    pattern = shared["video_pattern"]
+    specs: list[tuple[str, Any, Any]] = [
+        (
+            "video_pattern",
+            str,
+            field(
+                default=conv.video_pattern,
+                metadata={**pattern.metadata, "help": f"Video path from {conv.video_fields}."},
+            ),
+        ),
+        *(o.field() for o in conv.options),
+        *(
+            (f.name, f.type, field(default=f.default, metadata=f.metadata))
+            for f in dataclasses.fields(PrepareConfig)
+            if f.name != "video_pattern"
+        ),
+    ]
+
+    def post_init(self) -> None:
+        _check_config(conv, self)
+
+    cls = dataclasses.make_dataclass(
+        "Prepare" + "".join(p.capitalize() for p in conv.name.replace("-", "_").split("_")) + "Config",
+        specs,
+        # Not a subclass: a base's fields would come first, and the help reads better with the
+        # converter's own options next to its video pattern.
+        namespace={"__post_init__": post_init, "opts": PrepareConfig.opts, "__module__": __name__},
+    )
+    cls.__doc__ = f"Options of ``vstar prepare {conv.name}``: {conv.summary}"
+    return cls
 
 
-__all__ = ["Context", "Converter", "Counts", "FormatError", "Option", "REGISTRY", "Registry", "run"]
+def _check_config(conv: Converter, cfg: Any) -> None:
+    if not isinstance(cfg.video_pattern, str):
+        raise ValueError(f"{conv.name}: --video-pattern must be text, not {cfg.video_pattern!r}")
+    check_pattern(conv.name, cfg.video_pattern, conv.video_fields)
+    for opt in conv.options:
+        value = opt.coerce(getattr(cfg, opt.name))
+        setattr(cfg, opt.name, value)
+        if value is None:
+            continue
+        if opt.is_path and not Path(value).exists():
+            raise ValueError(f"{conv.name}: {opt.flag} not found: {value}")
+        if opt.choices and str(value).strip().lower() not in opt.choices:
+            raise ValueError(f"{conv.name}: unknown {opt.flag} value {value!r} (known: {', '.join(opt.choices)})")
+    if isinstance(cfg.seed, bool) or not isinstance(cfg.seed, int):
+        raise ValueError(f"seed must be an integer, not {cfg.seed!r}")
+    if cfg.questions is not None:
+        cfg.questions = Path(cfg.questions)
+        if not cfg.questions.is_file():
+            raise ValueError(f"question bank not found: {cfg.questions}")
+
+
+def check_pattern(name: str, pattern: str, fields_help: str) -> None:
+    """A ``--video-pattern`` that cannot be filled for any item is refused before the run (``ValueError``).
+
+    >>> check_pattern("ssv2", "{id}.webm", "{id}")
+    >>> check_pattern("ssv2", "{vid}.webm", "{id}")
+    Traceback (most recent call last):
+    ...
+    ValueError: ssv2: --video-pattern '{vid}.webm' names {vid}; known: {id}
+    """
+    import re
+    import string
+
+    known = set(re.findall(r"\{(\w+)\}", fields_help))
+    try:
+        used = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"{name}: --video-pattern {pattern!r}: {exc}") from None
+    unknown = sorted(u for u in used if u not in known)
+    if unknown and known:
+        shown = ", ".join("{" + u + "}" if u else "{} (a field needs a name)" for u in unknown)
+        raise ValueError(f"{name}: --video-pattern {pattern!r} names {shown}; known: {fields_help}")
+
+
+__all__ = ["Context", "Converter", "Option", "PrepareConfig", "check_pattern", "config_class"]

@@ -246,6 +246,33 @@ def _before_after(seq: list[str], vid: str, video: str, ctx: Context, common: di
         yield Omit("before: every sub-action with a predecessor occurs twice (ambiguous)")
 
 
+def detect(head) -> str | None:
+    """FineDiving's pickles: the sub-action table, or an annotation or split (tuple keys)."""
+    obj = head.data if head.form == "pickle" else None
+    if isinstance(obj, dict) and obj and all(isinstance(k, int) for k in list(obj)[:20]):
+        if all(isinstance(v, str) for v in list(obj.values())[:20]):
+            return "an id -> name table (FineDiving's Sub_action_Types_Table.pkl?: give it with --sub-action-types)"
+    if (isinstance(obj, dict) and obj and all(isinstance(k, tuple) for k in list(obj)[:20])) or (
+        isinstance(obj, list) and obj and all(isinstance(k, tuple) for k in obj[:20])
+    ):
+        return "a FineDiving pickle (`vstar prepare finediving`)"
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A one-dive fine-grained annotation pickle (the fixture of the test every converter runs)."""
+    dive = {
+        "dive_score": 72.0,
+        "difficulty": 3.2,
+        "sub-action_types": {0: "Forward", 2: "2.5 Soms.Pike", 3: "Entry"},
+        "frames_labels": [0] * 5 + [2] * 10 + [3] * 5,
+        "steps_transit_frames": [5, 15],
+    }
+    path = folder / "FineDiving_fine-grained_annotation.pkl"
+    path.write_bytes(pickle.dumps({("FINAWorldChampionships2019_Women10m_final_r1", 1): dive}))
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="finediving",
     summary="Sub-action sequence, before/after, difficulty and score questions from FineDiving (pickles read safely).",
@@ -264,4 +291,6 @@ CONVERTER = Converter(
     video_pattern="{competition}_{index}.mp4",
     video_fields="{competition} and {index}",
     unit="dives",
+    detect=detect,
+    example=example,
 )

@@ -126,6 +126,26 @@ def convert(row: dict, ctx: Context):
     )
 
 
+def detect(head) -> str | None:
+    """A Kinetics CSV (train, val or test) by its header."""
+    cols = head.columns
+    if {"youtube_id", "time_start", "time_end"} <= cols:
+        return "a Kinetics CSV (`vstar prepare kinetics700`)" + (
+            "" if "label" in cols else ", a test file without labels"
+        )
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A two-row Kinetics CSV (the fixture of the test every converter runs)."""
+    path = folder / "train.csv"
+    path.write_text(
+        "label,youtube_id,time_start,time_end,split\nplaying guitar,vid001,0,10,train\nriding a bike,vid002,5,15,val\n",
+        encoding="utf-8",
+    )
+    return [str(path), "--split", "train"]
+
+
 CONVERTER = Converter(
     name="kinetics700",
     summary="Action recognition questions ([italic]simple[/] labels) from a Kinetics-400/600/700 CSV.",
@@ -147,4 +167,6 @@ CONVERTER = Converter(
     video_pattern="{youtube_id}_{time_start:06d}_{time_end:06d}.mp4",
     video_fields="{label} {youtube_id} {time_start} {time_end} {split}",
     unit="rows",
+    detect=detect,
+    example=example,
 )

@@ -207,6 +207,45 @@ def _atomic(sub: dict, act_id: str, x: dict, width: float, height: float, ctx: C
         )
 
 
+def detect(head) -> str | None:
+    """MOMA-LRG ``anns.json``: a list of videos with ``activity`` and ``file_name``."""
+    keys = head.keys
+    if "activity" in keys and "file_name" in keys:
+        return "MOMA-LRG anns.json (`vstar prepare moma`)"
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A one-video MOMA-LRG anns.json (the fixture of the test every converter runs)."""
+    import json
+
+    sub = {
+        "id": "s1",
+        "class_name": "guests arriving",
+        "start_time": 0.0,
+        "end_time": 10.0,
+        "higher_order_interactions": [],
+    }
+    second = {**sub, "id": "s2", "class_name": "dining", "start_time": 10.0, "end_time": 30.0}
+    video = {
+        "file_name": "abc.mp4",
+        "num_frames": 900,
+        "width": 640,
+        "height": 480,
+        "duration": 30.0,
+        "activity": {
+            "id": "act7",
+            "class_name": "dining",
+            "start_time": 0.0,
+            "end_time": 30.0,
+            "sub_activities": [sub, second],
+        },
+    }
+    path = folder / "anns.json"
+    path.write_text(json.dumps([video]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="moma",
     summary="Activity, sub-activity order and atomic-action questions from MOMA-LRG's anns.json.",
@@ -228,4 +267,6 @@ CONVERTER = Converter(
     video_pattern="{activity_id}.mp4",
     video_fields="{activity_id} and {file_name} (MOMA-LRG: videos/activity)",
     unit="videos",
+    detect=detect,
+    example=example,
 )

@@ -91,6 +91,28 @@ def convert(x: dict, ctx: Context):
     yield record(f"msvd_{qid}", video, question, {"answer": answer}, ["simple"], source_dataset="msvd_qa")
 
 
+def detect(head) -> str | None:
+    """MSVD-QA lists, common form (``video_name``) or original form (numeric ``video_id``)."""
+    keys, rows = head.keys, head.rows or []
+    if "video_name" in keys and "question" in keys:
+        return "an MSVD-QA file, common form (`vstar prepare msvd-qa`)"
+    if {"video_id", "question", "answer"} <= keys and all(
+        isinstance(x.get("video_id"), int) for x in rows if "video_id" in x
+    ):
+        return "an MSVD-QA file, original form (`vstar prepare msvd-qa --mapping youtube_mapping.txt`)"
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A one-question MSVD-QA file in the common form (the fixture of the test every converter runs)."""
+    import json
+
+    item = {"video_name": "abc_1_5", "question": "what is a man playing?", "answer": "guitar", "question_id": 1}
+    path = folder / "test_qa.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="msvd-qa",
     summary="Open-ended QA records ([italic]simple[/] one-word answers) from MSVD-QA.",
@@ -108,4 +130,6 @@ CONVERTER = Converter(
     video_pattern="{video_name}.avi",
     video_fields="{video_name} (the MSVD clip name)",
     unit="questions",
+    detect=detect,
+    example=example,
 )

@@ -93,6 +93,38 @@ def convert(item: dict, ctx: Context):
     )
 
 
+def detect(head) -> str | None:
+    """SSv2 annotation files, ``labels.json`` and test files (ids only)."""
+    labels = head.mapping
+    if labels is not None:
+        vals = list(labels.values())[:20]
+        if vals and all(isinstance(v, (int, str)) and str(v).strip().isdigit() for v in vals):
+            return "SSv2 labels.json (template -> class index): `vstar prepare ssv2` needs a train or validation file"
+        return None
+    if head.rows is None:
+        return None
+    if {"template", "placeholders"} <= head.keys:
+        return "a Something-Something v2 annotation file (`vstar prepare ssv2`)"
+    if head.keys <= {"id"}:
+        return "an SSv2 test file (ids only, no labels)"
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A one-video SSv2 train file (the fixture of the test every converter runs)."""
+    import json
+
+    item = {
+        "id": "101",
+        "label": "Putting a cup onto a table",
+        "template": "Putting [something] onto [something]",
+        "placeholders": ["a cup", "a table"],
+    }
+    path = folder / "something-something-v2-train.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="ssv2",
     summary="Object ([italic]simple[/]) and relationship ([italic]sentence[/]) questions from Something-Something v2.",
@@ -106,4 +138,6 @@ CONVERTER = Converter(
     video_pattern="{id}.webm",
     video_fields="{id}",
     unit="videos",
+    detect=detect,
+    example=example,
 )

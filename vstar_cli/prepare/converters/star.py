@@ -241,6 +241,47 @@ def _objects(q, qid, vid, video, duration, width, height, container_fps, ctx: Co
     )
 
 
+def detect(head) -> str | None:
+    """STAR's question files, one question, the class lists and ``classes/video_fps``."""
+    if head.form == "text":
+        line = head.line
+        if line[:1] in {"o", "a", "v", "r"} and line[1:4].isdigit():
+            return "a STAR class list (classes/*_classes.txt: give its folder with --classes-dir)"
+        return None
+    if head.form == "pickle":
+        obj = head.data
+        if isinstance(obj, dict) and obj and all(isinstance(k, str) for k in list(obj)[:20]):
+            if all(isinstance(v, (int, float)) for v in list(obj.values())[:20]):
+                return "a video -> number table (STAR's classes/video_fps?)"
+        return None
+    one = head.mapping
+    if one is not None:
+        return "a STAR question (`vstar prepare star`)" if "question_id" in one and "video_id" in one else None
+    keys = head.keys
+    if "situations" in keys or {"question_id", "video_id", "choices"} <= keys:
+        return "a STAR question file (`vstar prepare star`)"
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A one-question STAR file, without classes or videos (the fixture of the test every converter runs)."""
+    import json
+
+    question = {
+        "question_id": "Interaction_T1_1",
+        "question": "Which object was taken by the person?",
+        "answer": "The cup.",
+        "video_id": "ABC12",
+        "start": 1.0,
+        "end": 6.0,
+        "choices": [{"choice": "The cup."}, {"choice": "The book."}],
+        "situations": {},
+    }
+    path = folder / "STAR_train.json"
+    path.write_text(json.dumps([question]), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="star",
     summary="QA, reversed QA, temporal ranges and object identity/comparison from the STAR benchmark.",
@@ -269,4 +310,6 @@ CONVERTER = Converter(
     video_pattern="{video_id}.mp4",
     video_fields="{video_id}",
     unit="questions",
+    detect=detect,
+    example=example,
 )

@@ -179,6 +179,30 @@ def _info_text(text: str) -> str:
     return text
 
 
+def detect(head) -> str | None:
+    """TempCompass question files and ``meta_info.json`` (video -> dimension -> ...)."""
+    data = head.mapping
+    vals = list(data.values())[:20] if data else []
+    if not vals or not all(isinstance(v, dict) for v in vals):
+        return None
+    inner = [x for v in vals for x in v.values() if isinstance(x, list)][:20]
+    if inner and any(isinstance(i, dict) and "question" in i for x in inner for i in x[:3]):
+        return "a TempCompass question file (`vstar prepare tempcompass`)"
+    if any("eval_dim" in v for v in vals):
+        return "TempCompass meta_info.json (no questions; give a file from questions/)"
+    return None
+
+
+def example(folder: Path) -> list[str]:
+    """A one-question TempCompass yes/no file (the fixture of the test every converter runs)."""
+    import json
+
+    data = {"1001": {"direction": [{"question": "Is the car moving to the left?", "answer": "yes"}]}}
+    path = folder / "yes_no.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return [str(path)]
+
+
 CONVERTER = Converter(
     name="tempcompass",
     summary="Evaluation records from TempCompass: multi-choice, yes/no, caption matching and captioning.",
@@ -190,4 +214,6 @@ CONVERTER = Converter(
     video_pattern="{video_id}.mp4",
     video_fields="{video_id}",
     unit="questions",
+    detect=detect,
+    example=example,
 )
