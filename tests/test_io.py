@@ -155,3 +155,20 @@ def test_aliases_and_label_pairs():
         label_pairs({"label": {"a": 1}, "label_type": ["c"], "verifier_type": ["float"]}, {"float"})
     with pytest.raises(ValueError, match="missing field 'label'"):
         label_pairs({}, {"float"})
+
+
+def test_a_failed_writer_leaves_no_file_where_there_was_none(tmp_path):
+    p = tmp_path / "new.jsonl"
+    with pytest.raises(RuntimeError), JsonlWriter(p) as w:
+        w.write({"a": 1})
+        raise RuntimeError("the run fails")
+    assert list(tmp_path.iterdir()) == []
+    p.write_text("", encoding="utf-8")  # an empty file that was there stays
+    with pytest.raises(RuntimeError), JsonlWriter(p):
+        raise RuntimeError("the run fails")
+    assert [x.name for x in tmp_path.iterdir()] == ["new.jsonl"]
+    d = tmp_path / "direct.jsonl"  # written in place (generate): kept, as written
+    with pytest.raises(RuntimeError), JsonlWriter(d, direct=True) as w:
+        w.write({"a": 1})
+        raise RuntimeError("the run fails")
+    assert d.read_text(encoding="utf-8") == '{"a": 1}\n'

@@ -80,6 +80,7 @@ class JsonlWriter:
     _lock_fd: int | None = field(default=None, init=False, repr=False)
     _tmp: str | None = field(default=None, init=False, repr=False)
     _target: str | None = field(default=None, init=False, repr=False)
+    _created: bool = field(default=False, init=False, repr=False)  # the target did not exist: this writer made it
     count: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
@@ -107,7 +108,12 @@ class JsonlWriter:
         if not p.parent.exists():
             p.parent.mkdir(parents=True, exist_ok=True)
         self._target = os.path.realpath(p)
-        self._lock_fd = os.open(self._target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+        try:
+            self._lock_fd = os.open(self._target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o666)
+            created = True
+        except FileExistsError:
+            self._lock_fd = os.open(self._target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+            created = False
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -118,6 +124,8 @@ class JsonlWriter:
             # A file system without locks (some network mounts): write unlocked rather than not at all.
             if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
                 raise
+        # Only a writer holding the lock removes the file it made, when it fails (_remove_created).
+        self._created = created and not (self.append or self.direct)
         if self.append or self.direct:
             if self.direct and not self.append:
                 os.ftruncate(self._lock_fd, 0)
@@ -164,6 +172,7 @@ class JsonlWriter:
             if self._tmp is not None and fh is not None:
                 os.replace(self._tmp, self._target)
                 self._tmp = None
+                self._created = False  # the file made for the lock is replaced: the output is in place
         finally:
             self._release()
 
@@ -172,9 +181,21 @@ class JsonlWriter:
             with contextlib.suppress(OSError):
                 os.unlink(self._tmp)
             self._tmp = None
+        self._remove_created()
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor releases the lock
             self._lock_fd = None
+
+    def _remove_created(self) -> None:
+        """A failed run leaves no output where there was none: remove the empty file this writer
+        created to hold its lock (still the same file, still empty)."""
+        if not self._created or self._lock_fd is None or self._target is None:
+            return
+        self._created = False
+        with contextlib.suppress(OSError):
+            held, now = os.fstat(self._lock_fd), os.stat(self._target)
+            if (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino) and held.st_size == 0:
+                os.unlink(self._target)
 
     def __enter__(self) -> JsonlWriter:
         return self
