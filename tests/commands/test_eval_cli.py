@@ -329,3 +329,12 @@ def test_bad_sampling_options_are_one_line_usage_errors(tiny_qwen, tmp_path, arg
     res = runner.invoke(app, [command, str(ans), "--model", tiny_qwen, "-o", str(tmp_path / "out"), *args])
     assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.output
     assert word in res.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["/dev/full", "FILE/metrics.json"])
+def test_an_unwritable_metrics_file_is_a_one_line_error(tmp_path, where):
+    ans = answers(tmp_path)
+    out = where.replace("FILE", str(ans))  # a path below a regular file: no directory can be made there
+    res = runner.invoke(app, ["eval", str(ans), "--answers", str(ans), "-o", out, "-q"])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert res.stderr.strip().splitlines() == [res.stderr.strip()] and "cannot write" in res.stderr

@@ -202,3 +202,10 @@ def test_rationalize_resume_tells_rejected_answers_of_one_question_apart(tiny_qw
     errors = [json.loads(x) for x in err.open()]
     assert len(errors) == 1 and "duplicate" in errors[0]["reason"] and errors[0]["line"] == 3
     assert "1 already done" in res.stderr
+
+
+def test_full_disk_on_eval_metrics_stdout_is_one_line(answers, tmp_path):
+    proc = _cli(f"{PY} -m vstar_cli eval {answers} --answers {answers} -q > /dev/full", tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "error: cannot write stdout: No space left on device"
+    ], proc.stderr

@@ -176,11 +176,17 @@ def evaluate(
         "seconds": round(s.timer.seconds, 1),
     }
     text = ev.to_json(metrics)
-    if output in (None, "-"):
-        typer.echo(text, nl=False)
-    else:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
+    try:
+        if output in (None, "-"):
+            typer.echo(text, nl=False)
+        else:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(text, encoding="utf-8")
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, a path below a file: one line, as for the other outputs
+        where = "stdout" if output in (None, "-") else output
+        raise usage_error(f"cannot write {where}: {exc.strerror or exc}") from None
     if not quiet:
         _print(tables.metrics_table(metrics, f"vstar eval: {test}"))
     if join is not None:
