@@ -209,3 +209,22 @@ def test_full_disk_on_eval_metrics_stdout_is_one_line(answers, tmp_path):
     assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
         "error: cannot write stdout: No space left on device"
     ], proc.stderr
+
+
+@pytest.mark.parametrize("command", ["generate", "rationalize"])
+@pytest.mark.parametrize(
+    ("flags", "word"),
+    [
+        (["--fps", "0"], "fps"),
+        (["--fps", "nan"], "fps"),
+        (["--frames", "0"], "frames"),
+        (["--video-backend", "x"], "video_backend"),
+    ],
+)
+def test_video_options_are_checked_by_every_command_that_reads_videos(answers, tmp_path, command, flags, word):
+    """The video group is validated in one place (issue 20): generate and rationalize refuse what finetune and view refuse."""
+    model = tmp_path / "model"
+    model.mkdir()
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, [command, str(answers), "--model", str(model), "-o", str(out), *flags])
+    assert word in one_line_error(res) and not out.exists()
