@@ -228,3 +228,16 @@ def test_video_options_are_checked_by_every_command_that_reads_videos(answers, t
     out = tmp_path / "out.jsonl"
     res = runner.invoke(app, [command, str(answers), "--model", str(model), "-o", str(out), *flags])
     assert word in one_line_error(res) and not out.exists()
+
+
+def test_generate_refuses_an_output_that_is_its_redirected_stdin(answers, tmp_path):
+    """``generate - -o F --force < F`` would truncate the file it reads (direct writes): refused, F kept."""
+    model = tmp_path / "model"
+    model.mkdir()
+    before = answers.read_bytes()
+    for extra in ("--force", "--resume"):
+        proc = _cli(f"{PY} -m vstar_cli generate - --model {model} -o {answers} {extra} < {answers}", tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "standard input" in lines[0], proc.stderr
+        assert answers.read_bytes() == before

@@ -86,6 +86,17 @@ def check_outputs(
                 raise usage_error(f"{opt} and {opt2} are the same file ({p}): give each its own path")
 
 
+def stdin_is(path: str | Path) -> bool:
+    """Whether standard input is redirected from the regular file ``path`` (``< path``)."""
+    import stat
+
+    try:
+        si, sp = os.fstat(sys.stdin.fileno()), os.stat(path)
+    except (OSError, ValueError, AttributeError):  # no such file, or a test runner's stdin
+        return False
+    return stat.S_ISREG(si.st_mode) and (si.st_dev, si.st_ino) == (sp.st_dev, sp.st_ino)
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
     try:

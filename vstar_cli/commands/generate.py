@@ -8,7 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from vstar_cli import config
-from vstar_cli.commands._common import check_input, check_outputs, check_sources, console, setup_logging, usage_error
+from vstar_cli.commands._common import (
+    check_input,
+    check_outputs,
+    check_sources,
+    console,
+    setup_logging,
+    stdin_is,
+    usage_error,
+)
 from vstar_cli.commands.stream import Stream
 from vstar_cli.commands.verify import KindPluginOption, load_kind_plugins
 from vstar_cli.io import done_pairs, flag_duplicate_ids
@@ -45,6 +53,8 @@ def _run(
     if output != "-" and shard is None and shard_t[1] > 1:
         output = part_path(output, *shard_t)
     check_outputs([input], {"-o": output, "--errors": errors})
+    if input == "-" and output != "-" and stdin_is(output):  # written in place: it would be truncated as it is read
+        raise usage_error(f"-o {output} is also the standard input: writing it would destroy what is being read")
     if resume and output == "-":
         raise usage_error("--resume needs -o FILE")
     if not resume and not force and output != "-" and Path(output).is_file() and Path(output).stat().st_size > 0:
