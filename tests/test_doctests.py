@@ -16,6 +16,7 @@ MODULES = [
     "vstar_cli.verify.mentions",
     "vstar_cli.verify.clauses",
     "vstar_cli.verify.param",
+    "vstar_cli.verify.scope",
     "vstar_cli.verify.kind",
     "vstar_cli.verify.plugins",
     "vstar_cli.verify.registry",
