@@ -45,6 +45,16 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
     return xc / np.sqrt(var + eps) * w + b
 
 
+def _one_blas_thread():
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: without it BLAS keeps its own thread count
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(1, "blas")
+
+
 def is_plain_bert(path: str | Path) -> bool:
     """Whether ``path`` holds a BERT sentence encoder this module runs (mean pooling, normalized)."""
     p = Path(path)
@@ -85,7 +95,10 @@ class MiniLM:
         self.max_len = int(st.get("max_seq_length") or cfg.get("max_position_embeddings", 512))
         self.heads = int(cfg["num_attention_heads"])
         self.eps = float(cfg.get("layer_norm_eps", 1e-12))
-        w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in load_file(str(p / "model.safetensors")).items()}
+        w = {
+            k.removeprefix("bert."): v.astype(np.float32, copy=False)
+            for k, v in load_file(str(p / "model.safetensors")).items()
+        }
         e = "embeddings."
         self.word = w[e + "word_embeddings.weight"]
         self.pos = w[e + "position_embeddings.weight"]
@@ -139,7 +152,16 @@ class MiniLM:
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """Unit-norm embeddings, in the order of ``texts`` (batched by length, as sentence-transformers does)."""
+        """Unit-norm embeddings, in the order of ``texts`` (batched by length, as sentence-transformers does).
+
+        A few texts are embedded on one BLAS thread: waking the others costs more than they save.
+        """
+        if len(texts) < 32:
+            with _one_blas_thread():
+                return self._encode(texts, batch_size)
+        return self._encode(texts, batch_size)
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         encs = self.tokenizer.encode_batch([str(t).strip() for t in texts])
         out = np.zeros((len(texts), self.word.shape[1]), np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(encs[i].ids))
