@@ -112,7 +112,7 @@ def _is_time(text: str, n: Num) -> bool:
 # A number that counts something ("from 2 to 3 people") is not a time, whatever cue stands before it.
 _COUNT_TAIL_RE = re.compile(
     r"\s{0,3}(?:people|persons?|men|women|children|kids|players|times|items|objects|animals|cars|steps|meters?|"
-    r"metres?|feet|foot|inches|cm|mm|km|kg|miles?|degrees?|points?|goals?|laps?|reps?|pieces?)\b"
+    r"metres?|feet|foot|inches|cm|mm|km|kg|miles?|degrees?|points?|goals?|laps?|reps?|pieces?|scale)\b"
 )
 
 
