@@ -30,6 +30,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 CORPUS = ROOT / "tests" / "data" / "verify_corpus.jsonl"
+STYLES = ROOT / "tests" / "data" / "verify_styles.jsonl"
+"""Hand-written answers in the styles of issue 21: captions against options, time ranges followed by
+more words or stated apart, reasoning containers (``<think>``/``<answer>``, ``\\boxed{}``, "Final answer:")."""
 
 
 def load(path: Path = CORPUS) -> list[dict]:
@@ -147,6 +150,11 @@ def main() -> None:
     res = report(rows, got)
     res["seconds"] = round(dt, 2)
     print(_table(res), file=sys.stderr)
+    if args.corpus == CORPUS and STYLES.exists():
+        styles = load(STYLES)
+        res["styles"] = report(styles, judge_all(styles, semantic=not args.no_semantic))
+        print("-- hand-written styles (tests/data/verify_styles.jsonl)", file=sys.stderr)
+        print(_table(res["styles"]), file=sys.stderr)
     shown = 0
     for r, g in zip(rows, got, strict=True):
         if shown >= args.show:

@@ -16,6 +16,8 @@ MODULES = [
     "vstar_cli.verify.mentions",
     "vstar_cli.verify.clauses",
     "vstar_cli.verify.param",
+    "vstar_cli.verify.scope",
+    "vstar_cli.verify.meaning",
     "vstar_cli.verify.kind",
     "vstar_cli.verify.plugins",
     "vstar_cli.verify.registry",

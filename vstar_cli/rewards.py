@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from vstar_cli.verify.judge import JudgeSettings, kind_pairs, setup
+from vstar_cli.verify.scope import has_container
 from vstar_cli.verify.verdict import CannotJudge
 
 log = logging.getLogger("vstar.rewards")
@@ -141,7 +142,7 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
             if job is not None
             for lt, kind in job[1]
             if kind.needs_embedder and kind.texts is not None
-            for t in kind.texts(job[0]["output"], job[0]["label"][lt])
+            for t in kind.texts(kind.scope(job[0]["output"]).text, job[0]["label"][lt])
         ]
         if texts:
             ctx.embedder.prefetch(texts)  # one batch for the whole group of completions
@@ -152,7 +153,7 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
                 continue
             rec, pairs = job
             try:
-                oks = [kind.check(rec["output"], rec["label"][lt], rec, ctx).ok for lt, kind in pairs]
+                oks = [kind.check_answer(rec["output"], rec["label"][lt], rec, ctx).ok for lt, kind in pairs]
             except CannotJudge as exc:
                 log.debug("no reward: %s", exc)
                 scores.append(None)
@@ -164,3 +165,16 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
 
 
 verifier_reward = make_verifier_reward()
+
+
+def format_reward(completions: list, **columns: Any) -> list[float]:
+    """One score per completion: 1.0 when it holds a well-formed answer container, else 0.0.
+
+    A container is an ``<answer>...</answer>`` block, a ``\\boxed{...}`` or a closing "Final answer:"
+    declaration (:mod:`vstar_cli.verify.scope`); an unclosed or nested tag scores 0. Same signature as
+    :data:`verifier_reward`, so both go in ``reward_funcs``:
+
+    >>> format_reward(["<think>A or B</think><answer>B</answer>", "B", "<answer>B", "Final answer: B"])
+    [1.0, 0.0, 0.0, 1.0]
+    """
+    return [1.0 if has_container(completion_text(c)) else 0.0 for c in completions]

@@ -14,6 +14,7 @@ from typing import Any
 from vstar_cli.verify import numerals
 from vstar_cli.verify.align import ANTONYMS, key
 from vstar_cli.verify.choices import distinct_texts, key_index, option_text, record_options, split_option
+from vstar_cli.verify.meaning import pick_by_meaning
 from vstar_cli.verify.mentions import assert_class, label_words
 from vstar_cli.verify.param import Param
 from vstar_cli.verify.pick import chosen
@@ -133,13 +134,18 @@ def _gold_option(gold: str, options: list[str]) -> int | None:
     return stating[0] if len(stating) == 1 else None
 
 
-def _assert_choice(answer: str, gold: str, choices: list[str]) -> Verdict | None:
+def _assert_choice(answer: str, gold: str, choices: list[str], cfg: Any = None) -> Verdict | None:
     gold_idx = _gold_option(gold, choices)
     if gold_idx is None:
         return None
     pick = chosen(answer, choices)
     if pick is None:
-        return Verdict(False, None, "no option picked")
+        embedder = getattr(cfg, "embedder", None)
+        if not hasattr(embedder, "encode"):  # no context with an embedder (a bare call): literal picks only
+            return Verdict(False, None, "no option picked")
+        pick, why = pick_by_meaning(answer, choices, embedder, cfg)
+        if pick is None:
+            return Verdict(False, None, why)
     ok = pick.index == gold_idx
     return Verdict(
         ok,
@@ -199,7 +205,7 @@ def verify_simple(answer: str, label: Any, record: dict, cfg: Any = None) -> Ver
         return _assert_bool(answer, yes_no in {"yes", "true"}, question)
     options = record_options(record) if isinstance(record, dict) else []
     if options:
-        v = _assert_choice(answer, label, options)
+        v = _assert_choice(answer, label, options, cfg)
         if v is not None:
             return v
     if re.fullmatch(r"\s*[-+]?\d{1,300}(?:\.\d{1,300})?\s*", label):

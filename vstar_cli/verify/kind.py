@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vstar_cli.verify.param import Param, RegistryError
+from vstar_cli.verify.scope import Scope, answer_scope
 from vstar_cli.verify.verdict import Verdict
 
 METRICS = {
@@ -47,6 +48,8 @@ class VerifierKind:
     - ``metrics``: what it feeds to ``vstar eval`` besides accuracy (names in :data:`METRICS`).
     - ``validate_gold(label)``: raises :class:`CannotJudge` for a gold value the kind cannot read,
       so a broken label is an error record, never a rejected answer.
+    - ``scoped``: the check reads only the answer's container (``<answer>`` tags, ``\\boxed{}``,
+      a "Final answer:" declaration; see :mod:`vstar_cli.verify.scope`) when there is one.
     """
 
     name: str
@@ -58,6 +61,7 @@ class VerifierKind:
     metrics: tuple[str, ...] = ()
     validate_gold: Callable[[Any], None] | None = None
     texts: Callable[[str, Any], list[str]] | None = None
+    scoped: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", self.name):
@@ -74,7 +78,30 @@ class VerifierKind:
             )
 
     def judge(self, answer: str, label: Any, record: dict, ctx: Any = None) -> Verdict:
-        """Validate the gold label (``CannotJudge`` if unreadable), then check the answer."""
+        """Validate the gold label (``CannotJudge`` if unreadable), then check the answer's scope."""
         if self.validate_gold is not None:
             self.validate_gold(label)
-        return self.check(answer, label, record, ctx)
+        return self.check_answer(answer, label, record, ctx)
+
+    def scope(self, answer: str) -> Scope:
+        """The part of ``answer`` this kind reads (all of it when the kind is not ``scoped``)."""
+        return answer_scope(answer) if self.scoped else Scope(answer)
+
+    def check_answer(self, answer: str, label: Any, record: dict, ctx: Any = None) -> Verdict:
+        """``check`` on the answer's scope: a broken container is a rejection with its reason, and the
+        verdict says which container was read (its span points into the whole answer).
+
+        >>> k = VerifierKind("exact", lambda a, l, r, c: Verdict(a.strip() == l, a.strip(), "compared", (0, len(a))))
+        >>> k.check_answer("<think>A? B?</think><answer>B</answer>", "B", {}).to_json()
+        {'ok': True, 'extracted': 'B', 'reason': 'compared (judged: <answer> tags)', 'span': [28, 29]}
+        >>> k.check_answer("<answer>A</answer><answer>B", "B", {}).reason
+        'broken answer container: unclosed <answer> tag'
+        """
+        scope = self.scope(answer)
+        if scope.error is not None:
+            return Verdict(False, None, f"broken answer container: {scope.error}")
+        if scope.container is None:
+            return self.check(answer, label, record, ctx)
+        v = self.check(scope.text, label, record, ctx)
+        span = None if v.span is None else (v.span[0] + scope.offset, v.span[1] + scope.offset)
+        return Verdict(v.ok, v.extracted, f"{v.reason} (judged: {scope.container})", span)

@@ -15,7 +15,7 @@ from typing import Any
 from vstar_cli.verify.numerals import Num, asserted, find_numbers
 from vstar_cli.verify.param import Param
 from vstar_cli.verify.text import normalize
-from vstar_cli.verify.timeexpr import extract_range, find_range, to_fraction
+from vstar_cli.verify.timeexpr import AmbiguousRange, extract_range, find_range, to_fraction
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded
 
@@ -174,7 +174,10 @@ def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None
     gold = (lo, hi)
     text = normalize(answer)
     every: list = []
-    found = find_range(text, _duration(record), every)
+    try:
+        found = find_range(text, _duration(record), every)
+    except AmbiguousRange as exc:
+        return Verdict(False, None, str(exc))
     if found is None:
         return Verdict(False, None, "no time range in the answer")
     question = record.get("question") if isinstance(record, dict) else None

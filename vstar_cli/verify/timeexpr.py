@@ -2,13 +2,15 @@
 
 Ranges are read from (best first):
 
-* a start cue and an end cue apart: "starts at 0.21 ... and ends at 0.64", "begins at X and
-  concludes at Y", "with a start time of X and an end time of Y", "from the X mark until Y";
+* a start cue and an end cue apart, in one sentence or two: "starts at 0.21 ... and ends at 0.64",
+  "begins at X and concludes at Y", "The start time of X marks ..., while the end time of Y shows
+  ...", "from the X mark until Y"; starts that disagree make the range ambiguous (rejected);
 * two times joined by a range word: "from 3 to 5 seconds", "between X and Y", "20%-45%",
   "0:12 - 0:31";
 * spans in words: "in the first half", "during the last third", "the second quarter".
 
-A unit written once applies to both ends. Values in [0, 1] followed by "seconds" in a record
+A cue makes a number a time whatever words follow it ("from 0.2 to 0.5 shows it"); a number
+without a cue must be followed by a word that can follow a time. A unit written once applies to both ends. Values in [0, 1] followed by "seconds" in a record
 without a duration are fractions of the video. Numbers followed by a word that is not about
 time ("its stability is about 0.4", "0.7 confidence") are not times. Every step is linear in
 the text's length: one pass over the numbers, bounded look-arounds.
@@ -107,6 +109,48 @@ def _is_time(text: str, n: Num) -> bool:
     return bool(_TIME_TAIL_RE.match(text[n.end : n.end + 40]))
 
 
+# A number that counts something ("from 2 to 3 people") is not a time, whatever cue stands before it.
+_COUNT_TAIL_RE = re.compile(
+    r"\s{0,3}(?:people|persons?|men|women|children|kids|players|times|items|objects|animals|cars|steps|meters?|"
+    r"metres?|feet|foot|inches|cm|mm|km|kg|miles?|degrees?|points?|goals?|laps?|reps?|pieces?|scale)\b"
+)
+
+
+def _cued(text: str, n: Num) -> bool:
+    """Whether a time cue stands right before the number ("from", "between", "starts at", "end time of",
+    "until") or a start cue right after it: then it is a time whatever words follow it."""
+    if n.unit == "fraction" or _NOT_TIME_BEFORE_RE.search(text[max(0, n.start - 40) : n.start]):
+        return False
+    if _COUNT_TAIL_RE.match(text, n.end, min(len(text), n.end + 20)):
+        return False
+    before = text[max(0, n.start - 48) : n.start]
+    return bool(
+        _START_CUE_RE.search(before)
+        or _END_CUE_RE.search(before)
+        or _BETWEEN_BEFORE_RE.search(before)
+        or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48))
+    )
+
+
+def _times(text: str) -> list[Num]:
+    """The numbers of ``text`` that are times: followed by a time word, cued, or joined to such a
+    time by a range word ("between 0.2 and 0.5 depicts it")."""
+    out: list[Num] = []
+    prev: Num | None = None
+    for n in find_numbers(text, normalized=True):
+        keep = _is_time(text, n) or _cued(text, n)
+        if not keep and prev is not None and out and out[-1] is prev and n.start - prev.end <= 60:
+            keep = bool(_JOIN_RE.match(text[prev.end : n.start])) and not _COUNT_TAIL_RE.match(text, n.end)
+        if keep:
+            out.append(n)
+        prev = n
+    return out
+
+
+class AmbiguousRange(ValueError):
+    """Start and end cues stated apart pair in more than one way ("starts at X ... starts at Y ... ends at Z")."""
+
+
 def _pair(text: str, a: Num, b: Num, duration: float | None) -> tuple[float, float] | None:
     if a.unit is None and b.unit in {"seconds", "percent"}:
         scale = _unit_scale(text[b.start : b.end]) if b.unit == "seconds" else 0.01
@@ -161,13 +205,13 @@ def find_range(
     (0.3, 0.5)
     """
     found = found if found is not None else []  # every range read, in order (for the caller to choose)
-    nums = [n for n in find_numbers(text, normalized=True) if _is_time(text, n)]
+    nums = _times(text)
     edges = [Num(0.0 if m.group(1) else 1.0, m.start(), m.end(), "fraction") for m in _EDGE_RE.finditer(text)]
     if edges:
         nums = sorted(nums + edges, key=lambda n: n.start)
     cued: tuple[tuple[float, float], tuple[int, int]] | None = None
     joined: tuple[tuple[float, float], tuple[int, int]] | None = None
-    last_start: Num | None = None
+    starts: list[Num] = []  # start-cued times since the last range (a start and an end may stand apart)
     for i, n in enumerate(nums):
         before = text[max(0, n.start - 48) : n.start]
         if i > 0:
@@ -180,21 +224,22 @@ def find_range(
                     if p:
                         joined = (p, (a.start, n.end))
                         found.append(joined)
-                        last_start = None
+                        starts = []
                         continue
         if _END_CUE_RE.search(before):
-            # "happens at X and ends at Y": without a start cue, the time just before in the sentence.
-            start = last_start
+            # "happens at X and ends at Y": without a start cue, the time before it in the sentence.
+            start = _start_for(text, n, starts, duration)
             if start is None and i > 0 and not _SENT_END_RE.search(text, nums[i - 1].end, n.start):
-                start = nums[i - 1] if n.start - nums[i - 1].end <= 80 else None
+                start = nums[i - 1] if n.start - nums[i - 1].end <= 300 else None
             p = _pair(text, start, n, duration) if start is not None else None
             if p and n.start - start.end <= 400:
                 cued = (p, (start.start, n.end))
                 found.append(cued)
-                last_start = None
+                starts = []
                 continue
         if _START_CUE_RE.search(before) or _START_AFTER_RE.match(text, n.end, min(len(text), n.end + 48)):
-            last_start = n
+            starts = [s for s in starts if n.start - s.end <= 400]  # bounded: linear on degenerate input
+            starts.append(n)
     best = None
     for cand in (cued, joined):
         if cand is not None and (best is None or cand[1][0] > best[1][0]):
@@ -202,6 +247,25 @@ def find_range(
     if best is None:
         return word_span(text, duration) or _start_and_length(text, nums, duration) or _two_points(text, nums, duration)
     return best
+
+
+def _start_for(text: str, end: Num, starts: list[Num], duration: float | None) -> Num | None:
+    """The start an end cue pairs with: the start-cued time of its own sentence, else of the sentence
+    before (at most 400 characters back). Starts that disagree there make the range ambiguous."""
+    near = [s for s in starts if end.start - s.end <= 400]
+    if not near:
+        return None
+    same = [s for s in near if not _SENT_END_RE.search(text, s.end, end.start)]
+    if not same:
+        same = [s for s in near if len(_SENT_END_RE.findall(text, s.end, end.start)) == 1]
+    if not same:
+        return None
+    values = {to_fraction(s, duration) for s in same}
+    values.discard(None)
+    if len(values) > 1:
+        shown = ", ".join(text[s.start : s.end] for s in same[:3])
+        raise AmbiguousRange(f"the start of the range is ambiguous ({shown})")
+    return same[-1]
 
 
 # "goes on for about 10 seconds", "lasts 15 s", "a duration of 8 seconds": a length, not a time.
@@ -256,5 +320,8 @@ def extract_range(text: str, duration: float | None) -> tuple[float, float] | No
     >>> extract_range("the jump lasts from 3 to 5 seconds.", 10.0)
     (0.3, 0.5)
     """
-    found = find_range(text, duration)
+    try:
+        found = find_range(text, duration)
+    except AmbiguousRange:
+        return None
     return None if found is None else found[0]

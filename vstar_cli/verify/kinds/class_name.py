@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vstar_cli.verify import classes
+from vstar_cli.verify import classes, meaning
 from vstar_cli.verify.kind import VerifierKind
 from vstar_cli.verify.kinds._gold import number
 from vstar_cli.verify.verdict import CannotJudge
@@ -41,7 +41,7 @@ SIMPLE = VerifierKind(
     "simple",
     classes.verify_simple,
     "class name asserted (surface variants ok; negated or hedged fails); numbers exact",
-    params=(classes.CLASS_FUZZ,),
+    params=(classes.CLASS_FUZZ, meaning.OPTION_SIMILARITY, meaning.OPTION_MARGIN),
     metrics=("multiple_choice",),
     validate_gold=validate_class,
 )
@@ -49,7 +49,7 @@ OBJ_IDENTIFY = VerifierKind(
     "obj_identify",
     classes.verify_simple,
     "object named, as 'simple'",
-    params=(classes.CLASS_FUZZ,),
+    params=(classes.CLASS_FUZZ, meaning.OPTION_SIMILARITY, meaning.OPTION_MARGIN),
     metrics=("multiple_choice",),
     validate_gold=validate_class,
 )
@@ -57,7 +57,7 @@ OBJ_COMPARE = VerifierKind(
     "obj_compare",
     classes.verify_simple,
     "compared object named, as 'simple'",
-    params=(classes.CLASS_FUZZ,),
+    params=(classes.CLASS_FUZZ, meaning.OPTION_SIMILARITY, meaning.OPTION_MARGIN),
     metrics=("multiple_choice",),
     validate_gold=validate_class,
 )
