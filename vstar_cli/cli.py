@@ -9,6 +9,7 @@ from vstar_cli.commands import env as env_cmd
 from vstar_cli.commands import evaluate as eval_cmd
 from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
+from vstar_cli.commands import grpo as grpo_cmd
 from vstar_cli.commands import merge as merge_cmd
 from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
@@ -73,6 +74,7 @@ app.command("verify", epilog=verify_cmd.kinds_help())(guarded(verify_cmd.verify)
 app.command("rationalize")(guarded(generate_cmd.make_command("rationalize")))
 app.command("merge")(guarded(merge_cmd.merge))
 app.command("finetune")(guarded(finetune_cmd.finetune))
+app.command("grpo")(guarded(grpo_cmd.grpo))
 app.command("eval")(guarded(eval_cmd.evaluate))
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(guarded(report_cmd.report))

@@ -144,14 +144,14 @@ class GrpoConfig(ModelConfig):
         return prompts.load_template(self.prompt_template, prompts.GENERATE_TEMPLATE)
 
 
-def run_fingerprint(cfg: GrpoConfig, data_file: str | Path) -> str:
+def run_fingerprint(cfg: GrpoConfig, records: list[dict]) -> str:
     """A short hash of the training records and the settings in ``TRAJECTORY``."""
     import hashlib
 
     h = hashlib.sha256()
-    with open(data_file, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    for rec in records:
+        h.update(json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str).encode())
+        h.update(b"\n")
     h.update(json.dumps({k: getattr(cfg, k, None) for k in TRAJECTORY}, sort_keys=True, default=str).encode())
     return h.hexdigest()[:12]
 
@@ -169,6 +169,13 @@ def finished_run(cfg: GrpoConfig, fingerprint: str) -> dict | None:
     if not summary or summary.get("run") != fingerprint or summary.get("target") != target(cfg):
         return None
     return summary if weights_problem(Path(cfg.out)) is None else None
+
+
+def resolve_resume_for(cfg: GrpoConfig, fingerprint: str, mode: str | None):
+    """The Trainer's ``resume_from_checkpoint`` for ``--resume-from-checkpoint MODE`` (as finetune resolves it)."""
+    from vstar_cli.training.resume import resolve_resume
+
+    return resolve_resume(cfg.out, fingerprint, mode)
 
 
 def check_records(records: Iterable, cfg: GrpoConfig) -> tuple[list[dict], list[ErrorRecord]]:
