@@ -1,0 +1,1 @@
+"""Reports over runs: summaries, tables, the online arm beside the cycles."""
