@@ -273,8 +273,8 @@ def peak_rss_gb() -> float:
     return round(kb / (2**30 if sys.platform == "darwin" else 2**20), 3)
 
 
-def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, progress=None, fingerprint="run") -> dict:
-    """Train and save to ``cfg.out``; returns the summary written to ``train_summary.json``."""
+def build_trainer(cfg: GrpoConfig, records: list[dict], fingerprint: str = "run", progress=None):
+    """The model (method applied), its processor and the video GRPO trainer over ``records``."""
     import torch
     from transformers.trainer_callback import PrinterCallback
     from trl import GRPOConfig
@@ -282,22 +282,16 @@ def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, pro
     from vstar_cli.model import decode_short_side, load_model, load_processor, resolve_device
     from vstar_cli.stages.finetune import _freeze_vision, prepare_model
     from vstar_cli.training.grpo import TrainLog, placeholder_ids, video_grpo_trainer
-    from vstar_cli.training.resume import checkpoint_dir, resumed_step, trim_loss_log, write_summary
+    from vstar_cli.training.resume import checkpoint_dir
     from vstar_cli.video import load_clip, video_path
 
     out = Path(cfg.out)
-    out.mkdir(parents=True, exist_ok=True)
     processor = load_processor(cfg)
     on_gpu = resolve_device(cfg.device).startswith("cuda")
     model = load_model(cfg, for_training=True)
     if cfg.method == "full" and not cfg.train_vision:
         _freeze_vision(model)
     model = prepare_model(model, cfg)
-    start = resumed_step(resume_from_checkpoint)
-    main_process = os.environ.get("RANK", "0") == "0"
-    for name in ("reward_log.jsonl", "completions.jsonl"):
-        if main_process:
-            trim_loss_log(out / name, start)  # a resumed run keeps its rows up to the checkpoint's step
     short_side = decode_short_side(processor)
 
     def clip_loader(row: dict):
@@ -306,6 +300,7 @@ def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, pro
 
     funcs, weights = _reward_funcs(cfg)
     bf16 = on_gpu and torch.cuda.is_bf16_supported()
+    suppress = placeholder_ids(processor)
     args = GRPOConfig(
         output_dir=str(checkpoint_dir(out, fingerprint)),
         max_steps=cfg.max_steps,
@@ -320,7 +315,7 @@ def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, pro
         lr_scheduler_type=cfg.lr_scheduler,
         warmup_steps=cfg.warmup_ratio,
         reward_weights=weights,
-        generation_kwargs={"suppress_tokens": placeholder_ids(processor)} if placeholder_ids(processor) else None,
+        generation_kwargs={"suppress_tokens": suppress} if suppress else None,
         logging_steps=cfg.logging_steps,
         save_strategy="steps",
         save_steps=cfg.save_steps,
@@ -347,6 +342,23 @@ def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, pro
         completion_log=out / "completions.jsonl",
     )
     trainer.remove_callback(PrinterCallback)  # stdout carries records only
+    return trainer, processor
+
+
+def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, progress=None, fingerprint="run") -> dict:
+    """Train and save to ``cfg.out``; returns the summary written to ``train_summary.json``."""
+    import torch
+
+    from vstar_cli.model import resolve_device
+    from vstar_cli.training.resume import resumed_step, trim_loss_log, write_summary
+
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = resumed_step(resume_from_checkpoint)  # read now: the Trainer may rotate that checkpoint away
+    if os.environ.get("RANK", "0") == "0":
+        for name in ("reward_log.jsonl", "completions.jsonl"):
+            trim_loss_log(out / name, start)  # a resumed run keeps its rows up to the checkpoint's step
+    trainer, processor = build_trainer(cfg, records, fingerprint, progress)
     t0 = time.time()
     result = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     seconds = time.time() - t0
@@ -356,6 +368,7 @@ def train(cfg: GrpoConfig, records: list[dict], resume_from_checkpoint=None, pro
         config.write(cfg, out / "vstar_grpo.yaml")
     rewards = _logged(out / "reward_log.jsonl", "reward")
     done = result.global_step - (start or 0)
+    on_gpu = resolve_device(cfg.device).startswith("cuda")
     summary = {
         "run": fingerprint,
         "target": target(cfg),
