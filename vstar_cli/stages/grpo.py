@@ -209,8 +209,11 @@ def check_records(records: Iterable, cfg: GrpoConfig) -> tuple[list[dict], list[
                 raise ValueError(f"video missing or empty: {path}")
             for lt, kind in label_pairs(rec, names):
                 check = reg.get(kind).validate_gold
-                if check is not None:
-                    check(rec["label"][lt])
+                try:
+                    if check is not None:
+                        check(rec["label"][lt])
+                except (ValueError, CannotJudge) as exc:
+                    raise ValueError(f"gold label {lt!r} ({kind}): {exc}") from None
             prompts.build_prompt(cfg.template, rec, with_label=False)
         except (ValueError, CannotJudge) as exc:
             bad.append(ErrorRecord(f"cannot train on this record: {exc}", rec))
