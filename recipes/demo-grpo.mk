@@ -20,6 +20,7 @@ GRPO_ARGS ?= --group-size 4 --questions-per-step 4 --completion-length 48 --temp
 grpo = $(DEMO)/seed$(1)/grpo
 GRPO_STAGE_IDS := $(shell seq 1 $(GRPO_STAGES))
 
+.DEFAULT_GOAL := demo-grpo
 .PHONY: demo-grpo
 demo-grpo: $(DEMO)/summary-grpo.json
 
