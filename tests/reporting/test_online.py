@@ -34,7 +34,10 @@ def test_compare_pairs_each_online_point_with_the_cycles_reached_in_the_same_tim
     d = compare([cyc], [online], seeds=[0])
     assert d["cycles"]["accuracy"] == [0.25, 0.75] and d["cycles"]["seconds"] == [100.0, 300.0]
     assert d["online"]["accuracy"] == [0.5, 1.0] and d["online"]["steps"] == [30, 60]
-    assert [(e["seconds"], e["cycle"], e["cycle_accuracy"]) for e in d["equal_time"]] == [(150.0, 1, 0.25), (350.0, 2, 0.75)]
+    assert [(e["seconds"], e["cycle"], e["cycle_accuracy"]) for e in d["equal_time"]] == [
+        (150.0, 1, 0.25),
+        (350.0, 2, 0.75),
+    ]
     assert at_time(d["cycles"], 50) == (0, 0.0)  # before cycle 1: the base
     md = markdown(d)
     assert "| GRPO | 60 steps | 350.0 | 1.000" in md and "at 150 s: GRPO 0.500, Video-STaR 0.250 (cycle 1)" in md

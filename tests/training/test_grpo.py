@@ -75,7 +75,9 @@ def test_qwen2_vl_trains_and_its_rewards_are_vstar_verify(parrot_qwen, videos, t
 
 def test_llava_onevision_lora_with_kl_trains(tiny_onevision, videos, tmp_path):
     out = tmp_path / "ov"
-    summary = train(_cfg(tiny_onevision, videos, out, method="lora", beta=0.04, format_reward_weight=0.5), _records(videos))
+    summary = train(
+        _cfg(tiny_onevision, videos, out, method="lora", beta=0.04, format_reward_weight=0.5), _records(videos)
+    )
     assert summary["steps"] == 2
     assert (out / "adapter_config.json").exists()
     log = _rows(out / "reward_log.jsonl")
@@ -124,13 +126,17 @@ def test_the_video_reaches_generation_logprobs_and_projector(arch, tiny_qwen, ti
     # log-prob pass (the loss's): other frames -> other log-probs; gradients reach the projector
     trainer.model.train()
     prompt = torch.tensor([a["prompt_ids"]])
-    completion = trainer.processing_class.tokenizer(" the bar moves right", add_special_tokens=False, return_tensors="pt")
+    completion = trainer.processing_class.tokenizer(
+        " the bar moves right", add_special_tokens=False, return_tensors="pt"
+    )
     ids = torch.cat([prompt, completion.input_ids], dim=1)
     mask = torch.ones_like(ids)
     logps = {}
     for name, row in (("a", a), ("b", b)):
         trainer._video_rows = [row]
-        logps[name] = trainer._get_per_token_logps_and_entropies(trainer.model, ids, mask, completion.input_ids.size(1))[0]
+        logps[name] = trainer._get_per_token_logps_and_entropies(
+            trainer.model, ids, mask, completion.input_ids.size(1)
+        )[0]
     trainer._video_rows = None
     assert not torch.allclose(logps["a"], logps["b"])
     trainer.model.zero_grad()

@@ -68,7 +68,9 @@ def report(
     ablations = list(ablation or [])
     onlines = list(online or [])
     if onlines and (len(onlines) != len(run_dirs) or summary is None):
-        raise usage_error(f"{len(onlines)} --online for {len(run_dirs)} run directories: give one per run, with --summary")
+        raise usage_error(
+            f"{len(onlines)} --online for {len(run_dirs)} run directories: give one per run, with --summary"
+        )
     if ablations and len(ablations) != len(run_dirs):
         raise usage_error(
             f"{len(ablations)} --ablation for {len(run_dirs)} run directories: "

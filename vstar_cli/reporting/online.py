@@ -18,7 +18,9 @@ from pathlib import Path
 
 def _elapsed(run: Path, cycle: int) -> float | None:
     try:
-        return os.path.getmtime(run / f"cycle{cycle}" / "metrics.json") - os.path.getmtime(run / "base" / "metrics.json")
+        return os.path.getmtime(run / f"cycle{cycle}" / "metrics.json") - os.path.getmtime(
+            run / "base" / "metrics.json"
+        )
     except OSError:
         return None
 
@@ -73,7 +75,13 @@ def compare(cycle_runs: list, online_runs: list, seeds: list | None = None) -> d
             continue
         c, acc = at_time(cycles, t)
         equal.append(
-            {"online_point": i + 1, "seconds": t, "online_accuracy": online["accuracy"][i], "cycle": c, "cycle_accuracy": acc}
+            {
+                "online_point": i + 1,
+                "seconds": t,
+                "online_accuracy": online["accuracy"][i],
+                "cycle": c,
+                "cycle_accuracy": acc,
+            }
         )
     return {"cycles": cycles, "online": online, "equal_time": equal}
 

@@ -63,7 +63,8 @@ class GrpoConfig(ModelConfig):
     questions_per_step: int = field(default=1, metadata={"help": "questions per device per optimizer step"})
     grad_accum: int = field(default=1, metadata={"help": "gradient accumulation steps"})
     beta: float = field(
-        default=0.0, metadata={"help": "KL weight against the starting model (0: no reference pass)", "flags": ("--beta",)}
+        default=0.0,
+        metadata={"help": "KL weight against the starting model (0: no reference pass)", "flags": ("--beta",)},
     )
     max_completion_length: int = field(
         default=128, metadata={"help": "answer length limit in tokens", "flags": ("--completion-length",)}
@@ -243,7 +244,9 @@ def dataset_rows(records: list[dict], cfg: GrpoConfig, processor):
             "video_path": get_field(rec, "video_path"),
             "question_id": str(get_field(rec, "question_id", "")),
             "question": str(get_field(rec, "question", "")),
-            "duration": float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None,
+            "duration": float(duration)
+            if isinstance(duration, (int, float)) and not isinstance(duration, bool)
+            else None,
             "record": json.dumps(rec, ensure_ascii=False),
         }
         for key in ("label", "label_type", "verifier_type", "choices"):
