@@ -28,6 +28,7 @@ MODULES = [
     "vstar_cli.commands._common",
     "vstar_cli.chat",
     "vstar_cli.training.llamafactory",
+    "vstar_cli.training.grpo",
     "vstar_cli.config",
     "vstar_cli.stages.generate",
 ]
