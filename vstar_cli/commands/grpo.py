@@ -96,7 +96,7 @@ def _train(cfg, records, fingerprint, resume_from_checkpoint, resolve_resume_for
             soft_wrap=True,
         )
     try:
-        with progress.steps_bar("grpo (reward)", cfg.max_steps, quiet) as update:
+        with progress.steps_bar("grpo", cfg.max_steps, quiet) as update:
             summary = train(cfg, records, resume, progress=update, fingerprint=fingerprint)
     except VideoError as exc:
         raise usage_error(f"{exc} (fix or drop that record, then rerun with --resume-from-checkpoint auto)") from None

@@ -330,8 +330,8 @@ class TrainLog:
                 row = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
                 with outer.path.open("a", encoding="utf-8") as fh:
                     fh.write(json.dumps(row) + "\n")
-                if outer.progress is not None:
-                    outer.progress(state.global_step, state.max_steps, float(logs.get("reward", 0.0)))
+                if outer.progress is not None:  # the bar shows the loss; the reward is in the log
+                    outer.progress(state.global_step, state.max_steps, float(logs["loss"]))
 
         self.path, self.progress, self.t0 = path, progress, time.time()
         self.callback = _CB()
