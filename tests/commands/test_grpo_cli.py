@@ -121,3 +121,23 @@ def test_no_usable_record_is_a_usage_error(tiny_qwen, videos, tmp_path):
     bad.write_text(json.dumps({"question": "q?", "video": "nope.mp4", "label": {"a": "b"}}) + "\n", encoding="utf-8")
     res = runner.invoke(app, grpo_args(bad, tiny_qwen, videos, tmp_path / "o"))
     assert res.exit_code == 2 and "no records to train on" in res.output
+
+
+@pytest.mark.slow
+def test_accelerate_launch_two_processes(videos, tiny_qwen, tmp_path):
+    """DDP over two CPU processes: each samples its own questions' groups; rank 0 logs all of them."""
+    import os
+    import subprocess
+
+    from tests.conftest import accelerate_launch
+
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(videos.read_text().splitlines(keepends=True)[:4]), encoding="utf-8")
+    out = tmp_path / "ddp"
+    cmd = [*accelerate_launch(2), *grpo_args(data, tiny_qwen, videos, out, "--steps", "2")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert json.loads((out / "train_summary.json").read_text())["steps"] == 2
+    scored = [json.loads(x) for x in (out / "completions.jsonl").read_text().splitlines()]
+    assert len(scored) == 2 * 2 * 2  # steps x processes x group
+    assert {r["step"] for r in scored} == {1, 2}
