@@ -14,8 +14,8 @@
 include $(dir $(lastword $(MAKEFILE_LIST)))demo.mk
 
 GRPO_STAGES ?= 4
-GRPO_STEPS ?= 30
-GRPO_ARGS ?= --group-size 4 --questions-per-step 4 --completion-length 48 --temperature 1.0 --lr 2e-5 \
+GRPO_STEPS ?= 25
+GRPO_ARGS ?= --group-size 4 --questions-per-step 4 --completion-length 48 --temperature 1.0 --lr 1e-4 \
 	--no-gradient-checkpointing
 grpo = $(DEMO)/seed$(1)/grpo
 GRPO_STAGE_IDS := $(shell seq 1 $(GRPO_STAGES))
