@@ -141,3 +141,14 @@ def test_accelerate_launch_two_processes(videos, tiny_qwen, tmp_path):
     scored = [json.loads(x) for x in (out / "completions.jsonl").read_text().splitlines()]
     assert len(scored) == 2 * 2 * 2  # steps x processes x group
     assert {r["step"] for r in scored} == {1, 2}
+
+
+def test_a_video_that_does_not_decode_stops_with_one_line_and_an_error_record(videos, tiny_qwen, tmp_path):
+    (videos.parent / "broken.mp4").write_bytes(b"not a video at all" * 10)
+    rec = json.loads(videos.read_text().splitlines()[0])
+    rec["video"] = "broken.mp4"
+    data, errors = tmp_path / "d.jsonl", tmp_path / "e.jsonl"
+    data.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    res = runner.invoke(app, grpo_args(data, tiny_qwen, videos, tmp_path / "o", "--errors", str(errors)))
+    assert res.exit_code == 2 and "broken.mp4" in res.output and "Traceback" not in res.output
+    assert "cannot be decoded" in json.loads(errors.read_text())["reason"]

@@ -40,6 +40,7 @@ def grpo(
     """
     from vstar_cli.io import InputError, read_records
     from vstar_cli.stages.grpo import check_records, finished_run, resolve_resume_for, run_fingerprint
+    from vstar_cli.video import VideoError
 
     setup_logging(quiet)
     try:
@@ -68,7 +69,15 @@ def grpo(
                     soft_wrap=True,
                 )
                 return
-        _train(cfg, good, fingerprint, resume_from_checkpoint, resolve_resume_for, quiet)
+        try:
+            _train(cfg, good, fingerprint, resume_from_checkpoint, resolve_resume_for, quiet)
+        except VideoError as exc:  # found only when decoded: the run stops, resumable once the record is fixed
+            from vstar_cli.io import ErrorRecord
+
+            sink.add(ErrorRecord(f"video cannot be decoded: {exc}"))
+            raise usage_error(
+                f"{exc} (fix or drop that record, then rerun with --resume-from-checkpoint auto)"
+            ) from None
     finally:
         sink.close()
     if sink.count:
@@ -77,7 +86,6 @@ def grpo(
 
 def _train(cfg, records, fingerprint, resume_from_checkpoint, resolve_resume_for, quiet) -> None:
     from vstar_cli.stages.grpo import train
-    from vstar_cli.video import VideoError
 
     try:
         from vstar_cli.model import load_processor
@@ -95,11 +103,8 @@ def _train(cfg, records, fingerprint, resume_from_checkpoint, resolve_resume_for
             f"from {cfg.model} -> {cfg.out}",
             soft_wrap=True,
         )
-    try:
-        with progress.steps_bar("grpo", cfg.max_steps, quiet) as update:
-            summary = train(cfg, records, resume, progress=update, fingerprint=fingerprint)
-    except VideoError as exc:
-        raise usage_error(f"{exc} (fix or drop that record, then rerun with --resume-from-checkpoint auto)") from None
+    with progress.steps_bar("grpo", cfg.max_steps, quiet) as update:
+        summary = train(cfg, records, resume, progress=update, fingerprint=fingerprint)
     if not quiet:
         console.print(
             f"grpo: {summary['steps']} steps, reward {_fmt(summary.get('first_reward'))} -> "
