@@ -16,7 +16,7 @@ FUZZ_EXAMPLES ?= 2000
 # Stages of the demo run side by side, one thread each (JOBS=1 runs them one after another).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
-.PHONY: install test test-all lint format bench demo interop clean fuzz
+.PHONY: install test test-all lint format bench demo demo-grpo interop clean fuzz
 
 install: $(VENV)/.installed
 
@@ -46,6 +46,10 @@ format: install
 
 demo: install
 	HF_HUB_OFFLINE=1 $(MAKE) -j $(JOBS) -f recipes/demo.mk VSTAR=$(CURDIR)/$(VENV)/bin/vstar
+
+# The demo plus the online arm (vstar grpo) beside the cycles: recipes/demo-grpo.mk.
+demo-grpo: install
+	HF_HUB_OFFLINE=1 $(MAKE) -j $(JOBS) -f recipes/demo-grpo.mk demo-grpo VSTAR=$(CURDIR)/$(VENV)/bin/vstar
 
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py

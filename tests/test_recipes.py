@@ -60,7 +60,7 @@ def fixture_data(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("recipe", [r.name for r in RECIPES if r.name != "demo.mk"])
+@pytest.mark.parametrize("recipe", [r.name for r in RECIPES if r.name not in ("demo.mk", "demo-grpo.mk", "grpo.mk")])
 def test_make_dry_run(recipe, fixture_data):
     args = {
         "cycle.mk": ["DATA=d.jsonl", "TEST=t.jsonl"],
@@ -180,3 +180,25 @@ def test_missing_data_is_a_clear_error(tmp_path):
         cwd=tmp_path,
     )
     assert res.returncode != 0 and "nope.jsonl not found" in res.stderr
+
+
+def test_grpo_recipe_trains_online_then_evaluates(fixture_data):
+    res = make("-n", "-f", str(ROOT / "recipes" / "grpo.mk"), "BASE=some/model", "DATA=d.jsonl", "TEST=t.jsonl",
+               "RUN=run", cwd=fixture_data)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "grpo d.jsonl --model some/model --method qlora" in out and "--resume-from-checkpoint auto" in out
+    assert "eval t.jsonl --model some/model --adapter run/ckpt --quantize 4bit" in out
+
+
+def test_demo_grpo_adds_the_online_arm_and_demo_stays_as_it_was(tmp_path):
+    res = make("-n", "-f", str(ROOT / "recipes" / "demo-grpo.mk"), "DEMO=run", "SEEDS=1", "GRPO_STAGES=2",
+               "GRPO_STEPS=5", cwd=tmp_path)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert out.count(" grpo run/data/train.jsonl --model run/base --method full") == 2
+    assert "--steps 5 " in out and "--steps 10 " in out and "--output-dir run/seed0/grpo/ckpt" in out
+    assert "--online run/seed0/grpo" in out and "--summary run/summary-grpo.json" in out
+    assert " finetune " in out and "--ablation run/seed0/no-rationalization" in out  # the cycles run beside it
+    plain = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "SEEDS=1", cwd=tmp_path)
+    assert plain.returncode == 0 and " grpo " not in plain.stdout

@@ -9,6 +9,7 @@ from vstar_cli.commands import env as env_cmd
 from vstar_cli.commands import evaluate as eval_cmd
 from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
+from vstar_cli.commands import grpo as grpo_cmd
 from vstar_cli.commands import merge as merge_cmd
 from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
@@ -64,6 +65,7 @@ COMMANDS = (
     ("rationalize", generate_cmd.make_command("rationalize"), {}),
     ("merge", merge_cmd.merge, {}),
     ("finetune", finetune_cmd.finetune, {}),
+    ("grpo", grpo_cmd.grpo, {}),
     ("eval", eval_cmd.evaluate, {}),
     ("report", report_cmd.report, {}),
     ("questions", questions_cmd.questions, {}),

@@ -23,6 +23,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "verify": ("vstar_cli.stages.verify:VerifyConfig",),
     "merge": ("vstar_cli.stages.merge:MergeConfig",),
     "finetune": ("vstar_cli.stages.finetune:FinetuneConfig",),
+    "grpo": ("vstar_cli.stages.grpo:GrpoConfig",),
     "eval": ("vstar_cli.stages.evaluate:EvalConfig", "vstar_cli.stages.generate:GenerateConfig"),
     "questions": ("vstar_cli.stages.questions:QuestionsConfig",),
     "view": ("vstar_cli.view.build:ViewConfig",),

@@ -38,6 +38,7 @@ COMMANDS = {
     "rationalize": lambda tmp: ["rationalize", one_record(tmp)],
     "eval": lambda tmp: ["eval", one_record(tmp)],
     "finetune": lambda tmp: ["finetune", sft_file(tmp), "--out", str(tmp / "out")],
+    "grpo": lambda tmp: ["grpo", one_record(tmp), "--output-dir", str(tmp / "out")],
 }
 
 

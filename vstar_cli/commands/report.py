@@ -50,6 +50,13 @@ def report(
     started_at: Annotated[
         Optional[float], typer.Option(help="Unix time the run started (for the summary's seconds).")
     ] = None,
+    online: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            help="A vstar grpo run in the cycle layout (recipes/demo-grpo.mk), one per run directory: "
+            "the summary adds it beside the cycles, by wall time."
+        ),
+    ] = None,
 ) -> None:
     """Per cycle: answers kept from generation vs rationalization, yields per label type, eval metrics.
 
@@ -59,12 +66,17 @@ def report(
     tables on stderr.
     """
     ablations = list(ablation or [])
+    onlines = list(online or [])
+    if onlines and (len(onlines) != len(run_dirs) or summary is None):
+        raise usage_error(
+            f"{len(onlines)} --online for {len(run_dirs)} run directories: give one per run, with --summary"
+        )
     if ablations and len(ablations) != len(run_dirs):
         raise usage_error(
             f"{len(ablations)} --ablation for {len(run_dirs)} run directories: "
             "give none, or one per run (--ablation A --ablation B ...), in the same order"
         )
-    for d in [*run_dirs, *ablations]:
+    for d in [*run_dirs, *ablations, *onlines]:
         if not d.is_dir():
             raise usage_error(f"run directory not found: {d}")
     if len(set(map(Path.resolve, run_dirs))) != len(run_dirs):
@@ -84,11 +96,17 @@ def report(
         from vstar_cli.reporting.seeds import summarize
 
         data = summarize(run_dirs, ablations, seed_values, started_at)
+        md = summary_markdown(data)
+        if onlines:
+            from vstar_cli.reporting import online as online_arm
+
+            data["online"] = online_arm.compare(run_dirs, onlines, seed_values)
+            md += "\n" + online_arm.markdown(data["online"])
         md_path = summary.with_suffix(".md") if summary.suffix != ".md" else summary.with_name(summary.name + ".md")
         try:
             summary.parent.mkdir(parents=True, exist_ok=True)
             summary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-            md_path.write_text(summary_markdown(data), encoding="utf-8")
+            md_path.write_text(md, encoding="utf-8")
         except OSError as exc:
             raise usage_error(f"cannot write the summary: {exc}") from None
         Console(stderr=True, width=max(console.width, 110), highlight=False).print(summary_rich(data))

@@ -1,1 +1,2 @@
-"""Reports of runs: per-run Markdown and plots, several seeds with intervals, and the stderr tables."""
+"""Reports of runs: per-run Markdown and plots, several seeds with intervals, the online arm beside the
+cycles, and the stderr tables."""

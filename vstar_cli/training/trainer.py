@@ -84,28 +84,32 @@ class LossLog:
         self.callback = _CB()
 
 
-def trainer_class():
-    """``transformers.Trainer`` that restores full-model checkpoints through ``from_pretrained``.
+class FullCheckpointReload:
+    """Trainer mixin: restore full-model checkpoints through ``from_pretrained``.
 
     The Trainer reloads a full checkpoint with a raw ``load_state_dict(strict=False)``, but
     ``save_pretrained`` writes many models (Qwen2-VL, the LLaVA family) under their original
     checkpoint key names, so the resumed run silently kept the starting weights. Loading the
     checkpoint as a model applies the key conversion; the strict load then proves every weight
-    was restored. Adapters (LoRA, QLoRA) go through PEFT as before.
+    was restored. Adapters (LoRA, QLoRA) go through PEFT as before. Used by finetune and grpo.
     """
+
+    def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
+        model = self.model if model is None else model
+        ckpt = Path(resume_from_checkpoint)
+        full = any((ckpt / n).exists() for n in ("model.safetensors", "model.safetensors.index.json"))
+        if not full or hasattr(model, "get_base_model") or self.is_fsdp_enabled:
+            return super()._load_from_checkpoint(resume_from_checkpoint, model)
+        loaded = type(model).from_pretrained(str(ckpt), dtype=next(model.parameters()).dtype)
+        model.load_state_dict(loaded.state_dict(), strict=True)
+        del loaded
+
+
+def trainer_class():
+    """``transformers.Trainer`` with :class:`FullCheckpointReload`, stopping a resumed, finished run at once."""
     from transformers import Trainer
 
-    class VstarTrainer(Trainer):
-        def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
-            model = self.model if model is None else model
-            ckpt = Path(resume_from_checkpoint)
-            full = any((ckpt / n).exists() for n in ("model.safetensors", "model.safetensors.index.json"))
-            if not full or hasattr(model, "get_base_model") or self.is_fsdp_enabled:
-                return super()._load_from_checkpoint(resume_from_checkpoint, model)
-            loaded = type(model).from_pretrained(str(ckpt), dtype=next(model.parameters()).dtype)
-            model.load_state_dict(loaded.state_dict(), strict=True)
-            del loaded
-
+    class VstarTrainer(FullCheckpointReload, Trainer):
         def _run_epoch(self, *args, **kwargs):
             # Resumed from a checkpoint at (or past) the last step, the loop would still take one more
             # step before checking whether to stop: a finished run would train past --max-steps.
