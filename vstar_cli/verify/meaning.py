@@ -147,6 +147,39 @@ _LEAD_CREDIT = 0.08
 _ORDER_LEAD = 0.03
 
 
+def _said(answer: str) -> list[str]:
+    """The answer's sentences and clauses that state something about what happens, without doubt."""
+    toks = tokenize(answer)
+    us = [_unframed(u) for u in units(answer, ordered=False) if u.strip()]
+    us = [u for u in us if not _META_RE.match(u)] or us
+    return [u for u in us if not u.rstrip().endswith("?") and doubted(u) is None and listed(answer, toks, u) is None]
+
+
+def _order_parts(answer: str) -> list[str]:
+    return [_unframed(p) for c in units(answer, ordered=True) for p in _PARTS_RE.split(c) if p.strip()][:64]
+
+
+def meaning_texts(answer: str, options: list[str]) -> list[str]:
+    """Every text :func:`pick_by_meaning` embeds for this answer and these options (for a batched prefetch).
+
+    Each option is said of each clause's own subject ("the squirrel" + "eating food" -> "the
+    squirrel is eating food"): a short option phrase embeds far from any full sentence otherwise.
+
+    >>> meaning_texts("The squirrel nibbles a nut.", ["A. eating food", "B. sleeping"])
+    ['The squirrel nibbles a nut.', 'The squirrel is eating food', 'The squirrel is sleeping']
+    """
+    texts = distinct_texts(options)
+    said = _said(answer)
+    if not said or not any(t.strip() for t in texts):
+        return []
+    out = said + [_said_of(u, t) for u in said for t in texts]
+    keys = [_keys(t) for t in texts]
+    ordered = [t for i, t in enumerate(texts) if keys.count(keys[i]) > 1]
+    if ordered:  # options with the same events in another order: their events and the answer's parts
+        out += _order_parts(answer) + [e for t in ordered for e in clauses(t)]
+    return list(dict.fromkeys(out))
+
+
 def pick_by_meaning(answer: str, options: list[str], embedder: Any, ctx: Any = None) -> tuple[Pick | None, str]:
     """The option the answer states in other words, or ``None``; and why.
 
@@ -154,14 +187,9 @@ def pick_by_meaning(answer: str, options: list[str], embedder: Any, ctx: Any = N
     """
     threshold, margin = OPTION_SIMILARITY.value(ctx), OPTION_MARGIN.value(ctx)
     texts = distinct_texts(options)
-    toks = tokenize(answer)
-    us = [_unframed(u) for u in units(answer, ordered=False) if u.strip()]
-    us = [u for u in us if not _META_RE.match(u)] or us
-    said = [u for u in us if not u.rstrip().endswith("?") and doubted(u) is None and listed(answer, toks, u) is None]
+    said = _said(answer)
     if not said or not any(t.strip() for t in texts):
         return None, "no option picked (nothing stated without doubt)"
-    # Each option said of the clause's own subject ("the squirrel" + "eating food" -> "the squirrel is
-    # eating food"): a short option phrase embeds far from any full sentence otherwise.
     hyps = [[_said_of(u, t) for t in texts] for u in said]
     vecs = embedder.encode(said)
     hv = embedder.encode([h for row in hyps for h in row]).reshape(len(said), len(texts), -1)
@@ -177,7 +205,7 @@ def pick_by_meaning(answer: str, options: list[str], embedder: Any, ctx: Any = N
     # Options with the same events in another order: the order the answer states decides.
     same = [i for i in order if _keys(texts[i]) == _keys(texts[best])]
     if len(same) > 1:
-        parts = [_unframed(p) for c in units(answer, ordered=True) for p in _PARTS_RE.split(c) if p.strip()][:64]
+        parts = _order_parts(answer)
         fit = {i: _order_fit(parts, texts[i], embedder) for i in same}
         ranked = sorted((f, i) for i, f in fit.items() if f is not None)
         if not ranked or (len(ranked) > 1 and ranked[-1][0] - ranked[-2][0] < _ORDER_LEAD):
