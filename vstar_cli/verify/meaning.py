@@ -11,6 +11,7 @@ or listed clause counts for nothing; options that hold the same events in anothe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from vstar_cli.verify.align import is_content, key
@@ -148,11 +149,23 @@ _ORDER_LEAD = 0.03
 
 
 def _said(answer: str) -> list[str]:
-    """The answer's sentences and clauses that state something about what happens, without doubt."""
+    """The answer's sentences and clauses that state something about what happens, without doubt
+    (remembered for a batch of records: the batched prefetch and the check both read them)."""
+    if len(answer) > 20_000:
+        return list(_said_uncached(answer))
+    return list(_said_cached(answer))
+
+
+def _said_uncached(answer: str) -> tuple[str, ...]:
     toks = tokenize(answer)
     us = [_unframed(u) for u in units(answer, ordered=False) if u.strip()]
     us = [u for u in us if not _META_RE.match(u)] or us
-    return [u for u in us if not u.rstrip().endswith("?") and doubted(u) is None and listed(answer, toks, u) is None]
+    return tuple(
+        u for u in us if not u.rstrip().endswith("?") and doubted(u) is None and listed(answer, toks, u) is None
+    )
+
+
+_said_cached = lru_cache(maxsize=512)(_said_uncached)
 
 
 def _order_parts(answer: str) -> list[str]:
