@@ -118,6 +118,29 @@ def semantic_record(i: int, rng: random.Random) -> dict:
     }
 
 
+CAPTIONS = [
+    ("eating food", ["The squirrel nibbles on a nut it holds", "A hamster munches seeds from its paws"]),
+    ("climbing a tree", ["The cat scrambles up the trunk", "A boy pulls himself up onto a high branch"]),
+    ("swimming in a lake", ["The dog paddles through the water", "Two kids splash across the pond"]),
+    ("riding a bicycle", ["A man pedals down the road on his bike", "The girl cycles along the path"]),
+]
+
+
+def option_record(i: int, rng: random.Random) -> dict:
+    """A ``simple`` record with options whose answer states one in other words (the meaning check)."""
+    g = rng.randrange(len(CAPTIONS))
+    gold, says = CAPTIONS[g]
+    return {
+        "question_id": str(i),
+        "output": f"{rng.choice(says)} near the house (take {i}). The lighting is natural.",
+        "label": {"t": gold},
+        "label_type": ["t"],
+        "verifier_type": ["simple"],
+        "question": "Which caption best describes the video?",
+        "choices": [f"{'ABCD'[k]}. {c}" for k, (c, _) in enumerate(CAPTIONS)],
+    }
+
+
 def bench_cold_start(repeats: int = 5) -> dict:
     """Wall seconds (median of ``repeats``) of ``vstar verify -q`` on one record, a fresh process each time."""
     out = {}
@@ -151,14 +174,17 @@ def bench_inprocess(make, n: int, threads: int, **cfg_kw) -> dict:
     cfg = VerifyConfig(**cfg_kw)
     # warm up (loads the embedder for semantic kinds; not counted)
     list(run([Record(make(10**6 + i, rng), lineno=0) for i in range(4)], cfg))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = list(run(recs, cfg))
-    dt = time.perf_counter() - t
+    dt, cpu = time.perf_counter() - t, time.process_time() - c
     ok = sum(1 for r in out if isinstance(r, dict) and r.get("verified"))
     return {
         "records": n,
         "seconds": round(dt, 2),
         "records_per_s": round(n / dt, 1),
+        # the machine may be shared: CPU seconds of this process (all its threads) say what it cost
+        "cpu_seconds": round(cpu, 2),
+        "records_per_cpu_s": round(n / cpu, 1) if cpu > 0 else None,
         "verified": ok,
         "threads": threads,
     }
@@ -246,10 +272,21 @@ def main() -> None:
     )
     ap.add_argument("--rule", type=int, default=30_000, help="records for the in-process rule-based timing")
     ap.add_argument("--semantic", type=int, default=2_000, help="records for the semantic timing")
+    ap.add_argument(
+        "--only", choices=["inprocess"], help="inprocess: only the in-process timings (no CLI runs, no long answers)"
+    )
     args = ap.parse_args()
 
     # The CLI runs first: Linux carries a parent's peak RSS into forked children, so the
     # parent must not have loaded torch yet.
+    if args.only == "inprocess":
+        for name, make, n, threads in (
+            ("rule_based_1_core", rule_record, args.rule, 1),
+            ("semantic_2_cores", semantic_record, args.semantic, 2),
+            ("options_by_meaning_2_cores", option_record, args.semantic, 2),
+        ):
+            print(f"{name}:", bench_inprocess(make, n, threads), flush=True)
+        return
     results: dict = {"cold_start": bench_cold_start()}
     print("cold start, one record (s):", results["cold_start"], flush=True)
     with tempfile.TemporaryDirectory() as d:
@@ -265,6 +302,8 @@ def main() -> None:
     print("rule-based (1 core):", results["rule_based_1_core"], flush=True)
     results["semantic_2_cores"] = bench_inprocess(semantic_record, args.semantic, 2)
     print("semantic (2 cores, batched):", results["semantic_2_cores"], flush=True)
+    results["options_by_meaning_2_cores"] = bench_inprocess(option_record, args.semantic, 2)
+    print("simple, option stated in other words (2 cores, batched):", results["options_by_meaning_2_cores"], flush=True)
     results["semantic_2_cores_int8"] = bench_inprocess(
         semantic_record, args.semantic // 2, 2, embedder_precision="int8"
     )
@@ -277,6 +316,7 @@ def main() -> None:
         "long_answer_rule_kinds_<50ms_per_label": max(rule_ms) < 50,
         "rule_based_>=5000_per_s": results["rule_based_1_core"]["records_per_s"] >= 5000,
         "semantic_>=200_per_s": results["semantic_2_cores"]["records_per_s"] >= 200,
+        "options_by_meaning_>=200_per_s": results["options_by_meaning_2_cores"]["records_per_s"] >= 200,
         "memory_flat_(<20MB_growth)": results["cli_memory"]["rss_growth_mb"] < 20,
         "cold_start_rule_<=0.6s": results["cold_start"]["rule"]["seconds"] <= 0.6,
         "cold_start_semantic_<=2s": results["cold_start"]["semantic"]["seconds"] <= 2.0,

@@ -33,6 +33,8 @@ CORPUS = ROOT / "tests" / "data" / "verify_corpus.jsonl"
 STYLES = ROOT / "tests" / "data" / "verify_styles.jsonl"
 """Hand-written answers in the styles of issue 21: captions against options, time ranges followed by
 more words or stated apart, reasoning containers (``<think>``/``<answer>``, ``\\boxed{}``, "Final answer:")."""
+STYLES_HELDOUT = ROOT / "tests" / "data" / "verify_styles_heldout.jsonl"
+"""The same styles by a second hand, not tuned on (tests/data/make_verify_heldout.py), with traps."""
 
 
 def load(path: Path = CORPUS) -> list[dict]:
@@ -100,6 +102,7 @@ def report(rows: list[dict], got: list[dict]) -> dict:
         "class": defaultdict(list),
         "kind": defaultdict(list),
         "split": defaultdict(list),
+        "trap": defaultdict(list),
     }
     allp = []
     for r, g in zip(rows, got, strict=True):
@@ -111,6 +114,8 @@ def report(rows: list[dict], got: list[dict]) -> dict:
         groups["kind"][r["verifier_type"][0]].append(p)
         groups["split"][r.get("split", "tune")].append(p)
         groups["class"][f"{r['class']}/{r.get('split', 'tune')}"].append(p)
+        if r.get("trap"):
+            groups["trap"][r["trap"]].append(p)
     return {
         "overall": scores(allp),
         **{name: {k: scores(v) for k, v in sorted(g.items())} for name, g in groups.items()},
@@ -128,7 +133,9 @@ def _table(res: dict) -> str:
         )
 
     lines.append(row("overall", res["overall"]))
-    for group in ("split", "class", "kind"):
+    for group in ("split", "class", "kind", "trap"):
+        if not res[group]:
+            continue
         lines.append(f"-- by {group}")
         lines.extend(row(k, s) for k, s in res[group].items())
     return "\n".join(lines)
@@ -138,6 +145,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--show", type=int, default=0, help="print this many disagreements to stderr")
+    ap.add_argument("--styles-show", action="store_true", help="print every disagreement on the second-hand styles")
     ap.add_argument("--no-semantic", action="store_true", help="skip the embedding kinds (no model load)")
     ap.add_argument("--split", choices=["tune", "heldout"], help="only this split")
     args = ap.parse_args()
@@ -155,6 +163,20 @@ def main() -> None:
         res["styles"] = report(styles, judge_all(styles, semantic=not args.no_semantic))
         print("-- hand-written styles (tests/data/verify_styles.jsonl)", file=sys.stderr)
         print(_table(res["styles"]), file=sys.stderr)
+    if args.corpus == CORPUS and STYLES_HELDOUT.exists():
+        held = load(STYLES_HELDOUT)
+        hgot = judge_all(held, semantic=not args.no_semantic)
+        res["styles_heldout"] = report(held, hgot)
+        print("-- second-hand styles with traps (tests/data/verify_styles_heldout.jsonl)", file=sys.stderr)
+        print(_table(res["styles_heldout"]), file=sys.stderr)
+        if args.styles_show:
+            for r, g in zip(held, hgot, strict=True):
+                if g["reason"] != "skipped" and g["got"] is not bool(r["expected"]):
+                    print(
+                        f"  [{r['class']}/{r.get('trap', '-')}/{r['split']}] expected={r['expected']} got={g['got']} "
+                        f"label={r['label']['t']!r} output={r['output'][:220]!r} reason={g['reason'][:120]!r}",
+                        file=sys.stderr,
+                    )
     shown = 0
     for r, g in zip(rows, got, strict=True):
         if shown >= args.show:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from vstar_cli.verify.judge import JudgeSettings, kind_pairs, setup
+from vstar_cli.verify.judge import JudgeSettings, kind_pairs, record_texts, setup
 from vstar_cli.verify.scope import has_container
 from vstar_cli.verify.verdict import CannotJudge
 
@@ -144,6 +144,7 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
             if kind.needs_embedder and kind.texts is not None
             for t in kind.texts(kind.scope(job[0]["output"]).text, job[0]["label"][lt])
         ]
+        texts += [t for job in jobs if job is not None for t in record_texts(job)]
         if texts:
             ctx.embedder.prefetch(texts)  # one batch for the whole group of completions
         scores: list[float | None] = []

@@ -87,3 +87,55 @@ def test_meaning_parameters_are_declared_once():
     assert OPTION_SIMILARITY in builtin().get("simple").params and OPTION_MARGIN in builtin().get("simple").params
     cfg = VerifyConfig()
     assert (cfg.option_similarity, cfg.option_margin) == (OPTION_SIMILARITY.default, OPTION_MARGIN.default)
+
+
+HELDOUT = ROOT / "tests" / "data" / "verify_styles_heldout.jsonl"
+# Traps a careful judge always rejects: the verifier must reject every one of them.
+ALWAYS_REJECTED = {"negated", "hedged", "broken_container", "think_right_answer_wrong", "two_events", "wrong_end"}
+
+
+@pytest.fixture(scope="module")
+def heldout_rows():
+    with HELDOUT.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def test_second_hand_corpus_shape(heldout_rows):
+    assert len(heldout_rows) >= 400
+    assert {r["class"] for r in heldout_rows} == CLASSES
+    tuned = sum(r["split"] == "tune" for r in heldout_rows)
+    assert tuned <= len(heldout_rows) / 2  # at most half of it may be developed against
+    for c in CLASSES:
+        pos = sum(r["expected"] for r in heldout_rows if r["class"] == c)
+        neg = sum(not r["expected"] for r in heldout_rows if r["class"] == c)
+        assert 0.8 <= pos / neg <= 1.25, (c, pos, neg)  # balanced
+
+
+def test_second_hand_corpus_floors(heldout_rows, ctx):
+    """Floors a little under what the verifier measured on this corpus (bench/verify_quality.py)."""
+    from collections import defaultdict
+
+    from vstar_cli.verify.judge import record_texts
+    from vstar_cli.verify.registry import builtin
+
+    reg = builtin()
+    items = [(r, [("t", reg.get(r["verifier_type"][0]))]) for r in heldout_rows]
+    ctx.embedder.prefetch([t for it in items for t in record_texts(it)])  # one batch, as `vstar verify` does
+    by_class = defaultdict(list)
+    for r, [(_, kind)] in items:
+        got = kind.judge(r["output"], r["label"]["t"], r, ctx).ok
+        if r.get("trap") in ALWAYS_REJECTED:
+            assert not got, r
+        by_class[r["class"]].append((r["expected"], got))
+    floors = {  # (precision, recall)
+        "caption_options": (0.93, 0.68),
+        "time_trailing": (0.98, 0.97),
+        "time_apart": (0.98, 0.97),
+        "reasoning_container": (0.98, 0.97),
+    }
+    for name, pairs in by_class.items():
+        accepted = [e for e, g in pairs if g]
+        expected = [g for e, g in pairs if e]
+        precision, recall = sum(accepted) / len(accepted), sum(expected) / len(expected)
+        assert precision >= floors[name][0], (name, precision)
+        assert recall >= floors[name][1], (name, recall)

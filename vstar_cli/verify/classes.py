@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from vstar_cli.verify import numerals
 from vstar_cli.verify.align import ANTONYMS, key
 from vstar_cli.verify.choices import distinct_texts, key_index, option_text, record_options, split_option
-from vstar_cli.verify.meaning import pick_by_meaning
+from vstar_cli.verify.meaning import meaning_texts, pick_by_meaning
 from vstar_cli.verify.mentions import assert_class, label_words
 from vstar_cli.verify.param import Param
-from vstar_cli.verify.pick import chosen
+from vstar_cli.verify.pick import Pick, chosen
 from vstar_cli.verify.text import hedged, negated_before, normalize, tokenize
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded
@@ -138,7 +139,7 @@ def _assert_choice(answer: str, gold: str, choices: list[str], cfg: Any = None) 
     gold_idx = _gold_option(gold, choices)
     if gold_idx is None:
         return None
-    pick = chosen(answer, choices)
+    pick = _picked(answer, tuple(choices))
     if pick is None:
         embedder = getattr(cfg, "embedder", None)
         if not hasattr(embedder, "encode"):  # no context with an embedder (a bare call): literal picks only
@@ -153,6 +154,37 @@ def _assert_choice(answer: str, gold: str, choices: list[str], cfg: Any = None) 
         f"{pick.how}: {'the gold option' if ok else 'another option'}",
         pick.span if pick.span != (0, 0) else None,
     )
+
+
+def simple_texts(answer: str, label: Any, record: dict) -> list[str]:
+    """Texts a ``simple`` check of this record will embed: those of an option stated in other words
+    when the record has options and the answer picks none literally (else none), for batching.
+
+    >>> simple_texts("B", "a dog", {"choices": ["A. a cat", "B. a dog"]})
+    []
+    >>> len(simple_texts("A puppy barks.", "a dog", {"choices": ["A. a cat", "B. a dog"]})) > 0
+    True
+    """
+    if not isinstance(record, dict) or isinstance(label, (bool, dict, list)) or label is None:
+        return []
+    options = record_options(record)
+    if not options or _picked(answer, tuple(options)) is not None:
+        return []
+    return meaning_texts(answer, options)
+
+
+def _picked(answer: str, options: tuple[str, ...]) -> Pick | None:
+    """:func:`chosen`, remembered for a batch of records: the batching check and the judgement ask
+    the same question of a record. Answers over 20,000 characters are not remembered (memory stays
+    bounded: at most 512 answers of that size)."""
+    if len(answer) > 20_000:
+        return chosen(answer, list(options))
+    return _picked_cached(answer, options)
+
+
+@lru_cache(maxsize=512)
+def _picked_cached(answer: str, options: tuple[str, ...]) -> Pick | None:
+    return chosen(answer, list(options))
 
 
 @bounded

@@ -257,6 +257,7 @@ def judge_batch(buf: list, ctx: Context) -> Iterator[Record | ErrorRecord]:
                 buf[i] = ErrorRecord(
                     f"{kind.name} label {label_type!r} cannot be read: {type(exc).__name__} {exc}", rec
                 )
+            texts.extend(record_texts(item))
     if texts:
         try:
             ctx.embedder.prefetch(texts)
@@ -267,5 +268,23 @@ def judge_batch(buf: list, ctx: Context) -> Iterator[Record | ErrorRecord]:
 
 
 def needs_embedder(item: Prepared | ErrorRecord) -> bool:
-    """Whether a prepared record has a label checked with embeddings."""
-    return isinstance(item, tuple) and any(k.needs_embedder for _, k in item[1])
+    """Whether a prepared record has a label checked with embeddings (a semantic kind, or a rule kind
+    whose check of this record falls back to meaning)."""
+    return isinstance(item, tuple) and (any(k.needs_embedder for _, k in item[1]) or bool(record_texts(item)))
+
+
+def record_texts(item: Prepared | ErrorRecord) -> list[str]:
+    """The texts rule kinds of a prepared record will embed (see ``VerifierKind.record_texts``);
+    none for a record or label they cannot read (its check reports that)."""
+    if not isinstance(item, tuple):
+        return []
+    rec, pairs = item
+    out: list[str] = []
+    for label_type, kind in pairs:
+        if kind.record_texts is None or kind.needs_embedder:
+            continue
+        try:
+            out.extend(kind.record_texts(kind.scope(rec["output"]).text, rec["label"][label_type], rec))
+        except Exception:  # noqa: BLE001 - only a prefetch: the check itself reports what it cannot read
+            continue
+    return out

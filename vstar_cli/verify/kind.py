@@ -48,6 +48,9 @@ class VerifierKind:
     - ``metrics``: what it feeds to ``vstar eval`` besides accuracy (names in :data:`METRICS`).
     - ``validate_gold(label)``: raises :class:`CannotJudge` for a gold value the kind cannot read,
       so a broken label is an error record, never a rejected answer.
+    - ``record_texts(answer, label, record)``: texts a kind without ``needs_embedder`` may still
+      embed for this record (``simple``: an option stated in other words); a record for which it
+      returns any is batched with the semantic ones and its texts embedded together.
     - ``scoped``: the check reads only the answer's container (``<answer>`` tags, ``\\boxed{}``,
       a "Final answer:" declaration; see :mod:`vstar_cli.verify.scope`) when there is one.
     """
@@ -62,6 +65,7 @@ class VerifierKind:
     validate_gold: Callable[[Any], None] | None = None
     texts: Callable[[str, Any], list[str]] | None = None
     scoped: bool = True
+    record_texts: Callable[[str, Any, dict], list[str]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", self.name):

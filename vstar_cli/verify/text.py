@@ -24,6 +24,10 @@ NEGATION_CUES = frozenset("""not no never neither nor without cannot instead unl
 NEGATION_PHRASES = (("rather", "than"), ("other", "than"), ("as", "opposed", "to"), ("instead", "of"))
 # "not only X" and "no doubt X" affirm X.
 NEGATION_EXCEPTIONS = (("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "merely"))
+# A negation that takes a whole clause as its object ("it is not the case that X", "it isn't true that
+# X"): it governs every word of X up to the clause's end, however far from the cue.
+SENTENTIAL_NEGATION = (("the", "case", "that"), ("true", "that"))
+SENTENTIAL_DENIAL = (("false", "that"), ("untrue", "that"), ("wrong", "that"))
 POST_NEGATION = frozenset("""not incorrect unlikely wrong excluded ruled impossible false""".split())
 
 UNCERTAINTY_CUES = frozenset(
@@ -149,6 +153,8 @@ def negated_before(tokens: list[Token], start: int, window: int = 5) -> bool:
     >>> negated_before(toks, 3)
     True
     """
+    if _sentential_negation(tokens, start):
+        return True
     lo = max(clause_start(tokens, start), start - window)
     for j in range(start - 1, lo - 1, -1):
         tok = tokens[j]
@@ -159,6 +165,30 @@ def negated_before(tokens: list[Token], start: int, window: int = 5) -> bool:
         for phrase in NEGATION_PHRASES:
             if _seq_at(tokens, j - len(phrase) + 1, phrase) and j - len(phrase) + 1 >= lo:
                 return True
+    return False
+
+
+def _sentential_negation(tokens: list[Token], start: int, reach: int = 60) -> bool:
+    """Whether token ``start`` stands in a clause that a clause-taking negation opens ("It is not the
+    case that he cuts bread", "It's not true that ...", "It is false that ...").
+
+    >>> _sentential_negation(tokenize("It is not the case that a man slowly cuts the bread"), 10)
+    True
+    >>> _sentential_negation(tokenize("It is the case that a man cuts bread"), 8)
+    False
+    """
+    j = start - 1
+    lo = max(0, start - reach)
+    while j >= lo and tokens[j].text not in SENTENCE_BREAKS and tokens[j].text not in CONTRAST_CUES:
+        if tokens[j].text == "that":
+            for seq in SENTENTIAL_NEGATION:
+                k = j - len(seq) + 1
+                if _seq_at(tokens, k, seq) and k >= 1 and is_negation(tokens[k - 1]):
+                    return True
+            for seq in SENTENTIAL_DENIAL:
+                if _seq_at(tokens, j - len(seq) + 1, seq):
+                    return True
+        j -= 1
     return False
 
 

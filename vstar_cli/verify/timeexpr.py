@@ -212,6 +212,7 @@ def find_range(
     cued: tuple[tuple[float, float], tuple[int, int]] | None = None
     joined: tuple[tuple[float, float], tuple[int, int]] | None = None
     starts: list[Num] = []  # start-cued times since the last range (a start and an end may stand apart)
+    other: set[int] = set()  # times an end cue says of something else than the event
     for i, n in enumerate(nums):
         before = text[max(0, n.start - 48) : n.start]
         if i > 0:
@@ -226,6 +227,9 @@ def find_range(
                         found.append(joined)
                         starts = []
                         continue
+        if _END_CUE_RE.search(before) and _other_end(text, n):
+            other.add(id(n))  # not the end of the event: neither an end nor a time of its range
+            continue
         if _END_CUE_RE.search(before):
             # "happens at X and ends at Y": without a start cue, the time before it in the sentence.
             start = _start_for(text, n, starts, duration)
@@ -245,6 +249,8 @@ def find_range(
         if cand is not None and (best is None or cand[1][0] > best[1][0]):
             best = cand
     if best is None:
+        if other:
+            return word_span(text, duration)
         return word_span(text, duration) or _start_and_length(text, nums, duration) or _two_points(text, nums, duration)
     return best
 
@@ -266,6 +272,31 @@ def _start_for(text: str, end: Num, starts: list[Num], duration: float | None) -
         shown = ", ".join(text[s.start : s.end] for s in same[:3])
         raise AmbiguousRange(f"the start of the range is ambiguous ({shown})")
     return same[-1]
+
+
+# An end said of something else than the event: the video itself ("the video ends at 45 s") or a
+# newly introduced participant ("Meanwhile, a dog in the background stops barking at 12 s").
+_OTHER_END_RE = re.compile(
+    r"(?:^|[.!?;,:\n]|\b(?:while|whereas|and|meanwhile)\b)\s{0,3}(?:(?:meanwhile|later|then|finally|eventually),?\s{1,3})?"
+    r"(?:(?:the|this)\s+(?:video|clip|footage|recording|film)(?:\s+itself)?|(?:a|an|another)\s+[a-z]+(?:\s+[a-z]+){0,5}?)"
+    r"\s+(?:[a-z]+\s+){0,2}?(?:end(?:s|ed)?|conclud(?:es|ed)|finish(?:es|ed)|stop(?:s|ped)|ceases?|fades?\s+out)\b"
+    r"[^.!?\n\d]{0,40}$"
+)
+
+
+def _other_end(text: str, n: Num) -> bool:
+    """Whether the end cue before time ``n`` is said of the video or of a newly introduced participant.
+
+    >>> t = "He starts at 3 s. Much later the light turns off and the video ends at 9 s."
+    >>> _other_end(t, _times(t)[-1])
+    True
+    >>> t = "He starts at 3 s, and the jump ends at 9 s."
+    >>> _other_end(t, _times(t)[-1])
+    False
+    """
+    lo = max(0, n.start - 160)
+    window = text[lo : n.start] if lo == 0 else "\x00" + text[lo : n.start]
+    return _OTHER_END_RE.search(window) is not None
 
 
 # "goes on for about 10 seconds", "lasts 15 s", "a duration of 8 seconds": a length, not a time.

@@ -42,6 +42,7 @@ SIMPLE = VerifierKind(
     classes.verify_simple,
     "class name asserted (surface variants ok; negated or hedged fails); numbers exact",
     params=(classes.CLASS_FUZZ, meaning.OPTION_SIMILARITY, meaning.OPTION_MARGIN),
+    record_texts=classes.simple_texts,
     metrics=("multiple_choice",),
     validate_gold=validate_class,
 )
@@ -50,6 +51,7 @@ OBJ_IDENTIFY = VerifierKind(
     classes.verify_simple,
     "object named, as 'simple'",
     params=(classes.CLASS_FUZZ, meaning.OPTION_SIMILARITY, meaning.OPTION_MARGIN),
+    record_texts=classes.simple_texts,
     metrics=("multiple_choice",),
     validate_gold=validate_class,
 )
@@ -58,6 +60,7 @@ OBJ_COMPARE = VerifierKind(
     classes.verify_simple,
     "compared object named, as 'simple'",
     params=(classes.CLASS_FUZZ, meaning.OPTION_SIMILARITY, meaning.OPTION_MARGIN),
+    record_texts=classes.simple_texts,
     metrics=("multiple_choice",),
     validate_gold=validate_class,
 )
