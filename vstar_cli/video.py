@@ -12,8 +12,10 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the first decode, not with the CLI
+    import numpy as np
 
 log = logging.getLogger("vstar.video")
 
@@ -124,6 +126,8 @@ def scaled_size(width: int, height: int, short_side: int | None) -> tuple[int, i
 
 
 def _downscale(arr: np.ndarray, short_side: int | None) -> np.ndarray:
+    import numpy as np
+
     h, w = arr.shape[1:3]
     nw, nh = scaled_size(w, h, short_side)
     if (nw, nh) == (w, h):
@@ -154,6 +158,7 @@ def _decord(path: str, frames: int | None, fps: float | None, short_side: int | 
 
 def _pyav(path: str, frames: int | None, fps: float | None, short_side: int | None = None) -> Clip:
     import av
+    import numpy as np
 
     try:
         container = av.open(path)

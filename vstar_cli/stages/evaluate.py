@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from vstar_cli import config
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.output import json_safe
@@ -45,6 +43,8 @@ def bootstrap_ci(outcomes: list[float], n_boot: int = 1000, seed: int = 0) -> li
     >>> bootstrap_ci([]) is None
     True
     """
+    import numpy as np
+
     if not outcomes:
         return None
     x = np.asarray(outcomes, dtype=float)
@@ -60,6 +60,8 @@ def bootstrap_ci(outcomes: list[float], n_boot: int = 1000, seed: int = 0) -> li
 
 
 def _acc(outcomes: list[float], n_boot: int, seed: int) -> dict:
+    import numpy as np
+
     return {
         "accuracy": round(float(np.mean(outcomes)), 4) if outcomes else None,
         "n": len(outcomes),
@@ -67,7 +69,9 @@ def _acc(outcomes: list[float], n_boot: int, seed: int) -> dict:
     }
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
+def _ranks(x):
+    import numpy as np
+
     order = x.argsort(kind="mergesort")
     ranks = np.empty(len(x), dtype=float)
     ranks[order] = np.arange(len(x), dtype=float)
@@ -84,6 +88,8 @@ def spearman(pred: list[float], gold: list[float]) -> float | None:
     >>> spearman([1, 2, 3, 4], [10, 20, 30, 45])
     1.0
     """
+    import numpy as np
+
     if len(pred) < 3:
         return None
     a, b = _ranks(np.asarray(pred, float)), _ranks(np.asarray(gold, float))
@@ -98,6 +104,8 @@ def relative_l2(pred: list[float], gold: list[float]) -> float | None:
     >>> relative_l2([10, 20], [10, 30])
     12.5
     """
+    import numpy as np
+
     if not gold:
         return None
     g = np.asarray(gold, float)
