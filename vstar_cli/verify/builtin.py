@@ -10,7 +10,7 @@ import math
 from functools import partial
 from typing import Any
 
-from vstar_cli.verify import classes, numeric, semantic
+from vstar_cli.verify import classes, numeric, open_answer, semantic
 from vstar_cli.verify.registry import Param, VerifierKind, render_plain
 from vstar_cli.verify.verdict import CannotJudge
 
@@ -37,6 +37,13 @@ SENTENCE_SEQUENCE_THRESHOLD = Param(
 CLASSIFIER_THRESHOLD = Param("classifier_threshold", 0.6, "classifier: cosine similarity", minimum=-1, maximum=1)
 CLASSIFIER_SEQUENCE_THRESHOLD = Param(
     "classifier_sequence_threshold", 0.4, "classifier_sequence: cosine similarity per step", minimum=-1, maximum=1
+)
+OPEN_ANSWER_THRESHOLD = Param(
+    "open_answer_threshold",
+    0.6,
+    "open_answer: cosine similarity when no decision can be read",
+    minimum=-1,
+    maximum=1,
 )
 LLM_THRESHOLD = Param("llm_threshold", 0.4, "llm without a judge: cosine similarity per step", minimum=-1, maximum=1)
 
@@ -306,6 +313,16 @@ LLM = _semantic(
     "local --judge model says yes; without one the embedding check",
     (LLM_THRESHOLD, SENTENCE_THRESHOLD),
 )
+OPEN_ANSWER = VerifierKind(
+    "open_answer",
+    open_answer.verify_open_answer,
+    "gold answer to the record's question: same decision, core claim stated, nothing contradicted",
+    params=(OPEN_ANSWER_THRESHOLD,),
+    needs_embedder=True,
+    metrics=_CHOICE,
+    validate_gold=open_answer.validate_gold,
+    texts=open_answer.needed_texts,
+)
 
 KINDS = (
     SIMPLE,
@@ -321,4 +338,5 @@ KINDS = (
     CLASSIFIER,
     CLASSIFIER_SEQUENCE,
     LLM,
+    OPEN_ANSWER,
 )
