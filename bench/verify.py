@@ -193,14 +193,16 @@ def bench_long_answers(repeats: int = 3) -> dict:
     import torch
 
     from vstar_cli.stages.verify import Context, VerifyConfig
-    from vstar_cli.verify.registry import KINDS
+    from vstar_cli.verify.registry import builtin
     from vstar_cli.verify.verdict import CannotJudge
+
+    kinds = {k.name: k for k in builtin()}
 
     torch.set_num_threads(1)
     ctx = Context(VerifyConfig())
     out = {}
     for kind, what, answer, label, record in LONG_CASES:
-        check = KINDS[kind].check
+        check = kinds[kind].check
         try:
             check(answer[:200], label, record, ctx)  # warm-up (loads the embedder once)
         except CannotJudge:
@@ -210,7 +212,7 @@ def bench_long_answers(repeats: int = 3) -> dict:
             t = time.perf_counter()
             check(answer, label, record, ctx)
             best = min(best, time.perf_counter() - t)
-        out[f"{kind}: {what}"] = {"ms": round(best * 1000, 1), "semantic": KINDS[kind].needs_embedder}
+        out[f"{kind}: {what}"] = {"ms": round(best * 1000, 1), "semantic": kinds[kind].needs_embedder}
     return out
 
 

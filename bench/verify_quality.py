@@ -41,8 +41,10 @@ def load(path: Path = CORPUS) -> list[dict]:
 def judge_all(rows: list[dict], semantic: bool = True, ctx=None) -> list[dict]:
     """Each record's verdict: ``{"got": bool | None, "reason": str}`` (``None``: cannot judge)."""
     from vstar_cli.stages.verify import Context, VerifyConfig
-    from vstar_cli.verify.registry import KINDS
+    from vstar_cli.verify.registry import builtin
     from vstar_cli.verify.verdict import CannotJudge
+
+    kinds = {k.name: k for k in builtin()}
 
     ctx = ctx if ctx is not None else Context(VerifyConfig())
     if semantic:
@@ -51,17 +53,17 @@ def judge_all(rows: list[dict], semantic: bool = True, ctx=None) -> list[dict]:
         texts = []
         for r in rows:
             kind = r["verifier_type"][0]
-            if KINDS[kind].needs_embedder:
+            if kinds[kind].needs_embedder:
                 texts.extend(sem.needed_texts(r["output"], r["label"]["t"], kind))
         ctx.embedder.prefetch(texts)
     out = []
     for r in rows:
         kind = r["verifier_type"][0]
-        if KINDS[kind].needs_embedder and not semantic:
+        if kinds[kind].needs_embedder and not semantic:
             out.append({"got": None, "reason": "skipped"})
             continue
         try:
-            v = KINDS[kind].judge(r["output"], r["label"]["t"], r, ctx)
+            v = kinds[kind].judge(r["output"], r["label"]["t"], r, ctx)
             out.append({"got": bool(v.ok), "reason": v.reason})
         except CannotJudge as exc:
             out.append({"got": None, "reason": f"cannot judge: {exc}"})

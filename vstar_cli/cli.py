@@ -56,20 +56,9 @@ def _root(
         ctx.default_map = {**_quiet_defaults(ctx.command), **(ctx.default_map or {})}
 
 
-app.command("generate")(generate_cmd.make_command("generate"))
-app.command("verify", cls=verify_cmd.VerifyCommand)(verify_cmd.verify)
-app.command("rationalize")(generate_cmd.make_command("rationalize"))
-app.command("merge")(merge_cmd.merge)
-app.command("finetune")(finetune_cmd.finetune)
-app.command("eval")(eval_cmd.evaluate)
-app.add_typer(prepare_cmd.app, name="prepare")
-app.command("report")(report_cmd.report)
-app.command("questions")(questions_cmd.questions)
-app.command("view")(view_cmd.view)
-app.command("env")(env_cmd.env)
-# guarded: an unwritable output is a one-line error, a closed stdout ends quietly.
+# Each command once, all through `guarded`: an unwritable output is a one-line error, a closed stdout ends quietly.
 app.command("generate")(guarded(generate_cmd.make_command("generate")))
-app.command("verify", epilog=verify_cmd.kinds_help())(guarded(verify_cmd.verify))
+app.command("verify", cls=verify_cmd.VerifyCommand)(guarded(verify_cmd.verify))
 app.command("rationalize")(guarded(generate_cmd.make_command("rationalize")))
 app.command("merge")(guarded(merge_cmd.merge))
 app.command("finetune")(guarded(finetune_cmd.finetune))
@@ -77,6 +66,8 @@ app.command("eval")(guarded(eval_cmd.evaluate))
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(guarded(report_cmd.report))
 app.command("questions")(guarded(questions_cmd.questions))
+app.command("view")(guarded(view_cmd.view))
+app.command("env")(guarded(env_cmd.env))
 
 
 def main() -> None:

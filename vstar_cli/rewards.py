@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from vstar_cli.records import label_pairs
+from vstar_cli.verify.judge import JudgeSettings, kind_pairs, setup
 from vstar_cli.verify.verdict import CannotJudge
 
 log = logging.getLogger("vstar.rewards")
@@ -98,7 +98,7 @@ def _record(i: int, n: int, answer: str, columns: dict[str, Any]) -> dict:
 
 
 def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> RewardFunc:
-    """A reward function judging with ``cfg`` (a ``VerifyConfig``; defaults when ``None``).
+    """A reward function judging with ``cfg`` (a ``VerifyConfig`` or ``JudgeSettings``; defaults when ``None``).
 
     ``kind_plugins`` (``module:attribute``) are registered on the first call, as
     ``vstar verify --kind-plugin`` would.
@@ -108,9 +108,7 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
 
     def context():
         if "ctx" not in state:
-            from vstar_cli.stages.verify import VerifyConfig, setup
-
-            conf = cfg if cfg is not None else VerifyConfig()
+            conf = cfg if cfg is not None else JudgeSettings()
             plugins = list(dict.fromkeys([*conf.kind_plugins, *kind_plugins]))
             state["ctx"] = setup(dataclasses.replace(conf, kind_plugins=plugins))  # the caller's cfg is left as is
         return state["ctx"]
@@ -123,13 +121,12 @@ def make_verifier_reward(cfg: Any = None, kind_plugins: Iterable[str] = ()) -> R
         """
         ctx = context()
         reg = ctx.kinds
-        names = set(reg.names())
         n = len(completions)
         jobs: list[tuple[dict, list] | None] = []
         for i, completion in enumerate(completions):
             rec = _record(i, n, completion_text(completion), columns)
             try:
-                pairs = [(lt, reg.get(k)) for lt, k in label_pairs(rec, names)]
+                pairs = kind_pairs(rec, reg)
                 for lt, kind in pairs:
                     if kind.validate_gold is not None:
                         kind.validate_gold(rec["label"][lt])

@@ -58,10 +58,10 @@ def _dumps(rec) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def one_embedder():
     """Every verify run in this module shares one loaded embedder (loading it per example is seconds)."""
-    from vstar_cli.verify import semantic
+    from vstar_cli.verify import judge
 
     shared = {}
-    real = semantic.Embedder
+    real = judge.Embedder
 
     def cached(*args, **kwargs):
         key = (args, tuple(sorted(kwargs.items())))
@@ -69,9 +69,9 @@ def one_embedder():
             shared[key] = real(*args, **kwargs)
         return shared[key]
 
-    semantic.Embedder = cached
+    judge.Embedder = cached
     yield
-    semantic.Embedder = real
+    judge.Embedder = real
 
 
 # -- the reader -------------------------------------------------------------------------------

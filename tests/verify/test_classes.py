@@ -1,6 +1,7 @@
 import pytest
 
-from vstar_cli.verify.classes import find_mentions, verify_same_or_not, verify_simple
+from vstar_cli.verify.classes import verify_same_or_not, verify_simple
+from vstar_cli.verify.mentions import find_mentions
 from vstar_cli.verify.text import tokenize
 
 

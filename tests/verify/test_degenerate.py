@@ -47,12 +47,12 @@ CASES = [
 
 SCRIPT = """
 import json, sys
-from vstar_cli.verify import classes, numeric, semantic
+from vstar_cli.verify import classes, clauses, numeric
 from vstar_cli.verify.verdict import CannotJudge
 cases = json.loads(sys.stdin.read())
 for i, (kind, answer, label, record) in enumerate(cases):
     if kind == "sentence_space_runs":
-        semantic.clauses(answer); semantic.units(answer, ordered=False)
+        clauses.clauses(answer); clauses.units(answer, ordered=False)
         continue
     fn = {"simple": classes.verify_simple, "same_or_not": classes.verify_same_or_not,
           "float": numeric.verify_float, "timestamp": numeric.verify_timestamp,

@@ -1,6 +1,6 @@
 import pytest
 
-from vstar_cli.verify.numbers import asserted, find_numbers
+from vstar_cli.verify.numerals import asserted, find_numbers
 from vstar_cli.verify.text import normalize
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from vstar_cli.verify.choices import options_from_question, split_option
 from vstar_cli.verify.classes import verify_simple
-from vstar_cli.verify.options import chosen, options_from_question, split_option
+from vstar_cli.verify.pick import chosen
 
 CHOICES = ["A. a cat sleeping", "B. a dog running", "C. a bird flying"]
 Q_CAPTION = "Which caption fits?\nCaption A: A man dunks.\nCaption B: A man dribbles."

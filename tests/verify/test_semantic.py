@@ -2,10 +2,8 @@
 
 import pytest
 
+from vstar_cli.verify.clauses import clauses, gold_items, sentences
 from vstar_cli.verify.semantic import (
-    clauses,
-    gold_items,
-    sentences,
     verify_classifier,
     verify_classifier_sequence,
     verify_llm,

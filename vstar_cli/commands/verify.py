@@ -44,7 +44,8 @@ def load_kind_plugins(specs: list[str] | None) -> None:
 class VerifyCommand(TyperCommand):
     """The ``verify`` command, whose epilog (the registered kinds) is built only when help is shown.
 
-    Listing the kinds scans the installed ``vstar.verifiers`` entry points; no other command pays for that.
+    Listing the kinds scans the installed ``vstar.verifiers`` entry points; no other command pays
+    for that. ``vstar verify --kind-plugin my_kinds:PARITY --help`` lists the plugin's kinds too.
     """
 
     @property
@@ -54,6 +55,27 @@ class VerifyCommand(TyperCommand):
     @epilog.setter
     def epilog(self, value: str | None) -> None:
         pass
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        # Help is eager: it prints before --kind-plugin is processed, so the plugins load here first.
+        if any(a in ("--help", "-h") for a in args):
+            load_kind_plugins(_kind_plugin_args(args))
+        return super().parse_args(ctx, args)
+
+
+def _kind_plugin_args(args: list[str]) -> list[str]:
+    """The values of ``--kind-plugin X`` / ``--kind-plugin=X`` in raw arguments.
+
+    >>> _kind_plugin_args(["-", "--kind-plugin", "a:B", "--kind-plugin=c"])
+    ['a:B', 'c']
+    """
+    out = []
+    for i, a in enumerate(args):
+        if a == "--kind-plugin" and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif a.startswith("--kind-plugin="):
+            out.append(a.split("=", 1)[1])
+    return out
 
 
 @config_options(VerifyConfig)

@@ -17,7 +17,7 @@ import numpy as np
 
 from vstar_cli import config
 from vstar_cli.io import ErrorRecord, Record
-from vstar_cli.records import as_list, get_field, label_pairs
+from vstar_cli.records import as_list, get_field
 
 MAX_BOOTSTRAP = 100_000
 
@@ -319,13 +319,15 @@ class AnswerJoin:
 
     def missing(self) -> Iterator[Record | ErrorRecord]:
         """Test records without an answer, scored as wrong (error records when their labels are unusable)."""
-        from vstar_cli.verify.registry import KINDS
+        from vstar_cli.verify.judge import kind_pairs
+        from vstar_cli.verify.registry import registry
 
+        reg = registry()  # plugin kinds too: an unanswered record of any known kind is scored as wrong
         for key, rec in self.test.items():
             if key in self.answered:
                 continue
             try:
-                pairs = label_pairs(rec, set(KINDS))
+                pairs = kind_pairs(rec, reg)
             except (ValueError, TypeError) as exc:
                 yield ErrorRecord(f"no answer, and the test record cannot be scored: {exc}", rec)
                 continue

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from vstar_cli.verify.classes import find_mentions
+from vstar_cli.verify.mentions import find_mentions
 from vstar_cli.verify.text import STOPWORDS, normalize, tokenize
 
 PROMPT = (

@@ -7,26 +7,27 @@ from vstar_cli.verify import registry as kinds
 
 
 def kinds_help() -> str:
-    """The epilog of ``vstar verify --help``: every registered kind with its parameters."""
+    """The epilog of ``vstar verify --help``: every registered kind with its parameters (scans the entry points)."""
     from rich.markup import escape
 
-    try:
-        reg = kinds.registry()
-    except kinds.RegistryError as exc:  # a broken installed plugin must not hide the help
-        reg = kinds.builtin()
-        broken = f"\n[red]{escape(str(exc))}[/]"
-    else:
-        broken = ""
+    reg = kinds.registry()
     rows = []
     for kind in reg:
         params = ", ".join(f"{p.option} {show_default(p.default)}" for p in kind.params)
         extra = f" [dim]({escape(params)})[/]" if params else ""
         rows.append(f"  [bold]{kind.name}[/]: {escape(kind.summary)}{extra}")
+    broken = "".join(
+        f"\n[red]verifier plugin {escape(where)} failed to load: {escape(why)}[/]" for where, why in reg.broken.items()
+    )
     return (
         "[bold]Verifier kinds[/] (a record's [italic]verifier_type[/]; more with --kind-plugin or the"
         f" '{kinds.ENTRY_POINT_GROUP}' entry point group):\n\n"
         + "\n".join(rows)
         + broken
+        + "\n[bold]sentence or open_answer?[/] [bold]sentence[/] when the gold sentences are statements the answer"
+        + " must each make (a caption, a description); [bold]open_answer[/] when the gold sentence answers the"
+        + " record's question (\"No, he does not sit down; he stands by the window\"): the decision and the part"
+        + " that answers the question must be there, the explanation may be left out but not contradicted."
         + "\nA gold label its kind cannot read is an error record, not a rejection."
         + "\nExit code: 0 when every line was processed, 1 when any error record was written, 2 for usage errors."
     )

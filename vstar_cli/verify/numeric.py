@@ -12,13 +12,21 @@ import re
 from collections import deque
 from typing import Any
 
-from vstar_cli.verify.numbers import Num, asserted, find_numbers
+from vstar_cli.verify.numerals import Num, asserted, find_numbers
+from vstar_cli.verify.param import Param
 from vstar_cli.verify.text import normalize
 from vstar_cli.verify.timeexpr import extract_range, find_range, to_fraction
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded
 
 __all__ = ["extract_range", "to_fraction", "verify_bbox", "verify_float", "verify_temporal_range", "verify_timestamp"]
+
+FLOAT_TOL = Param("float_tol", 0.1, "float: relative tolerance", minimum=0)
+TIMESTAMP_TOL = Param("timestamp_tol", 0.1, "timestamp: absolute tolerance on [0,1]", minimum=0)
+RANGE_IOU = Param(
+    "range_iou", 0.5, "temporal_range: IoU must exceed this", minimum=0, maximum=1, maximum_exclusive=True
+)
+BBOX_IOU = Param("bbox_iou", 0.5, "bbox: IoU must exceed this", minimum=0, maximum=1, maximum_exclusive=True)
 
 
 def _duration(record: dict) -> float | None:
@@ -57,7 +65,7 @@ def verify_float(answer: str, label: Any, record: dict, cfg: Any = None) -> Verd
     >>> verify_float("Scores range from 40 to 100; I'd say 55.", 80.0, {}).ok
     False
     """
-    tol = getattr(cfg, "float_tol", 0.1)
+    tol = FLOAT_TOL.value(cfg)
     gold = _gold(label)
     text = normalize(answer)
     # "halfway", "a quarter": positions in time, not amounts (a written fraction such as 1/2 stays).
@@ -105,7 +113,7 @@ def verify_timestamp(answer: str, label: Any, record: dict, cfg: Any = None) -> 
     >>> verify_timestamp("The ball drops at 0:12.", 0.3, {"duration": 40}).ok
     True
     """
-    tol = getattr(cfg, "timestamp_tol", 0.1)
+    tol = TIMESTAMP_TOL.value(cfg)
     gold = _gold(label, "a time in [0, 1]")
     if not -0.01 <= gold <= 1.01:
         raise CannotJudge(f"gold {label!r:.60} is not a time in [0, 1]")
@@ -157,7 +165,7 @@ def verify_temporal_range(answer: str, label: Any, record: dict, cfg: Any = None
     >>> verify_temporal_range("It starts at 20% and ends at 50% of the video.", [0.2, 0.45], {}).ok
     True
     """
-    thr = getattr(cfg, "range_iou", 0.5)
+    thr = RANGE_IOU.value(cfg)
     if not isinstance(label, (list, tuple)) or len(label) != 2:
         raise CannotJudge(f"gold {label!r:.60} is not a [start, end] pair")
     lo, hi = _as_float(label[0]), _as_float(label[1])
@@ -247,7 +255,7 @@ def verify_bbox(answer: str, label: Any, record: dict, cfg: Any = None) -> Verdi
     >>> verify_bbox("The ball is at [0.52, 0.48, 0.2, 0.2].", [0.5, 0.5, 0.2, 0.2], {}).ok
     True
     """
-    thr = getattr(cfg, "bbox_iou", 0.5)
+    thr = BBOX_IOU.value(cfg)
     gold = [_as_float(v) for v in label] if isinstance(label, (list, tuple)) and len(label) == 4 else None
     if gold is None or any(v is None or not -0.01 <= v <= 1.01 for v in gold) or gold[2] <= 0 or gold[3] <= 0:
         raise CannotJudge(f"gold {label!r:.60} is not a normalized [x_center, y_center, width, height] box")

@@ -31,10 +31,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from vstar_cli.verify import numbers
+from vstar_cli.verify import numerals as numbers
 from vstar_cli.verify.align import ANTONYMS, COLOURS, LIGHT_VERBS, POLAR, is_content, key, part_of_speech, roles
-from vstar_cli.verify.classes import _POLAR_Q_RE, _YES_NO_RE, assert_class, label_words
-from vstar_cli.verify.semantic import clauses, doubted, polarity, sentences, word_conflict
+from vstar_cli.verify.classes import _POLAR_Q_RE, _YES_NO_RE
+from vstar_cli.verify.clauses import clauses, sentences
+from vstar_cli.verify.mentions import assert_class, label_words
+from vstar_cli.verify.param import Param
+from vstar_cli.verify.semantic import doubted, polarity, word_conflict
 from vstar_cli.verify.text import (
     UNCERTAINTY_CUES,
     Token,
@@ -46,6 +49,14 @@ from vstar_cli.verify.text import (
 )
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded
+
+OPEN_ANSWER_THRESHOLD = Param(
+    "open_answer_threshold",
+    0.6,
+    "open_answer: cosine similarity when the answer gives no decision to read",
+    minimum=-1,
+    maximum=1,
+)
 
 # ------------------------------------------------------------------ reading the gold
 

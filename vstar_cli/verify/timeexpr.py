@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from vstar_cli.verify.numbers import Num, find_numbers
+from vstar_cli.verify.numerals import Num, find_numbers
 
 _START_CUE_RE = re.compile(
     r"\b(?:start(?:s|ed|ing)?|begin(?:s|ning)?|began|commenc(?:es?|ed|ing)|onset|kicks?\s+off|initiat(?:es?|ed)|"

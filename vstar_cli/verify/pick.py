@@ -1,10 +1,9 @@
-"""Multiple-choice options and the option an answer picks.
+"""Which option of a multiple-choice question an answer picks.
 
-Options are written "A. text", "(B) text", "C) text", "D: text", "Option 1: text",
-"Sentence A: text", "Caption B: text" or plain text; a record without ``choices`` may list
-them in its question. An answer picks an option by its key ("B", "(C)", "Answer: b",
-"Option 2", "Caption B", "the second one") or by its text. All patterns here are linear:
-bounded repetitions and no nested quantifiers.
+An answer picks an option by its key ("B", "(C)", "Answer: b", "Option 2", "Caption B", "the
+second one") or by its text: written out, stated in its own words (negation, doubt and
+concession guarded as for class names), its events stated in order, or its own words used.
+All patterns here are linear: bounded repetitions and no nested quantifiers.
 """
 
 from __future__ import annotations
@@ -12,36 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vstar_cli.verify.text import normalize
-
-LETTERS = "ABCDEFGHIJ"
-ORDINALS = {
-    "first": 0,
-    "second": 1,
-    "third": 2,
-    "fourth": 3,
-    "fifth": 4,
-    "sixth": 5,
-    "seventh": 6,
-    "eighth": 7,
-    "ninth": 8,
-    "tenth": 9,
-    "1st": 0,
-    "2nd": 1,
-    "3rd": 2,
-    "4th": 3,
-    "5th": 4,
-}
-_NOUNS = r"(?:option|choice|caption|sentence|answer|candidate|alternative|statement|description|information)"
-# The key of an option as written in front of its text.
-_PREFIX_RE = re.compile(
-    rf"^\s*(?:{_NOUNS}\s{{0,3}})?[\(\[]?([A-Ja-j]|\d{{1,2}})(?:[\)\].:]|\s*[-\u2013])[ \t]{{0,8}}(?=\S)", re.I
-)
-# Options listed inside a question ("(A) x (B) y", "A. x\nB. y", "Option 1: x").
-_Q_OPT_RE = re.compile(
-    rf"(?:^|(?<=[\s:?]))(?:(?:{_NOUNS})[ \t]{{0,3}}([A-J1-9])\s{{0,3}}[:.)]|\(([A-J])\)|([A-J])[.)](?=[ \t]))[ \t]{{0,8}}",
-    re.I | re.M,
-)
+from vstar_cli.verify.align import is_content, key
+from vstar_cli.verify.choices import OPTION_NOUNS, distinct_texts, key_index, split_option
+from vstar_cli.verify.clauses import clauses
+from vstar_cli.verify.mentions import assert_class, conceded
+from vstar_cli.verify.text import hedged, negated_after, negated_before, normalize, tokenize
 
 
 @dataclass(frozen=True)
@@ -53,118 +27,17 @@ class Pick:
     span: tuple[int, int]
 
 
-def split_option(choice: str) -> tuple[str | None, str]:
-    """``(key, text)`` of an option as written ("B. a dog" -> ("B", "a dog")).
-
-    >>> split_option("Option 2: the cup falls")
-    ('2', 'the cup falls')
-    >>> split_option("(c) a cat"), split_option("a cat")
-    (('C', 'a cat'), (None, 'a cat'))
-    """
-    m = _PREFIX_RE.match(choice)
-    if m and m.end() < len(choice):
-        return m.group(1).upper(), choice[m.end() :].strip()
-    return None, choice.strip()
-
-
-_FIELD_RE = re.compile(r"""['"]([^'"\n]{1,60})['"]\s{0,3}:\s{0,3}['"]([^'"\n]{0,200})['"]""")
-
-
-def option_text(choice: str) -> str:
-    """An option without its key prefix ("B. a dog" -> "a dog"); a dict of fields gives its values.
-
-    >>> option_text("Information B: {'subject': 'people', 'action': 'ice skating'}")
-    'people ice skating'
-    """
-    text = split_option(choice)[1]
-    if text.startswith("{") and text.endswith("}"):
-        fields = _FIELD_RE.findall(text)
-        if fields:
-            return " ".join(v for _, v in fields)
-    return text
-
-
-def distinct_texts(options: list[str]) -> list[str]:
-    """Option texts without the words every option shares ("people skiing" / "people swimming").
-
-    >>> distinct_texts(["{'subject': 'people', 'action': 'skiing'}", "{'subject': 'people', 'action': 'ice skating'}"])
-    ['skiing', 'ice skating']
-    """
-    texts = []
-    for c in options:
-        body = split_option(c)[1]
-        fields = _FIELD_RE.findall(body) if body.startswith("{") else []
-        texts.append([v for _, v in fields] if fields else [option_text(c)])
-    if len(texts) > 1 and all(len(t) > 1 for t in texts):
-        common = set(texts[0]).intersection(*texts[1:])
-        texts = [[v for v in t if v not in common] or t for t in texts]
-    return [" ".join(t) for t in texts]
-
-
-def options_from_question(question: str) -> list[str]:
-    """Options listed in a question, in order, or ``[]`` when it lists none (or fewer than 2).
-
-    >>> options_from_question("What happens? (A) he jumps (B) he falls")
-    ['he jumps', 'he falls']
-    >>> options_from_question("Which?\\nOption 1: red\\nOption 2: blue")
-    ['red', 'blue']
-    """
-    if not isinstance(question, str) or len(question) > 20000:
-        return []
-    marks = list(_Q_OPT_RE.finditer(question))
-    out: list[str] = []
-    expected = 0
-    for i, m in enumerate(marks):
-        k = (m.group(1) or m.group(2) or m.group(3)).upper()
-        idx = int(k) - 1 if k.isdigit() else LETTERS.index(k)
-        if idx != expected:
-            if idx == 0:
-                out, expected = [], 0  # a fresh list starts
-            else:
-                continue
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(question)
-        text = question[m.end() : end].strip()
-        text = text.split("\n")[0].strip() if "\n" in text else text
-        out.append(text.rstrip(" ;,"))
-        expected += 1
-    return out if len(out) >= 2 else []
-
-
-def record_options(record: dict) -> list[str]:
-    """The record's options: its ``choices``, else those its question lists."""
-    choices = record.get("choices")
-    if isinstance(choices, list) and choices:
-        return [str(c) for c in choices]
-    q = record.get("question")
-    if not isinstance(q, str):
-        conv = record.get("conversations")
-        q = conv[0].get("value") if isinstance(conv, list) and conv and isinstance(conv[0], dict) else None
-    return options_from_question(q) if isinstance(q, str) else []
-
-
-def key_index(key: str, n: int) -> int | None:
-    """Index of an option key ("B" or "2") among ``n`` options."""
-    k = key.strip().upper()
-    if len(k) == 1 and k in LETTERS[:n]:
-        return LETTERS.index(k)
-    if k.isdigit() and 1 <= int(k) <= n:
-        return int(k) - 1
-    if k.lower() in ORDINALS and ORDINALS[k.lower()] < n:
-        return ORDINALS[k.lower()]
-    return None
-
-
 _KEY = r"[\(\[]?([A-Ja-j]|\d{1,2})[\)\]]?"
 # "the answer is (B)", "Answer: b", "correct option: 2", "I choose C", "best caption is B".
 _MARKED_RE = re.compile(
     r"\b(?:answer|option|choice|caption|sentence|pick|choose|select|go\s+with)\b[^.\n:]{0,40}?"
     rf"(?:\bis\b|:|=|\s[-\u2013]|\b(?:would|should|must|will|could|might)\s+be\b|\bchoose\b|\bpick\b|\bselect\b)"
-    rf"\s{{0,3}}(?:{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    rf"\s{{0,3}}(?:{OPTION_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
     re.I,
 )
 # "I'd pick (b)", "I choose option 2", "going with C".
 _VERB_KEY_RE = re.compile(
-    rf"\b(?:pick|choose|select|go(?:ing)?\s+with|opt\s+for)\s{{1,3}}(?:(?:the\s+)?{_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
+    rf"\b(?:pick|choose|select|go(?:ing)?\s+with|opt\s+for)\s{{1,3}}(?:(?:the\s+)?{OPTION_NOUNS}\s{{0,2}})?{_KEY}(?![\w'])",
     re.I,
 )
 # "(C) is correct", "B is the right answer", "A would be the best choice".
@@ -172,11 +45,11 @@ _KEY_IS_RE = re.compile(
     r"(?:^|(?<=[\s(\[]))\(?([A-J]|\d{1,2})\)?\s{1,3}(?:is|would\s+be|seems|appears)\s{1,3}(?:to\s+be\s+)?(?:the\s+)?"
     r"(?:most\s+|best\s+)?(?:correct|right|accurate|appropriate|suitable|best|answer)\b"
 )
-_NOUN_KEY_RE = re.compile(rf"\b{_NOUNS}\s{{0,3}}\(?([A-J]|[a-j](?=[\s).,:;!?]|$)|\d{{1,2}})\)?(?![\w'])", re.I)
+_NOUN_KEY_RE = re.compile(rf"\b{OPTION_NOUNS}\s{{0,3}}\(?([A-J]|[a-j](?=[\s).,:;!?]|$)|\d{{1,2}})\)?(?![\w'])", re.I)
 _LEAD_RE = re.compile(r"^\W{0,6}?\(?([A-Ja-j]|\d{1,2})(?:\)|\.|:|\]|\s*$|\s+[-\u2013]\s)", re.M)
 _ORDINAL_RE = re.compile(
     r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th)"
-    rf"\s+(?:one|{_NOUNS})\b",
+    rf"\s+(?:one|{OPTION_NOUNS})\b",
     re.I,
 )
 _DENY_AFTER_RE = re.compile(r"^[^.\n]{0,12}\b(?:is|are|seems?)\s+(?:not|incorrect|wrong|false|unlikely)\b|^\s*n't\b")
@@ -278,8 +151,6 @@ def chosen(answer: str, options: list[str]) -> Pick | None:
 
 
 def _by_text(answer: str, options: list[str]) -> Pick | None:
-    from vstar_cli.verify.classes import assert_class
-
     norm = normalize(answer)
     raw = distinct_texts(options)
     texts = [normalize(t) for t in raw]
@@ -325,9 +196,6 @@ def _by_events(answer: str, texts: list[str]) -> Pick | None:
     Each event is checked like a class name (content words aligned in order, negation and
     doubt guarded); order words themselves ("first", "then") are not required.
     """
-    from vstar_cli.verify.classes import assert_class
-    from vstar_cli.verify.semantic import clauses
-
     said = [_ORDER_WORDS_RE.sub(" ", c) for c in clauses(answer)]
     if len(said) < 2:
         return None
@@ -356,9 +224,6 @@ def _by_distinct_words(answer: str, texts: list[str]) -> Pick | None:
     order, which single words cannot tell. A negated or doubted word picks nothing, and words
     of two options pick nothing.
     """
-    from vstar_cli.verify.align import is_content, key
-    from vstar_cli.verify.text import hedged, negated_after, negated_before, tokenize
-
     keys = [{key(t.text) for t in tokenize(o) if is_content(t)} for o in texts]
     own = [k - set().union(*(keys[j] for j in range(len(keys)) if j != i)) for i, k in enumerate(keys)]
     toks = tokenize(answer)
@@ -387,9 +252,6 @@ def _by_distinct_words(answer: str, texts: list[str]) -> Pick | None:
 
 def _guarded(norm: str, start: int, end: int) -> str | None:
     """Why an option written out at ``norm[start:end]`` is not asserted (negated, doubted, conceded), if so."""
-    from vstar_cli.verify.classes import conceded
-    from vstar_cli.verify.text import hedged, negated_after, negated_before, tokenize
-
     lo = max(0, start - 400)
     toks = tokenize(norm[lo : min(len(norm), end + 400)])
     inside = [k for k, t in enumerate(toks) if t.start >= start - lo and t.end <= end - lo]
@@ -399,3 +261,15 @@ def _guarded(norm: str, start: int, end: int) -> str | None:
     if negated_before(toks, s) or negated_after(toks, e):
         return "negated"
     return hedged(toks, s, e) or conceded(toks, s, e)
+
+
+def chosen_option(answer: str, choices: list[str]) -> int | None:
+    """Index of the option the answer picks (by key, number, ordinal or text), or ``None``.
+
+    >>> chosen_option("The answer is (B).", ["A. a cat", "B. a dog"])
+    1
+    >>> chosen_option("It is clearly a dog running.", ["a cat", "a dog"])
+    1
+    """
+    pick = chosen(answer, choices)
+    return None if pick is None else pick.index
