@@ -162,7 +162,14 @@ def yes_no_negative(c: Corpus, rng: random.Random, n: int) -> None:
         yes_no = "yes_no"
         # right decision
         c.add(q, gold, rng.choice(["No.", "No", "No, it does not.", "Nope."]), True, "short", yes_no)
-        c.add(q, gold, rng.choice([f"No, {pr} doesn't.", f"No, {pr} does not.", f"No, {pr} didn't."]), True, "short", yes_no)
+        c.add(
+            q,
+            gold,
+            rng.choice([f"No, {pr} doesn't.", f"No, {pr} does not.", f"No, {pr} didn't."]),
+            True,
+            "short",
+            yes_no,
+        )
         c.add(q, gold, f"No, the {who} does not {base} the {obj}.", True, "short", yes_no)
         c.add(q, gold, f"No, {pr} {put3} it {where}.", True, "short", yes_no)
         c.add(
@@ -331,7 +338,12 @@ def yes_no_positive(c: Corpus, rng: random.Random, n: int) -> None:
             "heldout",
         )
         c.add(
-            q, gold, f"The {who} does not hesitate: {pr} {third} the {colour} {obj} {where}.", True, "contradiction", yes_no
+            q,
+            gold,
+            f"The {who} does not hesitate: {pr} {third} the {colour} {obj} {where}.",
+            True,
+            "contradiction",
+            yes_no,
         )
         # right decision, wrong detail
         c.add(q, gold, f"Yes, the {who} {third} the {colour} {obj} {wrong_where}.", False, "wrong_detail", yes_no)
@@ -521,7 +533,14 @@ def entity_negative(c: Corpus, rng: random.Random, n: int) -> None:
         q = rng.choice([f"Where does the {who} sit down?", f"Where does the {who} sit?"])
         gold = f"The {who} does not sit down at all; {pr} stays standing, {motion}."
         c.add(q, gold, f"The {who} does not sit down at all.", True, "short", e)
-        c.add(q, gold, f"{cap(pr)} doesn't sit anywhere; {pr} remains on {pos} feet the whole time.", True, "paraphrase", e)
+        c.add(
+            q,
+            gold,
+            f"{cap(pr)} doesn't sit anywhere; {pr} remains on {pos} feet the whole time.",
+            True,
+            "paraphrase",
+            e,
+        )
         c.add(q, gold, f"Nowhere. The {who} never sits during the video.", True, "paraphrase", e, "heldout")
         c.add(
             q,
@@ -628,7 +647,14 @@ def numbers(c: Corpus, rng: random.Random, n: int) -> None:
             "heldout",
         )
         c.add(q, gold, f"{cap(pr)} {third} it {TIMES[k]} or {TIMES[k + 1]}.", False, "hedge", nm)
-        c.add(q, gold, rng.choice(REFUSALS).format(what=f"how many times the {who} {third} the {obj}"), False, "refusal", nm)
+        c.add(
+            q,
+            gold,
+            rng.choice(REFUSALS).format(what=f"how many times the {who} {third} the {obj}"),
+            False,
+            "refusal",
+            nm,
+        )
         many, one, state = rng.choice(COUNTABLES)
         k = rng.randint(2, 7)
         wrong = rng.choice([x for x in range(1, 9) if x != k])

@@ -162,7 +162,11 @@ _NOT_DENIAL = frozenset({"instead", "unlike", "without"})
 
 def _negation_at(toks: list[Token]) -> int | None:
     for i, t in enumerate(toks):
-        if is_negation(t) and t.text not in _NOT_DENIAL and not (i + 1 < len(toks) and toks[i + 1].text in {"only", "just", "doubt", "merely"}):
+        if (
+            is_negation(t)
+            and t.text not in _NOT_DENIAL
+            and not (i + 1 < len(toks) and toks[i + 1].text in {"only", "just", "doubt", "merely"})
+        ):
             return i
     return None
 
@@ -409,6 +413,7 @@ def _swapped(gkeys: list[str], ukeys: list[str]) -> str | None:
 
 def _roles_swapped(gtoks: list[Token], utoks: list[Token], shared: set[str]) -> str | None:
     """Shared direction words in other roles ("from right to left" for "from left to right")."""
+
     def role_of(toks: list[Token]) -> dict[str, str]:
         out: dict[str, str] = {}
         for t, r in zip(toks, roles(toks, _ROLE_BREAKS), strict=True):
@@ -498,18 +503,30 @@ def _states_denial(gold: Gold, ans: Answer) -> bool:
     return any(t.text == "nowhere" for toks in ans.unit_tokens for t in toks[:2])
 
 
-def _by_meaning(ans: Answer, gold: Gold, cfg: Any) -> Verdict:
+def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = frozenset()) -> Verdict:
     """The core claim stated in other words: an answer clause that shares a word with it, embeds
     close to it (``open_answer_threshold``), has its polarity, and swaps none of its words for
     another of the same kind ("threw" for "folded"), nor states it with doubt."""
+    clash = contradiction(gold, ans)
+    if clash:  # decided by the rules, before any embedding
+        return Verdict(False, None, f"contradicts the gold: {clash}")
     core_toks = tokenize(gold.core)
-    core_keys = {k for k in _keys(gold.core, core_toks) if k not in _PERSON_KEYS}
-    scored = []
+    # A clause that answers must share a word with the part of the core that answers the question
+    # (for a yes/no question, with the core): "He puts it in his pocket" shares only the question's words.
+    core_keys = {k for k in _keys(gold.core, core_toks) if k not in _PERSON_KEYS} - qkeys
+    gneg = polarity(gold.core)
+    scored, why = [], None
     for i, ukeys in enumerate(ans.unit_keys):
         overlap = len(core_keys & set(ukeys))
-        if overlap:
+        if not overlap:
+            continue
+        unit = ans.units[i]
+        why = ("negation differs" if polarity(unit) != gneg else None) or doubted(unit)
+        if why is None:
             scored.append((-overlap, i))
     if not scored:
+        if why:
+            return Verdict(False, None, f"the core claim {gold.core!r} is not what the answer says ({why})")
         return Verdict(False, None, f"the core claim {gold.core!r} is not stated")
     cands = [ans.units[i] for _, i in sorted(scored)[:_MAX_CANDIDATES]]
     embedder = getattr(cfg, "embedder", None)
@@ -518,22 +535,19 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any) -> Verdict:
     threshold = float(getattr(cfg, "open_answer_threshold", 0.6))
     vecs = embedder.encode([gold.core] + cands)
     sims = vecs[1:] @ vecs[0]
-    gneg = polarity(gold.core)
     best, why = float(sims.max()), None
     for j in sorted(range(len(cands)), key=lambda j: -sims[j]):
         if sims[j] < threshold:
             break
         unit = cands[j]
-        why = (
-            ("negation differs" if polarity(unit) != gneg else None)
-            or word_conflict(gold.core, unit, embedder)
-            or doubted(unit)
-        )
+        why = word_conflict(gold.core, unit, embedder)
         if why is None:
             return Verdict(True, unit, f"states the core claim by meaning ({float(sims[j]):.2f} >= {threshold})")
     if why:
         return Verdict(False, None, f"the core claim {gold.core!r} is not what the answer says ({why})")
-    return Verdict(False, None, f"the core claim {gold.core!r} is not stated (best similarity {best:.2f} < {threshold})")
+    return Verdict(
+        False, None, f"the core claim {gold.core!r} is not stated (best similarity {best:.2f} < {threshold})"
+    )
 
 
 def _finish(v: Verdict, gold: Gold, ans: Answer) -> Verdict:
@@ -606,4 +620,4 @@ def verify_open_answer(answer: str, label: Any, record: dict, cfg: Any = None) -
             for unit, utoks in zip(ans.units, ans.unit_tokens, strict=True):
                 if set(words) <= {key(t.text) for t in utoks}:
                     return Verdict(False, unit, f"{unit!r} holds the words of {gold.slot!r} in other roles")
-    return _finish(_by_meaning(ans, gold, cfg), gold, ans)
+    return _finish(_by_meaning(ans, gold, cfg, frozenset(_question_keys(question))), gold, ans)
