@@ -298,6 +298,9 @@ def yes_no_positive(c: Corpus, rng: random.Random, n: int) -> None:
         )
         c.add(q, gold, f"The {who} {third} the {colour} {obj} {where}.", True, "paraphrase", yes_no)
         c.add(
+            q, gold, f"In the video, the {who} can be seen {ing} the {other_colour} {obj}.", False, "paraphrase", yes_no
+        )
+        c.add(
             q,
             gold,
             f"In the video, the {who} can be seen {ing} the {colour} {obj}.",
@@ -408,6 +411,7 @@ def entity_held(c: Corpus, rng: random.Random, n: int) -> None:
             e,
         )
         c.add(q, gold, f"{cap(pr)} has a {colour} {obj} in {pos} hands.", True, "paraphrase", e)
+        c.add(q, gold, f"{cap(pr)} has a {colour2} {obj} in {pos} hands.", False, "paraphrase", e)
         c.add(q, gold, f"It's a {obj}, {colour} in colour.", True, "paraphrase", e, "heldout")
         c.add(
             q,
@@ -672,6 +676,7 @@ def numbers(c: Corpus, rng: random.Random, n: int) -> None:
             nm,
         )
         c.add(q, gold, f"I count {k} {many} in total.", True, "paraphrase", nm, "heldout")
+        c.add(q, gold, f"I count {wrong} {many} in total.", False, "paraphrase", nm, "heldout")
         c.add(q, gold, f"There are {NUMBER_WORDS[wrong]} {many} in the video, {state}.", False, "contradiction", nm)
         c.add(q, gold, f"{cap(NUMBER_WORDS[wrong])} {many}.", False, "short", nm)
         c.add(

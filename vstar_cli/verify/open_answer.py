@@ -540,7 +540,8 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
         if sims[j] < threshold:
             break
         unit = cands[j]
-        why = word_conflict(gold.core, unit, embedder)
+        swap = _swapped(_keys(gold.core, core_toks), _keys(unit))
+        why = (f"{unit!r} says {swap}" if swap else None) or word_conflict(gold.core, unit, embedder)
         if why is None:
             return Verdict(True, unit, f"states the core claim by meaning ({float(sims[j]):.2f} >= {threshold})")
     if why:
