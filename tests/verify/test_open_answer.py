@@ -168,3 +168,10 @@ def test_the_kind_is_registered_with_its_parameter():
     kind = builtin().get("open_answer")
     assert kind.needs_embedder and [p.name for p in kind.params] == ["open_answer_threshold"]
     assert kind.texts("Yes.", NO_GOLD) == ["the man does not throw the cup"]
+
+
+def test_with_options_the_picked_option_decides():
+    rec = {"question": "What did the person take?", "choices": ["The cup.", "The book.", "The towel.", "The bag."]}
+    assert verify_open_answer("B", "The book.", rec, NoEmbedder()).ok
+    assert verify_open_answer("The person took the book from the shelf.", "The book.", rec, NoEmbedder()).ok
+    assert not verify_open_answer("C. The towel.", "The book.", rec, NoEmbedder()).ok

@@ -16,7 +16,9 @@ question) and an *explanation* (the rest). An answer is accepted when
    clause denies (or denies what it asserts) about the same predicate, or that shares the gold
    clause's words but swaps one of its guarded words (a colour, a number, a direction, an
    opposite: "the right side" for "the left side");
-4. it neither declines to answer ("I cannot determine ...") nor states its decision with doubt.
+4. with options (the record's ``choices``, or options its question lists) the gold is one of
+   them, and the option the answer picks decides, as for ``simple``;
+5. it neither declines to answer ("I cannot determine ...") nor states its decision with doubt.
 
 The explanation need not be restated. No entailment model ships its weights in a wheel, so
 this is built from the verifier's own components (lemma alignment in order, role and antonym
@@ -33,10 +35,12 @@ from typing import Any
 
 from vstar_cli.verify import numerals as numbers
 from vstar_cli.verify.align import ANTONYMS, COLOURS, LIGHT_VERBS, POLAR, is_content, key, part_of_speech, roles
-from vstar_cli.verify.classes import _POLAR_Q_RE, _YES_NO_RE
+from vstar_cli.verify.choices import record_options
+from vstar_cli.verify.classes import _POLAR_Q_RE, _YES_NO_RE, _gold_option
 from vstar_cli.verify.clauses import clauses, sentences
 from vstar_cli.verify.mentions import assert_class, label_words
 from vstar_cli.verify.param import Param
+from vstar_cli.verify.pick import chosen
 from vstar_cli.verify.semantic import doubted, polarity, word_conflict
 from vstar_cli.verify.text import (
     UNCERTAINTY_CUES,
@@ -581,6 +585,14 @@ def verify_open_answer(answer: str, label: Any, record: dict, cfg: Any = None) -
         if ans.declined:
             return Verdict(False, None, "the answer declines to answer")
         return Verdict(False, None, "empty answer")
+
+    options = record_options(record) if isinstance(record, dict) else []
+    if options:  # the gold is one of the record's options: the option the answer picks decides
+        gi = _gold_option(gold.text, options)
+        pick = chosen(ans.kept, options) if gi is not None else None
+        if pick is not None:
+            ok = pick.index == gi
+            return Verdict(ok, options[pick.index], f"{pick.how}: {'the gold option' if ok else 'another option'}")
 
     if gold.decision is not None:  # a yes/no question
         said, how, clause = answer_decision(ans, question)
