@@ -12,7 +12,8 @@ style video LLMs use for open questions, and
   leading yes/no), ``wrong_detail`` (right decision, a detail of the gold contradicted),
   ``contradiction`` (most of the gold's words, another fact), ``refusal`` ("I cannot
   determine ..."), ``hedge`` (doubt, candidates, or a negated gold);
-* ``qtype``: ``yes_no``, ``entity`` (what / which / where / what colour) or ``number`` (how many);
+* ``qtype``: ``yes_no``, ``entity`` (what / which / where / what colour), ``number`` (how many) or
+  ``reason`` (why);
 * ``split``: ``tune`` for the phrasings the verifier was developed against, ``heldout`` for
   phrasings written separately and not tuned against.
 
@@ -692,6 +693,48 @@ def numbers(c: Corpus, rng: random.Random, n: int) -> None:
         c.add(q, gold, rng.choice(REFUSALS).format(what=f"how many {many} there are"), False, "refusal", nm)
 
 
+# ---------------------------------------------------------------- 5. why: a reason
+
+
+# (base, third person, the reason, another reason in many of the same words)
+REASONS = [
+    ("stop at the crossing", "stops at the crossing", "the traffic light turns red", "the traffic light turns green"),
+    ("laugh", "laughs", "the dog knocks a cup off the table", "the dog sleeps under the table"),
+    ("open the window", "opens the window", "the room is too hot", "the room is too cold"),
+    ("pick up the phone", "picks up the phone", "the phone starts ringing", "the phone falls on the floor"),
+    ("turn on the lamp", "turns on the lamp", "the room gets dark", "the room gets bright"),
+    ("wave", "waves", "a friend walks into the room", "a friend walks out of the room"),
+    ("slow down", "slows down", "a car appears in front of the bicycle", "a car appears behind the bicycle"),
+    ("run outside", "runs outside", "it starts to rain and the washing is outside", "the sun comes out"),
+]
+
+
+def reasons(c: Corpus, rng: random.Random, n: int) -> None:
+    for _ in range(n):
+        who, pr, _pos = rng.choice(PEOPLE)
+        base, third, cause, wrong = rng.choice(REASONS)
+        room = rng.choice(ROOMS)
+        q = f"Why does the {who} {base}?"
+        gold = f"The {who} {third} because {cause}; this happens near the end of the clip."
+        e = "reason"
+        c.add(q, gold, f"Because {cause}.", True, "short", e)
+        c.add(
+            q,
+            gold,
+            f"{rng.choice(OPENERS).format(room=room)} Towards the end, the {who} {third} because {cause}. "
+            f"The clip ends shortly after.",
+            True,
+            "descriptive",
+            e,
+        )
+        c.add(q, gold, f"{cap(pr)} {third} since {cause}.", True, "paraphrase", e, "heldout")
+        c.add(q, gold, f"The {who} {third} because {wrong}.", False, "contradiction", e)
+        c.add(q, gold, f"Because {wrong}.", False, "short", e)
+        c.add(q, gold, f"{cap(pr)} {third} since {wrong}.", False, "paraphrase", e, "heldout")
+        c.add(q, gold, f"Maybe because {cause}, but it is hard to tell.", False, "hedge", e)
+        c.add(q, gold, rng.choice(REFUSALS).format(what=f"why the {who} {third}"), False, "refusal", e)
+
+
 def main() -> None:
     rng = random.Random(SEED)
     c = Corpus()
@@ -702,6 +745,7 @@ def main() -> None:
     entity_negative(c, rng, 14)
     entity_direction(c, rng, 14)
     numbers(c, rng, 18)
+    reasons(c, rng, 16)
     with OUT.open("w", encoding="utf-8") as f:
         for r in c.rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")

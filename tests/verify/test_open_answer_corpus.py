@@ -22,7 +22,7 @@ def rows():
 def test_corpus_shape(rows):
     assert len(rows) >= 1500
     assert {r["class"] for r in rows} == CLASSES
-    assert {r["qtype"] for r in rows} == {"yes_no", "entity", "number"}
+    assert {r["qtype"] for r in rows} == {"yes_no", "entity", "number", "reason"}
     assert {r["verifier_type"][0] for r in rows} == {"open_answer"}
     assert len([r for r in rows if r["split"] == "heldout"]) >= 0.2 * len(rows)
     for r in rows:

@@ -73,6 +73,9 @@ _CORE_SPLIT_RE = re.compile(
 _PERSONS = frozenset("man woman men women boy girl person people child kid lady guy he she they".split())
 _PERSON_KEYS = frozenset(key(w) for w in _PERSONS)
 _HOW_MANY_RE = re.compile(r"\bhow\s+(?:many|much|often)\b(?:\s+([a-z]+))?", re.I)
+# Questions whose answer is a reason or a manner: judged by the core claim, not by asked-for words.
+_REASON_Q_RE = re.compile(r"^\W*(?:why|how)\b(?!\s+(?:many|much|often)\b)|\bwhat\s+(?:is|was)\s+the\s+reason\b", re.I)
+_REASON_RE = re.compile(r"\b(?:because(?:\s+of)?|since|due\s+to|in\s+order\s+to|so\s+that|to)\s+(.{6,})", re.I)
 _ASKS_ACTION_RE = re.compile(r"\bwhat\b[^?]{0,80}\b(?:do|does|did|doing)\b", re.I)
 _IN_VIDEO_RE = re.compile(r"\s+(?:in|during|throughout|at\s+any\s+point\s+in)\s+(?:the|this)\s+(?:video|clip)\b", re.I)
 _TIMES = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
@@ -102,6 +105,7 @@ class Gold:
     slot: str | None = None  # the words the question asks for
     denied: str | None = None  # key of the predicate a negated core denies ("sit")
     sentences: list[str] = field(default_factory=list)  # the gold's sentences, yes/no left out
+    reason: bool = False  # a "why" / "how" question: the core is the reason given
 
 
 def gold_text(label: Any) -> str:
@@ -219,8 +223,13 @@ def read_gold(label: Any, question: str) -> Gold:
         decision = m.group(1).lower() == "yes"
         body = text[m.end() :]
     parts = _split_core(body) if body.strip() else [text]
+    reason = bool(_REASON_Q_RE.search(question or ""))
+    if reason:  # "Why ...?": the reason is the core; the first sentence is kept whole
+        first = re.split(r"\s*;\s*", (sentences(body) or [body])[0])[0].strip(" .")
+        why = _REASON_RE.search(first)
+        parts = [why.group(1) if why else first] + [p for p in parts if p not in first]
     core = parts[0]
-    g = Gold(text, decision, core, parts, sentences=[x.strip(" .") for x in sentences(body)])
+    g = Gold(text, decision, core, parts, sentences=[x.strip(" .") for x in sentences(body)], reason=reason)
     ctoks = tokenize(core)
     pred = _predicate(ctoks)
     if pred is not None and pred[1]:
@@ -233,7 +242,7 @@ def read_gold(label: Any, question: str) -> Gold:
         nums = _number_words(normalize(core))
         if nums:
             g.number = nums[0][0]
-    if not polar and g.decision is None and g.number is None and g.denied is None:
+    if not polar and not reason and g.decision is None and g.number is None and g.denied is None:
         qkeys = _question_keys(question or "")
         skip = pred[0] if pred is not None and not _ASKS_ACTION_RE.search(question or "") else None
         g.slot = _slot(core, ctoks, qkeys, skip)
@@ -519,12 +528,15 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
     # (for a yes/no question, with the core): "He puts it in his pocket" shares only the question's words.
     core_keys = {k for k in _keys(gold.core, core_toks) if k not in _PERSON_KEYS} - qkeys
     gneg = polarity(gold.core)
+    units = list(zip(ans.units, ans.unit_keys, strict=True))
+    if gold.reason:  # "she laughs since he drops a cup": the reason given, on its own
+        tails = [m.group(1).strip(" .") for u, _ in units if (m := _REASON_RE.search(u))]
+        units += [(t, _keys(t)) for t in tails]
     scored, why = [], None
-    for i, ukeys in enumerate(ans.unit_keys):
+    for i, (unit, ukeys) in enumerate(units):
         overlap = len(core_keys & set(ukeys))
         if not overlap:
             continue
-        unit = ans.units[i]
         why = ("negation differs" if polarity(unit) != gneg else None) or doubted(unit)
         if why is None:
             scored.append((-overlap, i))
@@ -532,7 +544,7 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
         if why:
             return Verdict(False, None, f"the core claim {gold.core!r} is not what the answer says ({why})")
         return Verdict(False, None, f"the core claim {gold.core!r} is not stated")
-    cands = [ans.units[i] for _, i in sorted(scored)[:_MAX_CANDIDATES]]
+    cands = [units[i][0] for _, i in sorted(scored)[:_MAX_CANDIDATES]]
     embedder = getattr(cfg, "embedder", None)
     if embedder is None:
         return Verdict(False, None, f"the core claim {gold.core!r} is not stated (no embedder)")
