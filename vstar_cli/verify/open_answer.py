@@ -43,6 +43,7 @@ from vstar_cli.verify.param import Param
 from vstar_cli.verify.pick import chosen
 from vstar_cli.verify.semantic import doubted, polarity, word_conflict
 from vstar_cli.verify.text import (
+    STOPWORDS,
     UNCERTAINTY_CUES,
     Token,
     hedged,
@@ -316,8 +317,18 @@ class Answer:
     kept: str
     declined: list[str]
     units: list[str]
-    unit_tokens: list[list[Token]]
     unit_keys: list[list[str]]
+    _tokens: dict[int, list[Token]] = field(default_factory=dict)
+
+    def tokens(self, i: int) -> list[Token]:
+        """The tokens of unit ``i`` (made on first use: most units are only compared by their keys)."""
+        if i not in self._tokens:
+            self._tokens[i] = tokenize(self.units[i])
+        return self._tokens[i]
+
+    @property
+    def unit_tokens(self) -> list[list[Token]]:
+        return [self.tokens(i) for i in range(len(self.units))]
 
 
 def read_answer(answer: str) -> Answer:
@@ -330,8 +341,15 @@ def read_answer(answer: str) -> Answer:
         kept = " ".join(s for s in sents if not declines(s))
     units = [_LEAD_RE.sub("", u, count=1) for u in clauses(kept) if not u.rstrip().endswith("?")]
     units = [u for u in units if any(ch.isalnum() for ch in u)]
-    toks = [tokenize(u) for u in units]
-    return Answer(answer, kept, declined, units, toks, [_keys(u, t) for u, t in zip(units, toks, strict=True)])
+    return Answer(answer, kept, declined, units, [_fast_keys(u) for u in units])
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _fast_keys(text: str) -> list[str]:
+    """:func:`_keys` without making tokens (the same words, the same keys)."""
+    return [key(w) for w in _WORD_RE.findall(normalize(text)) if w not in STOPWORDS or w in POLAR or w in _PERSONS]
 
 
 def _doubtful(text: str) -> str | None:
@@ -454,10 +472,11 @@ def contradiction(gold: Gold, ans: Answer) -> str | None:
         gkeys = _keys(gclause, gtoks)
         gset = set(gkeys)
         gneg = _negation_at(gtoks) is not None
-        for unit, utoks, ukeys in zip(ans.units, ans.unit_tokens, ans.unit_keys, strict=True):
+        for i, (unit, ukeys) in enumerate(zip(ans.units, ans.unit_keys, strict=True)):
             shared = gset & set(ukeys)
             if not shared:
                 continue
+            utoks = ans.tokens(i)
             if is_clause:
                 why = _flipped(gclause, gtoks, unit, utoks, shared)
                 if why:
