@@ -175,3 +175,48 @@ def test_with_options_the_picked_option_decides():
     assert verify_open_answer("B", "The book.", rec, NoEmbedder()).ok
     assert verify_open_answer("The person took the book from the shelf.", "The book.", rec, NoEmbedder()).ok
     assert not verify_open_answer("C. The towel.", "The book.", rec, NoEmbedder()).ok
+
+
+def test_who_questions_ask_for_the_person():
+    gold = "A woman in a red coat opens the door."
+    assert judge("A woman opens the door.", gold, "Who opens the door?").ok
+    assert judge("The woman.", gold, "Who opens the door?").ok
+    assert not judge("A man opens the door.", gold, "Who opens the door?").ok
+
+
+@pytest.mark.parametrize(
+    "question,gold,answer,ok",
+    [
+        ("Does the man sit down?", "No, the man does not sit down.", "No one sits down; the man stays standing.", True),
+        ("Does the man sit down?", "No, the man does not sit down.", "**Answer:** No", True),
+        ("Does the man sit down?", "No, the man does not sit down.", "Based on the video, the answer is no.", True),
+        (
+            "Is the car moving towards the camera?",
+            "No, it moves away from the camera.",
+            "It moves away from the camera.",
+            True,
+        ),
+        (
+            "Is the car moving towards the camera?",
+            "Yes, it moves towards the camera.",
+            "It moves away from the camera.",
+            False,
+        ),
+        (
+            "How many people are there?",
+            "There are two people, a man and a woman.",
+            "Two people: a man and a woman.",
+            True,
+        ),
+        ("What color is the man's shirt?", "The man is wearing a blue shirt.", "He wears a blue shirt.", True),
+        ("What is the woman holding?", "The woman is holding a mug.", "She holds a cup.", True),
+    ],
+)
+def test_answers_as_video_models_write_them(question, gold, answer, ok):
+    assert judge(answer, gold, question).ok is ok
+
+
+def test_a_pronoun_answer_to_a_question_about_a_named_subject():
+    q = "Is the man holding the cup?"
+    assert judge("He is holding the cup.", "Yes, the man is holding the cup.", q).ok
+    assert not judge("The woman is holding the cup.", "Yes, the man is holding the cup.", q).ok

@@ -65,7 +65,10 @@ OPEN_ANSWER_THRESHOLD = Param(
 
 # ------------------------------------------------------------------ reading the gold
 
-_LEAD_RE = re.compile(r"^\s*\**\s*(yes|no)\b[\s,.;:!*\u2014-]*", re.I)
+# "No, ...", "Yes." -- but "No one sits down" is a sentence, not a "no" and its rest.
+_LEAD_RE = re.compile(
+    r"^\s*\**\s*(yes|no)\b(?!\s+(?:one|other|longer|more|person|people|body|matter|doubt)\b)[\s,.;:!*\u2014-]*", re.I
+)
 _CORE_SPLIT_RE = re.compile(
     r"\s*;\s*|\s*:\s+|,?\s+(?:while|whereas|because|since|although|though|after|before|instead|so\s+that)\s+"
     r"|,\s+(?=(?:and\s+)?(?:then|which|where|when|as|passing|leaving|after|so|this|it|he|she|they)\b)",
@@ -77,12 +80,17 @@ _HOW_MANY_RE = re.compile(r"\bhow\s+(?:many|much|often)\b(?:\s+([a-z]+))?", re.I
 # Questions whose answer is a reason or a manner: judged by the core claim, not by asked-for words.
 _REASON_Q_RE = re.compile(r"^\W*(?:why|how)\b(?!\s+(?:many|much|often)\b)|\bwhat\s+(?:is|was)\s+the\s+reason\b", re.I)
 _REASON_RE = re.compile(r"\b(?:because(?:\s+of)?|since|due\s+to|in\s+order\s+to|so\s+that|to)\s+(.{6,})", re.I)
+_WHO_RE = re.compile(r"^\W*(?:who|whom|whose)\b|\bwhich\s+(?:person|people|man|woman|boy|girl|child)\b", re.I)
 _ASKS_ACTION_RE = re.compile(r"\bwhat\b[^?]{0,80}\b(?:do|does|did|doing)\b", re.I)
 _IN_VIDEO_RE = re.compile(r"\s+(?:in|during|throughout|at\s+any\s+point\s+in)\s+(?:the|this)\s+(?:video|clip)\b", re.I)
 _TIMES = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
 _TIMES_RE = re.compile(r"\b(once|twice|thrice)\b")
 # Opposites the class matcher does not list, for details of place ("in front of" / "behind").
 _MORE_OPPOSITES = {"front": {"behind"}, "behind": {"front"}, "inside": {"outside"}, "outside": {"inside"}}
+# Who acts is a guarded detail too: "the woman is holding the cup" is not "the man is".
+for _a, _b in (("man", "woman"), ("men", "women"), ("boy", "girl"), ("boys", "girls")):
+    _MORE_OPPOSITES.setdefault(key(_a), set()).add(key(_b))
+    _MORE_OPPOSITES.setdefault(key(_b), set()).add(key(_a))
 _MAX_SLOT_WORDS = 3
 _MAX_CANDIDATES = 6  # answer clauses embedded when the core claim must be found by meaning
 _ROLE_BREAKS = frozenset(".,;:!?()[]\n")
@@ -107,6 +115,7 @@ class Gold:
     denied: str | None = None  # key of the predicate a negated core denies ("sit")
     sentences: list[str] = field(default_factory=list)  # the gold's sentences, yes/no left out
     reason: bool = False  # a "why" / "how" question: the core is the reason given
+    who: bool = False  # a "who" question: the person is what is asked
 
 
 def gold_text(label: Any) -> str:
@@ -246,11 +255,12 @@ def read_gold(label: Any, question: str) -> Gold:
     if not polar and not reason and g.decision is None and g.number is None and g.denied is None:
         qkeys = _question_keys(question or "")
         skip = pred[0] if pred is not None and not _ASKS_ACTION_RE.search(question or "") else None
-        g.slot = _slot(core, ctoks, qkeys, skip)
+        g.who = bool(_WHO_RE.search(question or ""))
+        g.slot = _slot(core, ctoks, qkeys, skip, g.who)
     return g
 
 
-def _slot(core: str, toks: list[Token], qkeys: set[str], skip: int | None = None) -> str | None:
+def _slot(core: str, toks: list[Token], qkeys: set[str], skip: int | None = None, who: bool = False) -> str | None:
     """The words of the core the question asks for: its longest run of content words the question
     does not hold (at most two; a role word before them kept: "from left to right")."""
     runs: list[tuple[int, int, int]] = []  # (content words, start token, end token)
@@ -267,7 +277,8 @@ def _slot(core: str, toks: list[Token], qkeys: set[str], skip: int | None = None
             start, count, last = None, 0, None
             continue
         content = is_content(t) or t.text in _PERSONS
-        if content and (key(t.text) in qkeys or t.text in _PERSONS or key(t.text) in LIGHT_VERBS or i == skip):
+        person = t.text in _PERSONS and not who  # "Who ...?" asks for the person
+        if content and (key(t.text) in qkeys or person or key(t.text) in LIGHT_VERBS or i == skip):
             close()
             start, count, last = None, 0, None
             continue
@@ -285,7 +296,7 @@ def _slot(core: str, toks: list[Token], qkeys: set[str], skip: int | None = None
     close()
     if not runs:
         return None
-    best = max(runs, key=lambda r: (r[0], -r[1]))
+    best = runs[0] if who else max(runs, key=lambda r: (r[0], -r[1]))
     s, e = best[1], best[2]
     phrase = norm[toks[s].start : toks[e - 1].end]
     return phrase if label_words(phrase) else None
@@ -377,15 +388,45 @@ def answer_decision(ans: Answer, question: str) -> tuple[bool | None, str, str]:
     if m is None or not label_words(m.group(1)):
         return None, "", ""
     asked = _IN_VIDEO_RE.sub("", m.group(1)) or m.group(1)
-    for unit, utoks in zip(ans.units, ans.unit_tokens, strict=True):
-        v = assert_class(unit, asked, tokens=utoks)
-        if v.ok:
-            s, e = _span_tokens(utoks, v.span)
-            denied = any(is_negation(t) and t.text not in _NOT_DENIAL for t in utoks[s:e])
-            return not denied, "restates the question", unit
-        if v.reason.startswith("the answer negates"):
-            return False, "denies what the question asks", unit
+    # "It moves away" answers "Is the car moving ...?": without its subject the phrase is tried on
+    # clauses that name no other person or thing first (a pronoun, or no subject at all).
+    sm = _SUBJECT_RE.match(asked)
+    bare = sm.group(1) if sm and label_words(sm.group(1)) else None
+    for phrase, flip in ((asked, False), (bare, False), (asked, True), (bare, True)):
+        if phrase is None:
+            continue
+        needs_pronoun = phrase is bare
+        if flip:
+            words = phrase.split()
+            turned = [sorted(ANTONYMS.get(key(w.lower().strip(".,")), ()) or [w])[0] for w in words]
+            if turned == words or "_" in " ".join(turned):
+                continue
+            phrase = " ".join(turned)
+        for unit, utoks in zip(ans.units, ans.unit_tokens, strict=True):
+            if needs_pronoun and not _pronoun_subject(utoks):
+                continue
+            v = assert_class(unit, phrase, tokens=utoks)
+            if v.ok:
+                if flip:
+                    return False, "states the opposite of what the question asks", unit
+                s, e = _span_tokens(utoks, v.span)
+                denied = any(is_negation(t) and t.text not in _NOT_DENIAL for t in utoks[s:e])
+                return not denied, "restates the question", unit
+            if v.reason.startswith("the answer negates") and not flip:
+                return False, "denies what the question asks", unit
     return None, "", ""
+
+
+_SUBJECT_RE = re.compile(r"^(?:the|a|an|this|that|these|those)\s+[\w']+\s+(.+)$", re.I)
+_PRONOUNS = frozenset("he she it they him her them his its their".split())
+
+
+def _pronoun_subject(toks: list[Token]) -> bool:
+    """Whether a clause opens with a pronoun or a verb (no other subject named before its first verb)."""
+    words = [t.text for t in toks if t.is_word][:3]
+    return bool(words) and (
+        words[0] in _PRONOUNS or "VERB" in part_of_speech(words[0]) and words[0] not in _DETERMINERS
+    )
 
 
 def _span_tokens(toks: list[Token], span: tuple[int, int] | None) -> tuple[int, int]:
@@ -481,7 +522,9 @@ def contradiction(gold: Gold, ans: Answer) -> str | None:
                 why = _flipped(gclause, gtoks, unit, utoks, shared)
                 if why:
                     return why
-            plain = len({k for k in shared if not _guarded(k)})
+            plain = len(
+                {k for k in shared if k not in COLOURS and not k.isdigit()}
+            )  # words besides the swappable values
             if not plain or (_negation_at(utoks) is not None) != gneg:
                 continue
             why = (_swapped(gkeys, ukeys) if plain >= 2 else None) or _roles_swapped(gtoks, utoks, shared)
@@ -545,7 +588,7 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
     core_toks = tokenize(gold.core)
     # A clause that answers must share a word with the part of the core that answers the question
     # (for a yes/no question, with the core): "He puts it in his pocket" shares only the question's words.
-    core_keys = {k for k in _keys(gold.core, core_toks) if k not in _PERSON_KEYS} - qkeys
+    core_keys = {k for k in _keys(gold.core, core_toks) if gold.who or k not in _PERSON_KEYS} - qkeys
     gneg = polarity(gold.core)
     units = list(zip(ans.units, ans.unit_keys, strict=True))
     if gold.reason:  # "she laughs since he drops a cup": the reason given, on its own
