@@ -220,3 +220,10 @@ def test_a_pronoun_answer_to_a_question_about_a_named_subject():
     q = "Is the man holding the cup?"
     assert judge("He is holding the cup.", "Yes, the man is holding the cup.", q).ok
     assert not judge("The woman is holding the cup.", "Yes, the man is holding the cup.", q).ok
+
+
+def test_a_thing_replaced_in_the_explanation_needs_the_embedder(ctx):
+    q = {"question": "What colour is the hat?"}
+    gold = "The hat is red; the man picks it up from the floor of the garden."
+    assert not verify_open_answer("The hat is red, but the man picks it up from the table.", gold, q, ctx).ok
+    assert verify_open_answer("Red. In the garden the man picks it up off the floor.", gold, q, ctx).ok

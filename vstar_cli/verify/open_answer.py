@@ -91,6 +91,9 @@ _MORE_OPPOSITES = {"front": {"behind"}, "behind": {"front"}, "inside": {"outside
 for _a, _b in (("man", "woman"), ("men", "women"), ("boy", "girl"), ("boys", "girls")):
     _MORE_OPPOSITES.setdefault(key(_a), set()).add(key(_b))
     _MORE_OPPOSITES.setdefault(key(_b), set()).add(key(_a))
+# Words that name the video or a person, not a thing in it ("In the video, ..." is no substitute).
+_NOT_THINGS = frozenset("video clip footage scene frame camera shot image".split()) | _PERSONS
+_DIFFERS_RE = re.compile(r"^'([a-z]+)' differs from '([a-z]+)'$")
 _MAX_SLOT_WORDS = 3
 _MAX_CANDIDATES = 6  # answer clauses embedded when the core claim must be found by meaning
 _ROLE_BREAKS = frozenset(".,;:!?()[]\n")
@@ -501,7 +504,15 @@ def _roles_swapped(gtoks: list[Token], utoks: list[Token], shared: set[str]) -> 
     return None
 
 
-def contradiction(gold: Gold, ans: Answer) -> str | None:
+def _near_any(word: str, others: list[str], embedder: Any, sim: float = 0.5) -> bool:
+    """Whether ``word`` is close in meaning to any of ``others`` (word embeddings)."""
+    if not others:
+        return False
+    vecs = embedder.encode([word] + others)
+    return float((vecs[1:] @ vecs[0]).max()) >= sim
+
+
+def contradiction(gold: Gold, ans: Answer, embedder: Any = None) -> str | None:
     """Why a clause of the answer contradicts the gold, if one does.
 
     A clause contradicts a gold clause when it states the same predicate with the other polarity,
@@ -530,6 +541,18 @@ def contradiction(gold: Gold, ans: Answer) -> str | None:
             why = (_swapped(gkeys, ukeys) if plain >= 2 else None) or _roles_swapped(gtoks, utoks, shared)
             if why:
                 return f"{unit!r} says {why}"
+            if embedder is not None and plain >= 3 and is_clause and not gneg:
+                # Most of a gold clause's words with one thing replaced by another that is no synonym
+                # ("picks it up from the table" / "from the floor"): words that can be nouns, people aside.
+                why = word_conflict(gclause, unit, embedder)
+                m = _DIFFERS_RE.search(why or "")
+                things = m is not None and all(
+                    "NOUN" in part_of_speech(w) and w not in _NOT_THINGS and not _guarded(key(w)) for w in m.groups()
+                )
+                # The replacing word is like none of the gold words the clause leaves out ("lawn" ~ "grass").
+                left_out = [t.text for t in gtoks if is_content(t) and key(t.text) not in set(ukeys)]
+                if things and not _near_any(m.group(2), left_out, embedder):
+                    return f"{unit!r} says something else than {gclause!r} ({why})"
     return None
 
 
@@ -582,7 +605,7 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
     """The core claim stated in other words: an answer clause that shares a word with it, embeds
     close to it (``open_answer_threshold``), has its polarity, and swaps none of its words for
     another of the same kind ("threw" for "folded"), nor states it with doubt."""
-    clash = contradiction(gold, ans)
+    clash = contradiction(gold, ans, getattr(cfg, "embedder", None))
     if clash:  # decided by the rules, before any embedding
         return Verdict(False, None, f"contradicts the gold: {clash}")
     core_toks = tokenize(gold.core)
@@ -629,10 +652,10 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
     )
 
 
-def _finish(v: Verdict, gold: Gold, ans: Answer) -> Verdict:
+def _finish(v: Verdict, gold: Gold, ans: Answer, cfg: Any = None) -> Verdict:
     if not v.ok:
         return v
-    why = contradiction(gold, ans)
+    why = contradiction(gold, ans, getattr(cfg, "embedder", None))
     if why:
         return Verdict(False, v.extracted, f"contradicts the gold: {why}", v.span)
     return v
@@ -671,34 +694,34 @@ def verify_open_answer(answer: str, label: Any, record: dict, cfg: Any = None) -
     if gold.decision is not None:  # a yes/no question
         said, how, clause = answer_decision(ans, question)
         if said is None:
-            return _finish(_by_meaning(ans, gold, cfg), gold, ans)
+            return _finish(_by_meaning(ans, gold, cfg), gold, ans, cfg)
         word = "yes" if said else "no"
         if said != gold.decision:
             return Verdict(False, word, f"decision differs ({how}: {word})")
         doubt = _doubtful(clause)
         if doubt:
             return Verdict(False, word, doubt)
-        return _finish(Verdict(True, word, f"decision matches ({how}: {word})"), gold, ans)
+        return _finish(Verdict(True, word, f"decision matches ({how}: {word})"), gold, ans, cfg)
 
     if gold.number is not None:  # how many
         value, why = _number_said(ans, question)
         if value is None:
             if why == "no number in the answer":
-                return _finish(_by_meaning(ans, gold, cfg), gold, ans)
+                return _finish(_by_meaning(ans, gold, cfg), gold, ans, cfg)
             return Verdict(False, None, why)
         ok = abs(value - gold.number) <= 1e-6 * max(1.0, abs(gold.number))
         v = Verdict(ok, value, f"{why}: {value:g} {'equals' if ok else 'differs from'} {gold.number:g}")
-        return _finish(v, gold, ans)
+        return _finish(v, gold, ans, cfg)
 
     if gold.denied is not None:  # "She does not sit down at all"
         if _states_denial(gold, ans):
-            return _finish(Verdict(True, None, "denies what the gold denies"), gold, ans)
-        return _finish(_by_meaning(ans, gold, cfg), gold, ans)
+            return _finish(Verdict(True, None, "denies what the gold denies"), gold, ans, cfg)
+        return _finish(_by_meaning(ans, gold, cfg), gold, ans, cfg)
 
     if gold.slot:
         v = assert_class(ans.kept, gold.slot)
         if v.ok:
-            return _finish(Verdict(True, v.extracted, f"states {gold.slot!r}", v.span), gold, ans)
+            return _finish(Verdict(True, v.extracted, f"states {gold.slot!r}", v.span), gold, ans, cfg)
         if v.extracted is not None:
             return Verdict(False, v.extracted, f"{gold.slot!r}: {v.reason}", v.span)
         # The slot's words in other roles ("from right to left" for "from left to right").
@@ -707,4 +730,4 @@ def verify_open_answer(answer: str, label: Any, record: dict, cfg: Any = None) -
             for unit, utoks in zip(ans.units, ans.unit_tokens, strict=True):
                 if set(words) <= {key(t.text) for t in utoks}:
                     return Verdict(False, unit, f"{unit!r} holds the words of {gold.slot!r} in other roles")
-    return _finish(_by_meaning(ans, gold, cfg, frozenset(_question_keys(question))), gold, ans)
+    return _finish(_by_meaning(ans, gold, cfg, frozenset(_question_keys(question))), gold, ans, cfg)
