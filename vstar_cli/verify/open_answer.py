@@ -7,15 +7,17 @@ question) and an *explanation* (the rest). An answer is accepted when
 1. its decision agrees with the gold's: the leading yes/no (or, without one, what the answer
    states or denies of the question) for a yes/no question; the number for "how many"; the
    words the question asks for ("a red cup" for "What is he holding?", "from left to right" for
-   "Which direction ...?"), found with the class-label matcher's guards (negation, hedges,
-   candidate lists, roles, opposites); and, when the gold denies something ("She does not sit
-   down at all"), a denial of the same predicate;
+   "Which direction ...?", the person for "Who ...?"), found with the class-label matcher's
+   guards (negation, hedges, candidate lists, roles, opposites); for "Why ...?" the reason after
+   "because", by meaning; and, when the gold denies something ("She does not sit down at all"),
+   a denial of the same predicate;
 2. when no such decision can be read, the answer states the core claim by meaning (sentence
    embeddings, with the ``sentence`` kind's polarity and word guards);
 3. nothing in it contradicts the gold, core or explanation: a clause that asserts what a gold
    clause denies (or denies what it asserts) about the same predicate, or that shares the gold
    clause's words but swaps one of its guarded words (a colour, a number, a direction, an
-   opposite: "the right side" for "the left side");
+   opposite, a man for a woman: "the right side" for "the left side"), or, with the embedder,
+   replaces a thing by an unrelated one ("from the table" for "from the floor");
 4. with options (the record's ``choices``, or options its question lists) the gold is one of
    them, and the option the answer picks decides, as for ``simple``;
 5. it neither declines to answer ("I cannot determine ...") nor states its decision with doubt.
