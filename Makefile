@@ -54,6 +54,7 @@ demo-grpo: install
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/verify.py
 	HF_HUB_OFFLINE=1 $(PY) bench/verify_quality.py
+	HF_HUB_OFFLINE=1 $(PY) bench/verify_open_answer.py
 	HF_HUB_OFFLINE=1 $(PY) bench/generate.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
 	HF_HUB_OFFLINE=1 $(PY) bench/view.py

@@ -10,8 +10,13 @@ the verifier was developed against; "heldout": phrasings it was not tuned on):
 * agreement: the share of answers where both agree;
 * errors: records whose gold label the kind cannot read (``CannotJudge``).
 
+The open-answer corpus (tests/data/open_answer_corpus.jsonl, written by
+tests/data/make_open_answer_corpus.py: open-ended answers judged against a gold sentence that
+answers the record's question, kind ``open_answer``) is reported after it, per class and per
+question type (yes/no, entity, number), under ``open_answer`` in the JSON.
+
 Run with `make bench` or `python bench/verify_quality.py [--show 20]`. The JSON goes to
-bench/out/verify_quality.json, the table to stderr.
+bench/out/verify_quality.json, the tables to stderr.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ STYLES = ROOT / "tests" / "data" / "verify_styles.jsonl"
 more words or stated apart, reasoning containers (``<think>``/``<answer>``, ``\\boxed{}``, "Final answer:")."""
 STYLES_HELDOUT = ROOT / "tests" / "data" / "verify_styles_heldout.jsonl"
 """The same styles by a second hand, not tuned on (tests/data/make_verify_heldout.py), with traps."""
+OPEN_CORPUS = ROOT / "tests" / "data" / "open_answer_corpus.jsonl"
 
 
 def load(path: Path = CORPUS) -> list[dict]:
@@ -53,13 +59,11 @@ def judge_all(rows: list[dict], semantic: bool = True, ctx=None) -> list[dict]:
 
     ctx = ctx if ctx is not None else Context(VerifyConfig())
     if semantic:
-        from vstar_cli.verify import semantic as sem
-
         texts = []
         for r in rows:
-            kind = r["verifier_type"][0]
-            if kinds[kind].needs_embedder:
-                texts.extend(sem.needed_texts(r["output"], r["label"]["t"], kind))
+            kind = kinds[r["verifier_type"][0]]
+            if kind.needs_embedder and kind.texts is not None:
+                texts.extend(kind.texts(r["output"], r["label"]["t"]))
         ctx.embedder.prefetch(texts)
     out = []
     for r in rows:
@@ -116,6 +120,8 @@ def report(rows: list[dict], got: list[dict]) -> dict:
         groups["class"][f"{r['class']}/{r.get('split', 'tune')}"].append(p)
         if r.get("trap"):
             groups["trap"][r["trap"]].append(p)
+        if "qtype" in r:  # the open-answer corpus: yes/no, entity or number questions
+            groups.setdefault("qtype", defaultdict(list))[r["qtype"]].append(p)
     return {
         "overall": scores(allp),
         **{name: {k: scores(v) for k, v in sorted(g.items())} for name, g in groups.items()},
@@ -133,8 +139,8 @@ def _table(res: dict) -> str:
         )
 
     lines.append(row("overall", res["overall"]))
-    for group in ("split", "class", "kind", "trap"):
-        if not res[group]:
+    for group in ("split", "class", "kind", "trap", "qtype"):
+        if not res.get(group):
             continue
         lines.append(f"-- by {group}")
         lines.extend(row(k, s) for k, s in res[group].items())
@@ -188,6 +194,13 @@ def main() -> None:
                 f"label={r['label']['t']!r} output={r['output'][:160]!r} reason={g['reason'][:100]!r}",
                 file=sys.stderr,
             )
+    if args.corpus == CORPUS and not args.no_semantic:
+        open_rows = load(OPEN_CORPUS)
+        if args.split:
+            open_rows = [r for r in open_rows if r.get("split", "tune") == args.split]
+        open_res = report(open_rows, judge_all(open_rows))
+        print("\nopen-answer corpus (kind open_answer):\n" + _table(open_res), file=sys.stderr)
+        res["open_answer"] = open_res
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "verify_quality.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")

@@ -24,6 +24,9 @@ OFFICIAL_KINDS = [
     "classifier_sequence",
     "llm",
 ]
+# Built-in kinds beyond the contract's 13 (loaded after them: their modules sort last).
+EXTRA_KINDS = ["open_answer"]
+BUILTIN_KINDS = OFFICIAL_KINDS + EXTRA_KINDS
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ import os
 import pickle
 import struct
 
-from tests.conftest import OFFICIAL_KINDS
+from tests.conftest import BUILTIN_KINDS
 
-KINDS = list(OFFICIAL_KINDS)
+KINDS = list(BUILTIN_KINDS)
 
 DEEP = 100_000
 

@@ -140,7 +140,7 @@ def test_star_json(tmp_path):
     out = {r["question_id"]: r for r in lines(res.stdout)}
     qa = out["star_Interaction_T1_13"]
     assert (
-        qa["verifier_type"] == ["sentence"]
+        qa["verifier_type"] == ["open_answer"]  # the gold answers the record's question
         and qa["label"] == {"answer": "The broom."}
         and qa["choices"] == ["The broom.", "The cup."]
     )

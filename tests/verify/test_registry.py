@@ -8,7 +8,7 @@ import textwrap
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import OFFICIAL_KINDS, make_record
+from tests.conftest import BUILTIN_KINDS, OFFICIAL_KINDS, make_record
 from vstar_cli.cli import app
 from vstar_cli.verify import registry
 from vstar_cli.verify.registry import Param, Registry, RegistryError, VerifierKind
@@ -86,10 +86,10 @@ def test_the_13_official_kinds_load_through_the_plugin_route():
     fresh = Registry()
     for spec in specs:
         fresh.load(spec)
-    assert fresh.names() == OFFICIAL
+    assert fresh.names() == BUILTIN_KINDS
     assert registry.registry().names()[:13] == OFFICIAL
     semantic = {k.name for k in fresh if k.needs_embedder}
-    assert semantic == {"sentence", "sentence_sequence", "classifier", "classifier_sequence", "llm"}
+    assert semantic == {"sentence", "sentence_sequence", "classifier", "classifier_sequence", "llm", "open_answer"}
     assert "regression" in fresh.get("float").metrics and "multiple_choice" in fresh.get("simple").metrics
     assert "multiple_choice" not in fresh.get("bbox").metrics
 

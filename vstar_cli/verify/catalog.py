@@ -31,6 +31,10 @@ def kinds_help(scan: bool = True) -> str:
         + "):\n\n"
         + "\n".join(rows)
         + broken
+        + "\n[bold]sentence or open_answer?[/] [bold]sentence[/] when the gold sentences are statements the answer"
+        + " must each make (a caption, a description); [bold]open_answer[/] when the gold sentence answers the"
+        + ' record\'s question ("No, he does not sit down; he stands by the window"): the decision and the part'
+        + " that answers the question must be there, the explanation may be left out but not contradicted."
         + "\nA gold label its kind cannot read is an error record, not a rejection."
         + "\nExit code: 0 when every line was processed, 1 when any error record was written, 2 for usage errors."
     )

@@ -145,7 +145,7 @@ def convert(q: dict, ctx: Context):
         video,
         ctx.phraser("video qa", question=question),
         {"answer": answer},
-        ["sentence"],
+        ["open_answer"],
         choices=choices,
         source_dataset="star",
     )
@@ -287,7 +287,7 @@ CONVERTER = Converter(
     summary="QA, reversed QA, temporal ranges and object identity/comparison from the STAR benchmark.",
     input_help="STAR_train.json / STAR_val.json (a JSON list of questions).",
     files="`STAR_train.json` / `STAR_val.json`, `classes/*_classes.txt`, `classes/video_fps`, Charades videos",
-    kinds=("sentence", "temporal_range", "obj_identify", "simple", "same_or_not"),
+    kinds=("open_answer", "sentence", "temporal_range", "obj_identify", "simple", "same_or_not"),
     read=read,
     convert=convert,
     options=(
