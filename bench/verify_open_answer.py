@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from tests.verify.agreement import LEADING_YES_NO  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -41,13 +43,12 @@ NARRATION = [
     "A few small objects rest on the surfaces, but they are not the focus of the clip.",
     "The colors are natural and the picture is reasonably sharp throughout.",
 ]
-_LEAD = re.compile(r"^(?:yes|no|nope|yeah|yep)\b[,.]?\s*", re.I)
 
 
 def lengthen(output: str, rng: random.Random, lo: int = 50, hi: int = 150) -> str:
     """The answer with neutral narration added until it has ``lo``-``hi`` words (a leading yes/no stays first)."""
     target = rng.randint(lo, hi)
-    m = _LEAD.match(output)
+    m = LEADING_YES_NO.match(output)
     head, body = (output[: m.end()], output[m.end() :]) if m else ("", output)
     before, after = [], []
     words = len(output.split())
@@ -97,17 +98,10 @@ def bench_speed(n: int, threads: int = 2) -> dict:
     }
 
 
-def leading_yes_no(answer: str, gold: str) -> bool | None:
-    """The trivial rule: the answer's and the gold's first words are the same yes / no (None: one has none)."""
-    a, g = _LEAD.match(answer.strip()), _LEAD.match(gold.strip())
-    if not a or not g:
-        return None
-    yes = {"yes", "yeah", "yep"}
-    return (a.group().split()[0].strip(",.").lower() in yes) == (g.group().split()[0].strip(",.").lower() in yes)
-
-
 def quality() -> dict:
     import verify_quality
+
+    from tests.verify.agreement import leading_yes_no
 
     rows = verify_quality.load(CORPUS)
     got = verify_quality.judge_all(rows)

@@ -1,7 +1,6 @@
 """Floors on the judged corpus (tests/data/verify_corpus.jsonl): the verifier agrees with a careful judge."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ from tests.conftest import OFFICIAL_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "verify_corpus.jsonl"
-sys.path.insert(0, str(ROOT / "bench"))
 
 KINDS = set(OFFICIAL_KINDS)
 CLASSES = {"options", "order", "enumeration", "paraphrase", "time_range", "score", "baseline"}
@@ -52,7 +50,7 @@ SEMANTIC = {"sentence", "sentence_sequence", "classifier", "classifier_sequence"
 
 
 def _check_floors(rows, got):
-    import verify_quality
+    from tests.verify import agreement as verify_quality
 
     res = verify_quality.report(rows, got)
     overall = res["overall"]
@@ -67,7 +65,7 @@ def _check_floors(rows, got):
 
 
 def test_floors_rule_kinds(rows):
-    import verify_quality
+    from tests.verify import agreement as verify_quality
 
     rule = [r for r in rows if r["verifier_type"][0] not in SEMANTIC]
     res = _check_floors(rule, verify_quality.judge_all(rule, semantic=False))
@@ -77,7 +75,7 @@ def test_floors_rule_kinds(rows):
 
 
 def test_floors_semantic_kinds(rows, ctx):
-    import verify_quality
+    from tests.verify import agreement as verify_quality
 
     sem = [r for r in rows if r["verifier_type"][0] in SEMANTIC]
     assert len(sem) >= 300

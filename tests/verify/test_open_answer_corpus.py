@@ -1,14 +1,12 @@
 """Floors on the open-answer corpus (tests/data/open_answer_corpus.jsonl): ``open_answer`` agrees with a careful judge."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "open_answer_corpus.jsonl"
-sys.path.insert(0, str(ROOT / "bench"))
 
 CLASSES = {"short", "descriptive", "paraphrase", "wrong_detail", "contradiction", "refusal", "hedge"}
 
@@ -45,8 +43,8 @@ def test_generator_is_deterministic(tmp_path, monkeypatch):
 
 
 def test_floors(rows, ctx):
-    import verify_open_answer
-    import verify_quality
+    from tests.verify import agreement as verify_quality
+    from tests.verify.agreement import leading_yes_no
 
     got = verify_quality.judge_all(rows, ctx=ctx)
     res = verify_quality.report(rows, got)
@@ -60,12 +58,8 @@ def test_floors(rows, ctx):
             assert s["agreement"] >= 0.9, (name, s)
     assert res["split"]["heldout"]["agreement"] >= 0.95, res["split"]["heldout"]
     # Where answer and gold both open with yes/no, at least the trivial rule "the leading yes/no agree".
-    pairs = [
-        (r, g)
-        for r, g in zip(rows, got, strict=True)
-        if verify_open_answer.leading_yes_no(r["output"], r["label"]["t"]) is not None
-    ]
+    pairs = [(r, g) for r, g in zip(rows, got, strict=True) if leading_yes_no(r["output"], r["label"]["t"]) is not None]
     assert len(pairs) >= 300
     ours = sum(g["got"] is r["expected"] for r, g in pairs) / len(pairs)
-    rule = sum(verify_open_answer.leading_yes_no(r["output"], r["label"]["t"]) is r["expected"] for r, _ in pairs)
+    rule = sum(leading_yes_no(r["output"], r["label"]["t"]) is r["expected"] for r, _ in pairs)
     assert ours >= rule / len(pairs), (ours, rule / len(pairs))

@@ -7,14 +7,12 @@ captions and FineDiving step names; these floors keep them caught.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEW = ROOT / "tests" / "data" / "verify_review.jsonl"
-sys.path.insert(0, str(ROOT / "bench"))
 
 SEMANTIC = {"sentence", "sentence_sequence", "classifier", "classifier_sequence", "llm"}
 
@@ -54,7 +52,7 @@ def _traps_rejected(rows, got):
 
 
 def test_review_floors_rule_kinds(rows):
-    import verify_quality
+    from tests.verify import agreement as verify_quality
 
     rule = [r for r in rows if r["verifier_type"][0] not in SEMANTIC]
     got = verify_quality.judge_all(rule, semantic=False)
@@ -70,7 +68,7 @@ def test_review_floors_rule_kinds(rows):
 
 
 def test_review_floors_semantic_kinds(rows, ctx):
-    import verify_quality
+    from tests.verify import agreement as verify_quality
 
     sem = [r for r in rows if r["verifier_type"][0] in SEMANTIC]
     got = verify_quality.judge_all(sem, ctx=ctx)
