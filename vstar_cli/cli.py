@@ -10,6 +10,7 @@ from vstar_cli.commands import evaluate as eval_cmd
 from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
 from vstar_cli.commands import merge as merge_cmd
+from vstar_cli.commands import plan as plan_cmd
 from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
@@ -77,6 +78,7 @@ app.command("eval")(guarded(eval_cmd.evaluate))
 app.add_typer(prepare_cmd.app, name="prepare")
 app.command("report")(guarded(report_cmd.report))
 app.command("questions")(guarded(questions_cmd.questions))
+app.command("plan")(guarded(plan_cmd.plan))
 
 
 def main() -> None:
