@@ -55,6 +55,42 @@ def plan(
     show(cfg, quiet)
 
 
+def _dtype(dtype: str) -> str:
+    return "bfloat16" if dtype == "auto" else dtype
+
+
+def plan_of_generate(cfg) -> PlanConfig:
+    """The plan of a ``generate`` / ``rationalize`` configuration (its model, frames, batch, quantization)."""
+    return PlanConfig(
+        model=cfg.model,
+        method="none",
+        quantize=cfg.quantize,
+        dtype=_dtype(cfg.dtype),
+        frames=cfg.frames,
+        fps=cfg.fps,
+        max_pixels=cfg.max_pixels,
+        batch_size=cfg.batch_size,  # answers per generate call (samples of one question included)
+        new_tokens=cfg.max_new_tokens,
+        trust_remote_code=cfg.trust_remote_code,
+    )
+
+
+def plan_of_finetune(cfg) -> PlanConfig:
+    """The plan of a ``finetune`` configuration (its model, method, frames, batch, LoRA rank)."""
+    return PlanConfig(
+        model=cfg.model,
+        method=cfg.method,
+        dtype=_dtype(cfg.dtype),
+        frames=cfg.frames,
+        fps=cfg.fps,
+        max_pixels=cfg.max_pixels,
+        batch_size=cfg.batch_size,
+        lora_r=cfg.lora_r,
+        gradient_checkpointing=cfg.gradient_checkpointing,
+        trust_remote_code=cfg.trust_remote_code,
+    )
+
+
 def show(cfg: PlanConfig, quiet: bool = False) -> dict:
     """Estimate ``cfg``, print the table (stderr) and the JSON record (stdout); returns the record.
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 
 from vstar_cli import config
 from vstar_cli.planning.arch import Architecture
-from vstar_cli.planning.tokens import QWEN_TYPES, processor_tokens, rule_tokens
+from vstar_cli.planning.tokens import QWEN_TYPES, processor_bounds, processor_tokens, rule_tokens
 
 GIB = 2**30
 OVERHEAD = 0.75 * GIB
@@ -137,7 +137,14 @@ def visual_tokens(arch: Architecture, cfg: PlanConfig, exact: bool = True) -> tu
     """``(tokens, vision patches, note)`` of one video: the processor's count for a local model
     (when ``exact``), else the architecture's rule."""
     frames = cfg.sampled_frames
-    tokens, patches, note = rule_tokens(arch.model_type, arch.vision, frames, cfg.height, cfg.width, cfg.max_pixels)
+    if arch.processor_path and "bounds" not in arch.vision:
+        try:
+            arch.vision["bounds"] = processor_bounds(arch.processor_path)
+        except (OSError, ValueError, KeyError):
+            arch.vision["bounds"] = None
+    tokens, patches, note = rule_tokens(
+        arch.model_type, arch.vision, frames, cfg.height, cfg.width, cfg.max_pixels, arch.vision.get("bounds")
+    )
     if exact and arch.processor_path:
         try:
             tokens = processor_tokens(arch.processor_path, frames, cfg.height, cfg.width, cfg.max_pixels)

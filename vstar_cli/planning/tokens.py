@@ -37,14 +37,21 @@ def qwen_defaults(model_type: str) -> tuple[int, int]:
 
 
 def rule_tokens(
-    model_type: str, vision: dict, frames: int, height: int, width: int, max_pixels: int | None
+    model_type: str,
+    vision: dict,
+    frames: int,
+    height: int,
+    width: int,
+    max_pixels: int | None,
+    bounds: tuple[int, int] | None = None,
 ) -> tuple[int, int, str]:
-    """``(visual tokens, vision-tower patches, how it was counted)`` for one video by rule."""
+    """``(visual tokens, vision-tower patches, how it was counted)`` for one video by rule;
+    ``bounds`` are the processor's own ``(min_pixels, max_pixels)`` when known."""
     if model_type in QWEN_TYPES:
         patch = int(vision.get("patch_size") or 14)
         merge = int(vision.get("spatial_merge_size") or 2)
         temporal = int(vision.get("temporal_patch_size") or 2)
-        low, high = qwen_defaults(model_type)
+        low, high = bounds or qwen_defaults(model_type)
         high = max_pixels or high
         h, w = qwen_frame_size(height, width, patch * merge, min(low, high), high)
         groups = math.ceil(frames / temporal)
@@ -74,6 +81,17 @@ def rule_tokens(
     if "downsample_ratio" in vision:  # InternVL pixel shuffle
         return int(frames * side * side * float(vision["downsample_ratio"]) ** 2), patches, note
     return patches, patches, note + ", one token per patch (approximate)"
+
+
+def processor_bounds(path: str) -> tuple[int, int] | None:
+    """The ``(min_pixels, max_pixels)`` per frame of a model directory's Qwen-style video processor."""
+    from vstar_cli.model import ModelConfig, load_processor
+
+    size = getattr(load_processor(ModelConfig(model=path)).video_processor, "size", None)
+    get = size.get if isinstance(size, dict) else (lambda k, d=None: getattr(size, k, d))
+    if size is None or not get("longest_edge") or not get("shortest_edge"):
+        return None
+    return int(get("shortest_edge")), int(get("longest_edge"))
 
 
 def processor_tokens(path: str, frames: int, height: int, width: int, max_pixels: int | None) -> int:
