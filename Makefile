@@ -55,6 +55,7 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
 	HF_HUB_OFFLINE=1 $(PY) bench/view.py
 	HF_HUB_OFFLINE=1 $(PY) bench/decode.py
+	HF_HUB_OFFLINE=1 $(PY) bench/plan_check.py
 
 bench-realsize: install
 	HF_HUB_OFFLINE=1 $(PY) bench/realsize.py

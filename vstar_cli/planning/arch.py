@@ -164,6 +164,7 @@ def _vision_facts(config) -> dict:
         "temporal_patch_size": get("temporal_patch_size"),
         "hidden": get("embed_dim") or get("hidden_size"),
         "depth": get("depth") or get("num_hidden_layers"),
+        "heads": get("num_heads") or get("num_attention_heads"),
         "intermediate": get("intermediate_size") or (get("embed_dim") or 0) * (get("mlp_ratio") or 4),
     }
     for key in ("spatial_pool_stride", "scale_factor", "downsample_ratio"):

@@ -19,6 +19,9 @@ The model (all sizes in bytes, ``d`` = bytes of the compute dtype, 2 for bf16):
   without checkpointing every layer keeps the latter. Logits: tokens x vocab x (``d`` + 4 + 4)
   (the loss upcasts them to fp32 and keeps fp32 log-probabilities for backward).
 - overhead: 0.75 GiB (CUDA context, cuBLAS workspace, allocator slack), GPU only.
+- attention scores: none for the language model (flash / memory-efficient SDPA on a GPU, and
+  torch's flash kernel on CPU, never hold the L x L scores); on CPU (``gpu=False``) the vision
+  tower's per-frame attention holds heads x n x n scores and probabilities.
 
 The activation terms are checked against measured CPU peaks of tiny real architectures by
 ``bench/plan_check.py``; parameter counts against the meta-device model in the tests.
@@ -179,6 +182,9 @@ def estimate(arch: Architecture, cfg: PlanConfig, tokens: tuple[int, int, str] |
     h, i, kv = arch.hidden, arch.intermediate, arch.kv_heads * arch.head_dim
     vision = patches * (4 * (arch.vision.get("hidden") or 0) + 2 * (arch.vision.get("intermediate") or 0)) * d
     prompt = vis + cfg.prompt_tokens
+    vheads = int(arch.vision.get("heads") or 16)
+    groups = max(1, math.ceil(cfg.sampled_frames / int(arch.vision.get("temporal_patch_size") or 1)))
+    vision += 0 if gpu else 2 * vheads * (patches // groups) ** 2 * d
     parts: dict[str, float] = {"weights": weights, "adapters": adapter_weights}
     if train:
         seq = prompt + cfg.new_tokens
