@@ -4,9 +4,9 @@ error record and the others are answered, inline and with worker processes."""
 import pytest
 
 import vstar_cli.model as model_mod
+from tests.fixtures.hang import hanging_load_clip
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.stages.generate import GenerateConfig, run
-from tests.fixtures.hang import hanging_load_clip
 
 
 class FakeProcessor:
