@@ -2,6 +2,8 @@
 #   make demo     the whole method end to end on synthetic clips and a tiny model (CPU, minutes)
 #   make test     install into .venv (first run only), check the import layers, run the default test suite
 #   make bench    throughput and memory benchmarks (bench/*.py)
+#   make bench-realsize  a 2B-class model (real layer sizes, random weights) through every stage on CPU; not in `make test`
+#   make gpu-check  on an NVIDIA GPU machine (no internet): throughput, QLoRA memory, OOM halving -> bench/out/gpu_check.{json,md}
 #   make interop  LLaMA-Factory and TRL (own venvs, from PyPI) train a step on merge output; not in `make test`
 #   make fuzz     property-based fuzzing of the reader, verify, merge and the converters (long; FUZZ_EXAMPLES=N)
 SHELL := /bin/bash
@@ -11,12 +13,14 @@ PY := $(VENV)/bin/python
 # torch 2.14.1 lies on the CI machine's disk; elsewhere pip downloads it. Override with TORCH=...
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
+# gpu-check runs on a GPU machine's own Python (its torch), not necessarily this venv.
+PYTHON_GPU ?= $(if $(wildcard $(PY)),$(PY),$(PYTHON))
 
 FUZZ_EXAMPLES ?= 2000
 # Stages of the demo run side by side, one thread each (JOBS=1 runs them one after another).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
-.PHONY: install test test-all lint format bench demo demo-grpo interop clean fuzz
+.PHONY: install test test-all lint format bench bench-realsize gpu-check demo demo-grpo interop clean fuzz
 
 install: $(VENV)/.installed
 
@@ -58,6 +62,15 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/generate.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_memory.py
 	HF_HUB_OFFLINE=1 $(PY) bench/view.py
+	HF_HUB_OFFLINE=1 $(PY) bench/decode.py
+	HF_HUB_OFFLINE=1 $(PY) bench/plan_check.py
+
+bench-realsize: install
+	HF_HUB_OFFLINE=1 $(PY) bench/realsize.py
+
+# Needs torch, transformers, peft and accelerate only (bitsandbytes optional); writes bench/out/gpu_check.{json,md}.
+gpu-check:
+	HF_HUB_OFFLINE=1 $(PYTHON_GPU) bench/gpu_check.py
 
 interop: install
 	PY=$(PY) TORCH="$(TORCH)" bash interop/run.sh

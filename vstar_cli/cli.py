@@ -11,6 +11,7 @@ from vstar_cli.commands import finetune as finetune_cmd
 from vstar_cli.commands import generate as generate_cmd
 from vstar_cli.commands import grpo as grpo_cmd
 from vstar_cli.commands import merge as merge_cmd
+from vstar_cli.commands import plan as plan_cmd
 from vstar_cli.commands import prepare as prepare_cmd
 from vstar_cli.commands import questions as questions_cmd
 from vstar_cli.commands import report as report_cmd
@@ -61,6 +62,7 @@ def _root(
 # stdout ends quietly. `verify`'s help lists the kinds only when it is shown (VerifyCommand).
 COMMANDS = (
     ("generate", generate_cmd.make_command("generate"), {}),
+    ("plan", plan_cmd.plan, {}),
     ("verify", verify_cmd.verify, {"cls": verify_cmd.VerifyCommand}),
     ("rationalize", generate_cmd.make_command("rationalize"), {}),
     ("merge", merge_cmd.merge, {}),

@@ -208,8 +208,8 @@ def test_clear_errors_before_training(tiny_qwen, sft, tmp_path):
 def test_dry_run_estimates_memory(tiny_qwen):
     res = runner.invoke(app, ["finetune", "unused.jsonl", "--model", tiny_qwen, "--method", "qlora", "--dry-run"])
     assert res.exit_code == 0, res.output
-    assert float(res.stdout.strip().splitlines()[-1]) > 0
-    assert "activations" in res.stderr and "tokens per example" in res.stderr
+    assert json.loads(res.stdout)["peak_gib"] > 0
+    assert "activations" in res.stderr and "visual tokens per video" in res.stderr
 
 
 def test_accelerate_two_process_finetune(tiny_qwen, sft, tmp_path):

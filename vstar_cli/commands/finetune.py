@@ -13,7 +13,6 @@ from vstar_cli import config, progress
 from vstar_cli.commands._common import ErrorSink, check_sources, console, setup_logging, usage_error
 from vstar_cli.io import InputError
 from vstar_cli.options import ConfigOption, ErrorsOption, QuietOption, config_options
-from vstar_cli.reporting import tables
 from vstar_cli.stages.finetune import FinetuneConfig
 
 
@@ -106,9 +105,8 @@ def _fmt(x) -> str:
 def _train(cfg, train_file, examples, bad, sink, fingerprint, resume_from_checkpoint, merge_adapter, quiet) -> None:
     from vstar_cli.io import ErrorRecord
     from vstar_cli.training.data import NoUsableVideos, read_skipped
-    from vstar_cli.training.memory import steps_per_epoch
     from vstar_cli.training.resume import resolve_resume
-    from vstar_cli.training.trainer import train
+    from vstar_cli.training.trainer import steps_per_epoch, train
 
     for err in bad:
         sink.add(err)
@@ -180,20 +178,6 @@ def _videos_problem(cfg, names) -> str | None:
 
 
 def _dry_run(cfg) -> None:
-    from vstar_cli.model import load_processor
-    from vstar_cli.training.memory import count_params, estimate_memory, video_tokens
+    from vstar_cli.commands.plan import plan_of_finetune, show
 
-    try:
-        params, lora, hidden, layers, vocab = count_params(cfg)
-        processor = load_processor(cfg)
-    except (OSError, ValueError) as exc:
-        raise usage_error(f"cannot read {cfg.model}: {str(exc).splitlines()[0]}") from None
-    tokens = video_tokens(processor, cfg.frames, 360, 640)
-    est = estimate_memory(cfg, tokens, params, 0 if cfg.method == "full" else lora, hidden, layers, vocab)
-    console.print(tables.memory_table(cfg, est))
-    console.print(
-        f"parameters: language {params['language'] / 1e9:.2f}B (+{params['embeddings'] / 1e9:.2f}B embeddings), "
-        f"vision {params['vision'] / 1e6:.0f}M, projector {params['projector'] / 1e6:.0f}M; LoRA {lora / 1e6:.1f}M; "
-        f"{tokens} tokens per example"
-    )
-    typer.echo(f"{est['total']:.2f}")
+    show(plan_of_finetune(cfg))

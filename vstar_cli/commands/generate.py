@@ -36,6 +36,7 @@ def _run(
     quiet: bool,
     force: bool = False,
     flags: dict | None = None,
+    dry_run: bool = False,
 ) -> None:
     from vstar_cli.stages.generate import identity, parse_shard, part_path, run, shard_from_env
 
@@ -47,6 +48,11 @@ def _run(
         shard_t = parse_shard(shard) if shard else shard_from_env()
     except (config.ConfigError, ValueError) as exc:
         raise usage_error(str(exc)) from None
+    if dry_run:
+        from vstar_cli.commands.plan import plan_of_generate, show
+
+        show(plan_of_generate(cfg), quiet)
+        return
     check_input(input)
     check_sources(cfg.model, cfg.video_dir, cfg.adapter)
     shard_t = shard_t or (0, 1)
@@ -103,10 +109,13 @@ def make_command(source: str):
         errors: ErrorsOption = None,
         config_file: ConfigOption = None,
         kind_plugin: KindPluginOption = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Print the estimated peak GPU memory (as vstar plan) and exit.")
+        ] = False,
         quiet: QuietOption = False,
     ) -> None:
         load_kind_plugins(kind_plugin)  # their kinds render the gold hints of rationalization prompts
-        _run(source, input, output, errors, resume, shard, config_file, quiet, force, flags)
+        _run(source, input, output, errors, resume, shard, config_file, quiet, force, flags, dry_run)
 
     if source == "generate":
         command.__doc__ = (

@@ -82,15 +82,3 @@ def wide_console(min_width: int):
     from rich.console import Console
 
     return Console(stderr=True, width=max(Console(stderr=True).width, min_width), highlight=False)
-
-
-def memory_table(cfg, est: dict[str, float]) -> Table:
-    """``finetune --dry-run``: the estimated peak GPU memory, component by component."""
-    table = Table(
-        title=f"estimated peak GPU memory: {cfg.method}, {cfg.frames} frames (640x360), batch {cfg.batch_size}"
-    )
-    table.add_column("component")
-    table.add_column("GiB", justify="right")
-    for k, v in est.items():
-        table.add_row(k, f"{v:.2f}")
-    return table

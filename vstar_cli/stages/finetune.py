@@ -1,5 +1,5 @@
 """The finetune stage's options: LoRA, QLoRA or full finetuning on a merge output (run by
-:mod:`vstar_cli.training.trainer`, sized by :mod:`vstar_cli.training.memory`).
+:mod:`vstar_cli.training.trainer`, sized by :mod:`vstar_cli.planning`).
 
 Built on ``transformers.Trainer``, so ``accelerate launch`` (DDP, DeepSpeed, FSDP) works
 without changing the command. The paper trains from the pretrained checkpoint every cycle,

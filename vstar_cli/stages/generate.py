@@ -46,6 +46,9 @@ class GenerateConfig(ModelConfig, VideoOptions):
         default=None,
         metadata={"help": "video decoding processes; 0 decodes inline; default: 0 on CPU, else min(4, cores-1)"},
     )
+    decode_timeout: float = field(
+        default=120.0, metadata={"help": "seconds one video may take to decode before it becomes an error record"}
+    )
     source: str = field(default="generate", metadata={"help": "generate | rationalize", "cli": False})
 
     def __post_init__(self) -> None:
@@ -63,6 +66,7 @@ class GenerateConfig(ModelConfig, VideoOptions):
             self.temperature = 0.0 if self.num_samples == 1 else 0.7
         config.check_number("temperature", self.temperature, low=0)
         config.check_number("top_p", self.top_p, low=0, high=1, low_open=True)
+        config.check_number("decode_timeout", self.decode_timeout, low=0, high=86400, low_open=True)
 
     @property
     def template(self) -> str:
@@ -70,15 +74,40 @@ class GenerateConfig(ModelConfig, VideoOptions):
         return prompts.load_template(self.prompt_template, default)
 
 
+class DecodeTimeout(VideoError):
+    """A video whose decoding took longer than ``--decode-timeout`` (a decoder hung on it)."""
+
+
 class _InlinePool:
-    """Decodes in the calling thread (``--decode-workers 0``), for debugging."""
+    """Decodes one video at a time while the caller waits (``--decode-workers 0``).
+
+    The decoder runs in a daemon thread so that a decoder hung on a corrupt file is given up
+    after ``timeout`` seconds (the thread is abandoned, not killed: Python cannot stop it).
+    """
+
+    def __init__(self, timeout: float | None = None) -> None:
+        self.timeout = timeout
 
     def submit(self, fn, *args) -> Future:
+        import threading
+
         fut: Future = Future()
-        try:
-            fut.set_result(fn(*args))
-        except BaseException as exc:  # handed to the consumer through the future, as a pool would
-            fut.set_exception(exc)
+
+        def work() -> None:
+            try:
+                result = fn(*args)
+            except BaseException as exc:  # handed to the consumer through the future, as a pool would
+                if not fut.done():
+                    fut.set_exception(exc)
+                return
+            if not fut.done():
+                fut.set_result(result)
+
+        thread = threading.Thread(target=work, daemon=True, name="vstar-decode")
+        thread.start()
+        thread.join(self.timeout)
+        if thread.is_alive() and not fut.done():
+            fut.set_exception(DecodeTimeout(f"video decoding timed out after {self.timeout:g}s: {args[0]}"[:300]))
         return fut
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
@@ -86,6 +115,7 @@ class _InlinePool:
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
+_WARM: dict[int, list[Future]] = {}
 
 
 def default_decode_workers(device: str) -> int:
@@ -102,14 +132,14 @@ def _warm() -> None:
     import vstar_cli.video  # noqa: F401 - imports numpy and the decoders once per worker
 
 
-def _decode_pool(workers: int):
+def _decode_pool(workers: int, timeout: float | None = None):
     """Worker processes for decoding, kept for the life of the process.
 
     Decoders hold the GIL, so decoding in threads would stall the generation loop; worker
     processes decode truly in parallel. The pool is reused by later runs in the same process.
     """
     if workers <= 0:
-        return _InlinePool()
+        return _InlinePool(timeout)
     pool = _POOLS.get(workers)
     if pool is None:
         import atexit
@@ -117,10 +147,22 @@ def _decode_pool(workers: int):
 
         # forkserver: never fork a process whose torch/OpenMP threads are running.
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("forkserver"))
-        for _ in range(workers):
-            pool.submit(_warm)
+        _WARM[workers] = [pool.submit(_warm) for _ in range(workers)]
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
         _POOLS[workers] = pool
+    return pool
+
+
+def _restart_pool(workers: int):
+    """Kill the worker processes (one is hung in a decoder) and start a fresh pool."""
+    pool = _POOLS.pop(workers, None)
+    if pool is not None:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+    pool = _decode_pool(workers)
+    for fut in _WARM.get(workers, []):  # the timeout counts decoding, not the new workers' start
+        fut.result()
     return pool
 
 
@@ -164,6 +206,8 @@ class _Item:
     sample_index: int
     prompt: str
     clip: Future
+    path: str = ""
+    answered: bool = False
 
 
 def first_sample_index(rec: Record, source: str) -> int:
@@ -278,7 +322,8 @@ def run(
     stats.setdefault("skipped", 0)
     template = cfg.template
     torch.manual_seed(cfg.seed)
-    pool = _decode_pool(default_decode_workers(cfg.device) if cfg.decode_workers is None else cfg.decode_workers)
+    workers = default_decode_workers(cfg.device) if cfg.decode_workers is None else cfg.decode_workers
+    pool = _decode_pool(workers, cfg.decode_timeout)
     pending: deque[list[_Item]] = deque()
     batch: list[_Item] = []
     # The samples of one record are consecutive: remembering the last failed record (a reference,
@@ -295,12 +340,50 @@ def run(
     def decode(path: str) -> Future:
         return pool.submit(load_clip, path, None if cfg.fps else cfg.frames, cfg.fps, cfg.video_backend, short_side)
 
+    timed_out: dict[Future, DecodeTimeout] = {}
+    live: list[_Item] = []  # items made and not yet answered
+
+    def redecode() -> None:
+        """After a pool restart: decode again what the killed workers held (once per video)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        again: dict = {}
+        live[:] = [it for it in live if not it.answered]
+        for it in live:
+            fut = it.clip
+            if fut in timed_out or fut in again.values():
+                continue
+            if not fut.done() or fut.cancelled() or isinstance(fut.exception(), BrokenProcessPool):
+                if id(fut) not in again:
+                    again[id(fut)] = decode(it.path)
+                it.clip = again[id(fut)]
+
+    def wait(it: _Item) -> None:
+        nonlocal pool
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        for fut in _WARM.get(workers, []):  # the timeout counts decoding, not the workers' start
+            fut.result()
+        if it.clip in timed_out:
+            raise timed_out[it.clip]
+        try:
+            it.clip.result(timeout=cfg.decode_timeout)
+        except FutureTimeout:
+            log.warning("decoding %s took over %gs: restarting the decode workers", it.path, cfg.decode_timeout)
+            timed_out[it.clip] = DecodeTimeout(
+                f"video decoding timed out after {cfg.decode_timeout:g}s: {it.path}"[:300]
+            )
+            pool = _restart_pool(workers)
+            redecode()
+            raise timed_out[it.clip] from None
+
     def process(items: list[_Item]) -> Iterator[Record | ErrorRecord]:
         nonlocal runtime
         good = []
         for it in items:
+            it.answered = True
             try:
-                it.clip.result()
+                wait(it)
                 good.append(it)
             except VideoError as exc:
                 if it.record is not last_failed[0]:
@@ -344,7 +427,9 @@ def run(
                 continue
             clip = decode(path)
             for k in todo:
-                batch.append(_Item(rec, k, prompt, clip))
+                item = _Item(rec, k, prompt, clip, path)
+                batch.append(item)
+                live.append(item)
                 # The first batch is small: the model starts while later videos still decode.
                 if len(batch) >= (cfg.batch_size if started else max(1, cfg.batch_size // 4)):
                     started = True
@@ -352,6 +437,7 @@ def run(
                     batch = []
                     if len(pending) > lookahead:
                         yield from process(pending.popleft())
+                        clip = item.clip  # a pool restart may have replaced this video's decode
         if batch:
             pending.append(batch)
         while pending:

@@ -4,6 +4,7 @@ full), the frozen vision tower, the loss log, checkpoint-safe resumption."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -226,3 +227,8 @@ def train(cfg: Any, examples, resume_from_checkpoint=None, progress=None, finger
     if trainer.is_world_process_zero():
         summary = write_summary(out / "train_summary.json", summary)
     return summary
+
+
+def steps_per_epoch(n_examples: int, cfg: Any, world: int = 1) -> int:
+    """Optimizer steps in one epoch."""
+    return max(1, math.ceil(n_examples / (cfg.batch_size * world) / cfg.grad_accum))
