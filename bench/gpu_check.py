@@ -216,7 +216,8 @@ def train_step(path: Path, name: str, chk: Check, has_bnb: bool) -> None:
     import torch
 
     from vstar_cli.model import load_model
-    from vstar_cli.stages.finetune import FinetuneConfig, prepare_model
+    from vstar_cli.stages.finetune import FinetuneConfig
+    from vstar_cli.training.trainer import prepare_model
 
     method = "qlora" if has_bnb else "lora"
     dtype = "float32" if chk.reduced else "bfloat16"

@@ -89,7 +89,8 @@ def measure(path: str, kind: str, opts: dict) -> float:
     if kind == "generate":
         model.eval()
     else:
-        from vstar_cli.stages.finetune import FinetuneConfig, prepare_model
+        from vstar_cli.stages.finetune import FinetuneConfig
+        from vstar_cli.training.trainer import prepare_model
 
         fc = FinetuneConfig(model=path, out="unused", method=opts["method"], device="cpu", dtype="float32")
         model = prepare_model(model, fc)
