@@ -28,6 +28,7 @@ MODULES = [
     "vstar_cli.verify.classes",
     "vstar_cli.verify.numeric",
     "vstar_cli.verify.semantic",
+    "vstar_cli.verify.open_answer",
     "vstar_cli.verify.verdict",
     "vstar_cli.video",
     "vstar_cli.prompts",

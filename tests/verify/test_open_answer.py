@@ -6,7 +6,9 @@ fallback when no decision can be read.
 
 import pytest
 
-from vstar_cli.verify.open_answer import contradiction, declines, read_answer, read_gold, verify_open_answer
+from vstar_cli.verify.open_answer import verify_open_answer
+from vstar_cli.verify.open_contradiction import contradiction
+from vstar_cli.verify.open_reading import declines, read_answer, read_gold
 from vstar_cli.verify.registry import builtin
 from vstar_cli.verify.verdict import CannotJudge
 

@@ -8,7 +8,7 @@ stated (captions, descriptions).
 
 from __future__ import annotations
 
-from vstar_cli.verify import open_answer
+from vstar_cli.verify import open_answer, open_reading
 from vstar_cli.verify.kind import VerifierKind
 
 OPEN_ANSWER = VerifierKind(
@@ -18,6 +18,6 @@ OPEN_ANSWER = VerifierKind(
     params=(open_answer.OPEN_ANSWER_THRESHOLD,),
     needs_embedder=True,
     metrics=("multiple_choice",),
-    validate_gold=open_answer.validate_gold,
-    texts=open_answer.needed_texts,
+    validate_gold=open_reading.validate_gold,
+    texts=open_reading.needed_texts,
 )
