@@ -6,7 +6,7 @@ Makes clips locally with PyAV (nothing downloaded): H.264 (libx264) and MPEG-4 p
 delivered) and clips/s:
 
   single   one process decodes the clips one after another
-  pool     the generate stage's decode worker processes (``_decode_pool``), all clips in flight
+  pool     the generate stage's decode worker processes (``vstar_cli.decoding.decode_pool``), all clips in flight
 
 and checks the failure paths at size: a truncated clip is an error (not a crash), and a
 decoder that hangs is given up after ``--decode-timeout``. torchcodec is measured too when it
@@ -106,14 +106,14 @@ def _decode(fn, path: str) -> int:
 
 def measure(fn, paths: list[str], workers: int) -> dict:
     """Frames/s and clips/s over ``paths``: in this process, or in ``workers`` decode processes."""
-    from vstar_cli.stages.generate import _decode_pool
+    from vstar_cli.decoding import WARM, decode_pool
 
     t0 = time.perf_counter()
     if workers == 0:
         frames = sum(_decode(fn, p) for p in paths)
     else:
-        pool = _decode_pool(workers)
-        for fut in __import__("vstar_cli.stages.generate", fromlist=["_WARM"])._WARM.get(workers, []):
+        pool = decode_pool(workers)
+        for fut in WARM.get(workers, []):
             fut.result()
         t0 = time.perf_counter()  # the pool's start-up is paid once per run, not per clip
         frames = sum(f.result() for f in [pool.submit(_decode, fn, p) for p in paths])

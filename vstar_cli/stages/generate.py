@@ -11,11 +11,12 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vstar_cli import config, prompts
+from vstar_cli.decoding import WARM, DecodeTimeout, decode_pool, default_decode_workers, restart_pool
 from vstar_cli.groups import VideoOptions
 from vstar_cli.io import ErrorRecord, Record
 from vstar_cli.model import GenParams, ModelConfig
@@ -72,98 +73,6 @@ class GenerateConfig(ModelConfig, VideoOptions):
     def template(self) -> str:
         default = prompts.RATIONALIZE_TEMPLATE if self.source == "rationalize" else prompts.GENERATE_TEMPLATE
         return prompts.load_template(self.prompt_template, default)
-
-
-class DecodeTimeout(VideoError):
-    """A video whose decoding took longer than ``--decode-timeout`` (a decoder hung on it)."""
-
-
-class _InlinePool:
-    """Decodes one video at a time while the caller waits (``--decode-workers 0``).
-
-    The decoder runs in a daemon thread so that a decoder hung on a corrupt file is given up
-    after ``timeout`` seconds (the thread is abandoned, not killed: Python cannot stop it).
-    """
-
-    def __init__(self, timeout: float | None = None) -> None:
-        self.timeout = timeout
-
-    def submit(self, fn, *args) -> Future:
-        import threading
-
-        fut: Future = Future()
-
-        def work() -> None:
-            try:
-                result = fn(*args)
-            except BaseException as exc:  # handed to the consumer through the future, as a pool would
-                if not fut.done():
-                    fut.set_exception(exc)
-                return
-            if not fut.done():
-                fut.set_result(result)
-
-        thread = threading.Thread(target=work, daemon=True, name="vstar-decode")
-        thread.start()
-        thread.join(self.timeout)
-        if thread.is_alive() and not fut.done():
-            fut.set_exception(DecodeTimeout(f"video decoding timed out after {self.timeout:g}s: {args[0]}"[:300]))
-        return fut
-
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        """Nothing to stop."""
-
-
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-_WARM: dict[int, list[Future]] = {}
-
-
-def default_decode_workers(device: str) -> int:
-    """No decode workers when the model runs on the CPU (they would compete for the same cores,
-    measured slower on 2 cores); otherwise up to 4 processes, leaving one core to the main loop."""
-    from vstar_cli.model import resolve_device
-
-    if resolve_device(device) == "cpu":
-        return 0
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
-
-
-def _warm() -> None:
-    import vstar_cli.video  # noqa: F401 - imports numpy and the decoders once per worker
-
-
-def _decode_pool(workers: int, timeout: float | None = None):
-    """Worker processes for decoding, kept for the life of the process.
-
-    Decoders hold the GIL, so decoding in threads would stall the generation loop; worker
-    processes decode truly in parallel. The pool is reused by later runs in the same process.
-    """
-    if workers <= 0:
-        return _InlinePool(timeout)
-    pool = _POOLS.get(workers)
-    if pool is None:
-        import atexit
-        import multiprocessing as mp
-
-        # forkserver: never fork a process whose torch/OpenMP threads are running.
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("forkserver"))
-        _WARM[workers] = [pool.submit(_warm) for _ in range(workers)]
-        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-        _POOLS[workers] = pool
-    return pool
-
-
-def _restart_pool(workers: int):
-    """Kill the worker processes (one is hung in a decoder) and start a fresh pool."""
-    pool = _POOLS.pop(workers, None)
-    if pool is not None:
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-    pool = _decode_pool(workers)
-    for fut in _WARM.get(workers, []):  # the timeout counts decoding, not the new workers' start
-        fut.result()
-    return pool
 
 
 def shard_of(index: int, shard: tuple[int, int]) -> bool:
@@ -323,7 +232,7 @@ def run(
     template = cfg.template
     torch.manual_seed(cfg.seed)
     workers = default_decode_workers(cfg.device) if cfg.decode_workers is None else cfg.decode_workers
-    pool = _decode_pool(workers, cfg.decode_timeout)
+    pool = decode_pool(workers, cfg.decode_timeout)
     pending: deque[list[_Item]] = deque()
     batch: list[_Item] = []
     # The samples of one record are consecutive: remembering the last failed record (a reference,
@@ -362,7 +271,7 @@ def run(
         nonlocal pool
         from concurrent.futures import TimeoutError as FutureTimeout
 
-        for fut in _WARM.get(workers, []):  # the timeout counts decoding, not the workers' start
+        for fut in WARM.get(workers, []):  # the timeout counts decoding, not the workers' start
             fut.result()
         if it.clip in timed_out:
             raise timed_out[it.clip]
@@ -373,7 +282,7 @@ def run(
             timed_out[it.clip] = DecodeTimeout(
                 f"video decoding timed out after {cfg.decode_timeout:g}s: {it.path}"[:300]
             )
-            pool = _restart_pool(workers)
+            pool = restart_pool(workers)
             redecode()
             raise timed_out[it.clip] from None
 
