@@ -98,7 +98,9 @@ def main() -> None:
         res = runner.invoke(
             app, ["finetune", "unused", "--model", str(model_dir), "--method", method, "--dry-run", "--frames", "8"]
         )
-        results["estimates_gib"][method] = json.loads(res.stdout.strip().splitlines()[-1])["peak_gib"]  # vstar plan's record
+        results["estimates_gib"][method] = json.loads(res.stdout.strip().splitlines()[-1])[
+            "peak_gib"
+        ]  # vstar plan's record
     print("dry-run estimates (GiB):", results["estimates_gib"], flush=True)
     if gpu:
         from tests.fixtures.media import write_video

@@ -29,8 +29,11 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads when clips are rendered, not with the CLI
+    import numpy as np
+
 
 COLORS = {"red": (220, 40, 40), "green": (40, 190, 60), "blue": (50, 80, 230), "yellow": (235, 215, 40)}
 DIRECTIONS = ("left", "right", "up", "down")
@@ -147,6 +150,8 @@ def tint(frames: np.ndarray) -> np.ndarray:
     Qwen2-VL's, has no absolute position embeddings can still tell a top-left marker from a
     bottom-right one, and an early square from a late one.
     """
+    import numpy as np
+
     out = frames.astype(np.int16)
     half = SIZE // 2
     out[:, :, half:, 0] += 40
@@ -162,6 +167,8 @@ def render(clip: Clip) -> np.ndarray:
     first, after frame 1 otherwise); the flash whitens frames 2-3 or 6-7; the squares cross
     the frame in their lanes while visible.
     """
+    import numpy as np
+
     frames = np.full((FRAMES, SIZE, SIZE, 3), 10, np.uint8)
     cx, cy = QUADRANTS[clip.quadrant]
     x0, y0 = int((cx - 0.25) * SIZE), int((cy - 0.25) * SIZE)

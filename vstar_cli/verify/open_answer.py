@@ -30,6 +30,7 @@ needs no embedding, which keeps long answers fast.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from vstar_cli.verify.align import is_content, key
@@ -67,7 +68,13 @@ OPEN_ANSWER_THRESHOLD = Param(
     maximum=1,
 )
 
-_PERSON_KEYS = frozenset(key(w) for w in _PERSONS)
+
+@functools.cache
+def _person_keys() -> frozenset[str]:
+    """The lemma keys of person words (built on first use: the lemmatizer loads then, not at import)."""
+    return frozenset(key(w) for w in _PERSONS)
+
+
 _MAX_CANDIDATES = 6  # answer clauses embedded when the core claim must be found by meaning
 _DOUBT_WORDS = frozenset(UNCERTAINTY_CUES | {"probably", "likely", "seemingly", "presumably", "guess"}) - {"either"}
 
@@ -134,7 +141,7 @@ def _by_meaning(ans: Answer, gold: Gold, cfg: Any, qkeys: frozenset[str] = froze
     core_toks = tokenize(gold.core)
     # A clause that answers must share a word with the part of the core that answers the question
     # (for a yes/no question, with the core): "He puts it in his pocket" shares only the question's words.
-    core_keys = {k for k in _keys(gold.core, core_toks) if gold.who or k not in _PERSON_KEYS} - qkeys
+    core_keys = {k for k in _keys(gold.core, core_toks) if gold.who or k not in _person_keys()} - qkeys
     gneg = polarity(gold.core)
     units = list(zip(ans.units, ans.unit_keys, strict=True))
     if gold.reason:  # "she laughs since he drops a cup": the reason given, on its own

@@ -6,6 +6,7 @@ with the embedder, replaces a thing by an unrelated one.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import Any
@@ -15,12 +16,20 @@ from vstar_cli.verify.open_reading import _PERSONS, Answer, Gold, _denied_at, _k
 from vstar_cli.verify.semantic import word_conflict
 from vstar_cli.verify.text import Token, hedged, tokenize
 
+
 # Opposites the class matcher does not list, for details of place ("in front of" / "behind").
-_MORE_OPPOSITES = {"front": {"behind"}, "behind": {"front"}, "inside": {"outside"}, "outside": {"inside"}}
-# Who acts is a guarded detail too: "the woman is holding the cup" is not "the man is".
-for _a, _b in (("man", "woman"), ("men", "women"), ("boy", "girl"), ("boys", "girls")):
-    _MORE_OPPOSITES.setdefault(key(_a), set()).add(key(_b))
-    _MORE_OPPOSITES.setdefault(key(_b), set()).add(key(_a))
+@functools.cache
+def _more_opposites() -> dict[str, set[str]]:
+    """Opposites beyond the aligner's antonyms, by lemma key (built on first use: the lemmatizer's
+    tables load then, not with ``vstar verify`` on rule kinds)."""
+    table = {"front": {"behind"}, "behind": {"front"}, "inside": {"outside"}, "outside": {"inside"}}
+    # Who acts is a guarded detail too: "the woman is holding the cup" is not "the man is".
+    for a, b in (("man", "woman"), ("men", "women"), ("boy", "girl"), ("boys", "girls")):
+        table.setdefault(key(a), set()).add(key(b))
+        table.setdefault(key(b), set()).add(key(a))
+    return table
+
+
 # Words that name the video or a person, not a thing in it ("In the video, ..." is no substitute).
 _NOT_THINGS = frozenset("video clip footage scene frame camera shot image".split()) | _PERSONS
 _DIFFERS_RE = re.compile(r"^'([a-z]+)' differs from '([a-z]+)'$")
@@ -28,12 +37,12 @@ _ROLE_BREAKS = frozenset(".,;:!?()[]\n")
 
 
 def _guarded(k: str) -> bool:
-    return k in COLOURS or k in ANTONYMS or k.isdigit() or k in _MORE_OPPOSITES
+    return k in COLOURS or k in ANTONYMS or k.isdigit() or k in _more_opposites()
 
 
 def _opposed(g: str, u: str) -> str | None:
     """Why two guarded words state different things: opposites, other colours, other numbers."""
-    if u in ANTONYMS.get(g, ()) or u in _MORE_OPPOSITES.get(g, ()):
+    if u in ANTONYMS.get(g, ()) or u in _more_opposites().get(g, ()):
         return "opposites"
     if g in COLOURS and u in COLOURS:
         return "colours differ"
