@@ -40,3 +40,65 @@ class VideoOptions:
             raise ValueError(
                 f"video_backend must be one of {', '.join(VIDEO_BACKENDS)}, not {self.video_backend!r}"[:200]
             )
+
+
+METHODS = ("lora", "qlora", "full")
+
+
+def _comma_list(text: str) -> list[str] | None:
+    return [t.strip() for t in text.split(",") if t.strip()] or None
+
+
+@dataclass
+class TuningOptions:
+    """How a model is trained: the method and its LoRA settings (finetune and grpo).
+
+    Composed with the model group (:class:`vstar_cli.model.ModelConfig`), whose ``quantize`` the
+    method sets (``qlora`` is 4-bit) and whose ``adapter`` a training run does not take.
+    """
+
+    method: str = field(default="lora", metadata={"help": "lora | qlora | full"})
+    lora_r: int = field(default=64, metadata={"help": "LoRA rank"})
+    lora_alpha: int = field(default=16, metadata={"help": "LoRA alpha"})
+    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
+    lora_targets: list[str] | None = field(
+        default=None,
+        metadata={
+            "help": "comma-separated leaf names of layers to adapt (default: every linear layer of the language model)",
+            "parse": _comma_list,
+        },
+    )
+    train_projector: bool = field(default=False, metadata={"help": "also train the vision-language projector"})
+    train_vision: bool = field(
+        default=False,
+        metadata={"help": "full training also trains the vision tower (frozen by default, as in the paper)"},
+    )
+    gradient_checkpointing: bool = field(default=True, metadata={"help": "trade compute for memory"})
+
+    def check_tuning(self, adapter_use: str) -> None:
+        """Refuse (``ValueError``) a method or LoRA setting that cannot train; ``qlora`` sets 4-bit.
+
+        ``adapter_use`` says why ``--adapter`` is refused by this stage.
+        """
+        if self.method not in METHODS:
+            raise ValueError("method must be lora, qlora or full")
+        if self.method == "qlora":
+            self.quantize = "4bit"
+        elif self.quantize != "none":
+            raise ValueError("--quantize applies to --method qlora only (it quantizes to 4-bit)")
+        if self.adapter:
+            raise ValueError(adapter_use)
+        if self.train_vision and self.method != "full":
+            raise ValueError("--train-vision applies to --method full (LoRA adapts the language model)")
+        config.check_number("lora_r", self.lora_r, low=1, integer=True)
+        config.check_number("lora_alpha", self.lora_alpha, low=0, low_open=True)
+        config.check_number("lora_dropout", self.lora_dropout, low=0, high=1, high_open=True)
+        if self.lora_targets is not None and (
+            not isinstance(self.lora_targets, list)
+            or not self.lora_targets
+            or not all(isinstance(t, str) and t for t in self.lora_targets)
+        ):
+            raise ValueError("lora_targets must be a list of layer names")
+        for name in ("train_projector", "train_vision", "gradient_checkpointing"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vstar_cli import config
-from vstar_cli.groups import VideoOptions
+from vstar_cli.groups import TuningOptions, VideoOptions
 from vstar_cli.model import ModelConfig
 
 log = logging.getLogger("vstar.finetune")
@@ -27,13 +27,12 @@ SCHEDULERS = (
 
 
 @dataclass
-class FinetuneConfig(ModelConfig, VideoOptions):
+class FinetuneConfig(ModelConfig, VideoOptions, TuningOptions):
     """Options of ``vstar finetune`` (model options included)."""
 
     out: str = field(
         default="", metadata={"help": "output directory (adapter or weights, processor, config, loss log)"}
     )
-    method: str = field(default="lora", metadata={"help": "lora | qlora | full"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the data (the paper: 1)"})
     learning_rate: float | None = field(
         default=None,
@@ -45,22 +44,6 @@ class FinetuneConfig(ModelConfig, VideoOptions):
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay"})
     lr_scheduler: str = field(default="cosine", metadata={"help": f"{' | '.join(SCHEDULERS)}"})
     seed: int = field(default=0, metadata={"help": "random seed"})
-    lora_r: int = field(default=64, metadata={"help": "LoRA rank"})
-    lora_alpha: int = field(default=16, metadata={"help": "LoRA alpha"})
-    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
-    lora_targets: list[str] | None = field(
-        default=None,
-        metadata={
-            "help": "comma-separated leaf names of layers to adapt (default: every linear layer of the language model)",
-            "parse": lambda text: [t.strip() for t in text.split(",") if t.strip()] or None,
-        },
-    )
-    train_projector: bool = field(default=False, metadata={"help": "also train the vision-language projector"})
-    train_vision: bool = field(
-        default=False,
-        metadata={"help": "full finetuning also trains the vision tower (frozen by default, as in the paper)"},
-    )
-    gradient_checkpointing: bool = field(default=True, metadata={"help": "trade compute for memory"})
     save_steps: int = field(default=500, metadata={"help": "checkpoint every N optimizer steps"})
     logging_steps: int = field(default=1, metadata={"help": "log the loss every N steps"})
     dataloader_workers: int | None = field(
@@ -74,16 +57,7 @@ class FinetuneConfig(ModelConfig, VideoOptions):
             raise ValueError("--model is required (the pretrained checkpoint to train from)")
         if not self.out:
             raise ValueError("--out is required")
-        if self.method not in {"lora", "qlora", "full"}:
-            raise ValueError("method must be lora, qlora or full")
-        if self.method == "qlora":
-            self.quantize = "4bit"
-        elif self.quantize != "none":
-            raise ValueError("--quantize applies to --method qlora only (it quantizes to 4-bit)")
-        if self.adapter:
-            raise ValueError("finetune trains from the pretrained checkpoint: --adapter is not used here")
-        if self.train_vision and self.method != "full":
-            raise ValueError("--train-vision applies to --method full (LoRA adapts the language model)")
+        self.check_tuning("finetune trains from the pretrained checkpoint: --adapter is not used here")
         if self.learning_rate is None:
             self.learning_rate = 2e-5 if self.method == "full" else 2e-4
         self._check_numbers()
@@ -92,27 +66,19 @@ class FinetuneConfig(ModelConfig, VideoOptions):
         """Every numeric option within its sane range (a bad value is a usage error, not a traceback)."""
         check = config.check_number
         self.check_video()
-        for name in ("batch_size", "grad_accum", "lora_r", "save_steps", "logging_steps"):
+        for name in ("batch_size", "grad_accum", "save_steps", "logging_steps"):
             check(name, getattr(self, name), low=1, integer=True)
         check("epochs", self.epochs, low=0, high=10_000, low_open=True)
         check("learning_rate (--lr)", self.learning_rate, low=0, high=1, low_open=True)
         check("warmup_ratio", self.warmup_ratio, low=0, high=1, high_open=True)
         check("weight_decay", self.weight_decay, low=0)
         check("seed", self.seed, low=0, high=2**32 - 1, integer=True)
-        check("lora_alpha", self.lora_alpha, low=0, low_open=True)
-        check("lora_dropout", self.lora_dropout, low=0, high=1, high_open=True)
         check("max_steps", self.max_steps, low=-1, integer=True)
         if self.max_steps == 0:
             raise ValueError("max_steps must be >= 1 (or -1: as many as --epochs take)")
         if self.dataloader_workers is not None:
             check("dataloader_workers", self.dataloader_workers, low=0, high=256, integer=True)
-        if self.lora_targets is not None and (
-            not isinstance(self.lora_targets, list)
-            or not self.lora_targets
-            or not all(isinstance(t, str) and t for t in self.lora_targets)
-        ):
-            raise ValueError("lora_targets must be a list of layer names")
-        for name in ("train_projector", "gradient_checkpointing", "trust_remote_code"):
+        for name in ("trust_remote_code",):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false")
         if self.lr_scheduler not in SCHEDULERS:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vstar_cli import config, prompts
+from vstar_cli.groups import TuningOptions, VideoOptions
 from vstar_cli.io import ErrorRecord
 from vstar_cli.model import ModelConfig
 from vstar_cli.records import get_field, label_pairs
@@ -40,7 +41,7 @@ TRAJECTORY = (
 
 
 @dataclass
-class GrpoConfig(ModelConfig):
+class GrpoConfig(ModelConfig, VideoOptions, TuningOptions):
     """Options of ``vstar grpo`` (model options included)."""
 
     out: str = field(
@@ -50,13 +51,6 @@ class GrpoConfig(ModelConfig):
             "flags": ("--output-dir", "--out"),
         },
     )
-    method: str = field(default="lora", metadata={"help": "lora | qlora | full"})
-    video_dir: str = field(default=".", metadata={"help": "directory video paths are relative to"})
-    allow_outside_video_dir: bool = field(
-        default=False, metadata={"help": "let video paths lead outside video_dir (.., absolute, symlinks)"}
-    )
-    frames: int = field(default=8, metadata={"help": "frames per video, as generate samples them"})
-    fps: float | None = field(default=None, metadata={"help": "sample at this rate instead of --frames"})
     num_generations: int = field(
         default=4, metadata={"help": "answers sampled per question (the group)", "flags": ("--group-size",)}
     )
@@ -78,27 +72,12 @@ class GrpoConfig(ModelConfig):
     lr_scheduler: str = field(default="constant", metadata={"help": f"{' | '.join(SCHEDULERS)}"})
     warmup_ratio: float = field(default=0.0, metadata={"help": "share of steps with a rising learning rate"})
     seed: int = field(default=0, metadata={"help": "random seed"})
-    lora_r: int = field(default=64, metadata={"help": "LoRA rank"})
-    lora_alpha: int = field(default=16, metadata={"help": "LoRA alpha"})
-    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
-    lora_targets: list[str] | None = field(
-        default=None,
-        metadata={
-            "help": "comma-separated leaf names of layers to adapt (default: every linear layer of the language model)",
-            "parse": lambda text: [t.strip() for t in text.split(",") if t.strip()] or None,
-        },
-    )
-    train_projector: bool = field(default=False, metadata={"help": "also train the vision-language projector"})
-    train_vision: bool = field(
-        default=False, metadata={"help": "full training also trains the vision tower (frozen by default)"}
-    )
     format_reward_weight: float = field(
         default=0.0, metadata={"help": "weight of the answer-container format reward (0: verifier reward only)"}
     )
     prompt_template: str | None = field(
         default=None, metadata={"help": "file with the prompt; {question} and record fields (default: generate's)"}
     )
-    gradient_checkpointing: bool = field(default=True, metadata={"help": "trade compute for memory"})
     save_steps: int = field(default=50, metadata={"help": "checkpoint every N optimizer steps"})
     logging_steps: int = field(default=1, metadata={"help": "log reward and loss every N steps"})
 
@@ -108,20 +87,12 @@ class GrpoConfig(ModelConfig):
             raise ValueError("--model is required (the checkpoint to start from)")
         if not self.out:
             raise ValueError("--output-dir is required")
-        if self.method not in {"lora", "qlora", "full"}:
-            raise ValueError("method must be lora, qlora or full")
-        if self.method == "qlora":
-            self.quantize = "4bit"
-        elif self.quantize != "none":
-            raise ValueError("--quantize applies to --method qlora only (it quantizes to 4-bit)")
-        if self.adapter:
-            raise ValueError("grpo starts a new adapter from --model: --adapter is not used here")
-        if self.train_vision and self.method != "full":
-            raise ValueError("--train-vision applies to --method full (LoRA adapts the language model)")
+        self.check_tuning("grpo starts a new adapter from --model: --adapter is not used here")
+        self.check_video()
         if self.learning_rate is None:
             self.learning_rate = 1e-5 if self.method == "full" else 1e-4
         check = config.check_number
-        for name in ("frames", "questions_per_step", "grad_accum", "lora_r", "save_steps", "logging_steps"):
+        for name in ("questions_per_step", "grad_accum", "save_steps", "logging_steps"):
             check(name, getattr(self, name), low=1, integer=True)
         check("num_generations (--group-size)", self.num_generations, low=2, high=1024, integer=True)
         check("max_completion_length", self.max_completion_length, low=1, high=1_000_000, integer=True)
@@ -132,11 +103,7 @@ class GrpoConfig(ModelConfig):
         check("learning_rate (--lr)", self.learning_rate, low=0, high=1, low_open=True)
         check("warmup_ratio", self.warmup_ratio, low=0, high=1, high_open=True)
         check("seed", self.seed, low=0, high=2**32 - 1, integer=True)
-        check("lora_alpha", self.lora_alpha, low=0, low_open=True)
-        check("lora_dropout", self.lora_dropout, low=0, high=1, high_open=True)
         check("format_reward_weight", self.format_reward_weight, low=0)
-        if self.fps is not None:
-            check("fps", self.fps, low=0, high=1000, low_open=True)
         if self.lr_scheduler not in SCHEDULERS:
             raise ValueError(f"lr_scheduler must be one of {', '.join(SCHEDULERS)}, not {self.lr_scheduler!r}"[:300])
 
@@ -301,7 +268,7 @@ def build_trainer(cfg: GrpoConfig, records: list[dict], fingerprint: str = "run"
 
     def clip_loader(row: dict):
         path = video_path(cfg.video_dir, row["video_path"], cfg.allow_outside_video_dir)
-        return load_clip(path, None if cfg.fps else cfg.frames, cfg.fps, "auto", short_side)
+        return load_clip(path, None if cfg.fps else cfg.frames, cfg.fps, cfg.video_backend, short_side)
 
     funcs, weights = _reward_funcs(cfg)
     bf16 = on_gpu and torch.cuda.is_bf16_supported()
