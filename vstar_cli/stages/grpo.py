@@ -247,14 +247,13 @@ def peak_rss_gb() -> float:
 
 def build_trainer(cfg: GrpoConfig, records: list[dict], fingerprint: str = "run", progress=None):
     """The model (method applied), its processor and the video GRPO trainer over ``records``."""
-    import torch
     from transformers.trainer_callback import PrinterCallback
     from trl import GRPOConfig
 
     from vstar_cli.model import decode_short_side, load_model, load_processor, resolve_device
     from vstar_cli.training.grpo import TrainLog, placeholder_ids, video_grpo_trainer
     from vstar_cli.training.resume import checkpoint_dir
-    from vstar_cli.training.trainer import freeze_vision, prepare_model
+    from vstar_cli.training.trainer import freeze_vision, prepare_model, shared_args
     from vstar_cli.video import load_clip, video_path
 
     out = Path(cfg.out)
@@ -271,36 +270,19 @@ def build_trainer(cfg: GrpoConfig, records: list[dict], fingerprint: str = "run"
         return load_clip(path, None if cfg.fps else cfg.frames, cfg.fps, cfg.video_backend, short_side)
 
     funcs, weights = _reward_funcs(cfg)
-    bf16 = on_gpu and torch.cuda.is_bf16_supported()
     suppress = placeholder_ids(processor)
     args = GRPOConfig(
         output_dir=str(checkpoint_dir(out, fingerprint)),
         max_steps=cfg.max_steps,
         per_device_train_batch_size=cfg.num_generations * cfg.questions_per_step,
-        gradient_accumulation_steps=cfg.grad_accum,
         num_generations=cfg.num_generations,
         max_completion_length=cfg.max_completion_length,
         temperature=cfg.temperature,
         top_p=cfg.top_p,
         beta=cfg.beta,
-        learning_rate=cfg.learning_rate,
-        lr_scheduler_type=cfg.lr_scheduler,
-        warmup_steps=cfg.warmup_ratio,
         reward_weights=weights,
         generation_kwargs={"suppress_tokens": suppress} if suppress else None,
-        logging_steps=cfg.logging_steps,
-        save_strategy="steps",
-        save_steps=cfg.save_steps,
-        save_total_limit=2,
-        seed=cfg.seed,
-        bf16=bf16,
-        fp16=on_gpu and not bf16,
-        use_cpu=not on_gpu,
-        gradient_checkpointing=cfg.gradient_checkpointing,
-        gradient_checkpointing_kwargs={"use_reentrant": False},
-        remove_unused_columns=False,
-        report_to=[],
-        disable_tqdm=True,
+        **shared_args(cfg, on_gpu),
     )
     train_log = TrainLog(out / "reward_log.jsonl", progress)
     trainer = video_grpo_trainer()(

@@ -122,6 +122,33 @@ def trainer_class():
     return VstarTrainer
 
 
+def shared_args(cfg: Any, on_gpu: bool) -> dict:
+    """The training arguments finetune and grpo set alike: schedule, logging, checkpoints, precision
+    (bf16 where the GPU has it, fp16 on older GPUs, fp32 on the CPU) and non-reentrant checkpointing."""
+    import torch
+
+    bf16 = on_gpu and torch.cuda.is_bf16_supported()
+    return {
+        "gradient_accumulation_steps": cfg.grad_accum,
+        "learning_rate": cfg.learning_rate,
+        "warmup_steps": cfg.warmup_ratio,
+        "lr_scheduler_type": cfg.lr_scheduler,
+        "logging_steps": cfg.logging_steps,
+        "save_strategy": "steps",
+        "save_steps": cfg.save_steps,
+        "save_total_limit": 2,
+        "seed": cfg.seed,
+        "bf16": bf16,
+        "fp16": on_gpu and not bf16,
+        "use_cpu": not on_gpu,
+        "gradient_checkpointing": cfg.gradient_checkpointing,
+        "gradient_checkpointing_kwargs": {"use_reentrant": False},
+        "remove_unused_columns": False,
+        "report_to": [],
+        "disable_tqdm": True,
+    }
+
+
 def train(cfg: Any, examples, resume_from_checkpoint=None, progress=None, fingerprint: str = "run") -> dict:
     """Train and save to ``cfg.out``; returns the summary written to ``train_summary.json``.
 
@@ -160,32 +187,15 @@ def train(cfg: Any, examples, resume_from_checkpoint=None, progress=None, finger
         short_side=decode_short_side(processor),
         skipped_log=skipped_log,
     )
-    bf16 = on_gpu and torch.cuda.is_bf16_supported()
     args = TrainingArguments(
         output_dir=str(checkpoint_dir(out, fingerprint)),
         num_train_epochs=cfg.epochs,
         max_steps=cfg.max_steps,
         per_device_train_batch_size=cfg.batch_size,
-        gradient_accumulation_steps=cfg.grad_accum,
-        learning_rate=cfg.learning_rate,
-        warmup_steps=cfg.warmup_ratio,
         weight_decay=cfg.weight_decay,
-        lr_scheduler_type=cfg.lr_scheduler,
-        logging_steps=cfg.logging_steps,
         logging_first_step=True,
-        save_strategy="steps",
-        save_steps=cfg.save_steps,
-        save_total_limit=2,
-        seed=cfg.seed,
-        bf16=bf16,
-        fp16=on_gpu and not bf16,
-        use_cpu=not on_gpu,
-        gradient_checkpointing=cfg.gradient_checkpointing,
-        gradient_checkpointing_kwargs={"use_reentrant": False},
-        remove_unused_columns=False,
         dataloader_num_workers=cfg.dataloader_workers if cfg.dataloader_workers is not None else (2 if on_gpu else 0),
-        report_to=[],
-        disable_tqdm=True,
+        **shared_args(cfg, on_gpu),
     )
     if main_process:  # a resumed run keeps its log up to the checkpoint's step; a fresh one starts empty
         trim_loss_log(out / "loss_log.jsonl", start)
