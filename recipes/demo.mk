@@ -32,8 +32,10 @@ CYCLES ?= 3
 ABLATION_CYCLES ?= $(CYCLES)
 # One thread per stage, several stages at once (make -j): tiny models do not scale across threads.
 export OMP_NUM_THREADS ?= 1
-# Every vstar process appends its seconds here (model and embedder loading apart): summary.json's seconds_by_stage.
+# Every vstar process appends its seconds here (startup, model and embedder loading apart), emptied when
+# the demo starts: summary.json's seconds_by_stage. VSTAR_TIMINGS= (empty) records nothing.
 export VSTAR_TIMINGS ?= $(abspath $(DEMO))/timings.jsonl
+TIMINGS_ARG := $(if $(VSTAR_TIMINGS),--timings $(VSTAR_TIMINGS))
 BASE_THREADS ?= $(shell nproc 2>/dev/null || echo 1)
 VSTAR ?= $(shell command -v vstar 2>/dev/null || echo .venv/bin/vstar)
 DATA_DIR := $(DEMO)/data
@@ -63,7 +65,7 @@ demo: $(DEMO)/view/index.html
 
 $(DEMO)/.started:
 	@mkdir -p $(DEMO)
-	: > $(VSTAR_TIMINGS)
+	$(if $(VSTAR_TIMINGS),: > $(VSTAR_TIMINGS))
 	date +%s > $@
 
 $(DATA_DIR)/train.jsonl: | $(DEMO)/.started
@@ -106,7 +108,7 @@ RUNS_DONE := $(foreach s,$(SEED_LIST),$(call main,$(s))/cycle$(CYCLES)/metrics.j
 
 $(DEMO)/summary.json: $(RUNS_DONE)
 	$(VSTAR) report $(foreach s,$(SEED_LIST),$(call main,$(s))) $(foreach s,$(SEED_LIST),--ablation $(call ablation,$(s))) \
-		--seeds "$(SEED_LIST)" --summary $@ --started-at $$(cat $(DEMO)/.started) --timings $(VSTAR_TIMINGS)
+		--seeds "$(SEED_LIST)" --summary $@ --started-at $$(cat $(DEMO)/.started) $(TIMINGS_ARG)
 
 # Last: the static viewer of the first seed's runs (main and ablation), frames sampled as generate samples them.
 $(DEMO)/view/index.html: $(DEMO)/summary.json
