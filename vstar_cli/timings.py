@@ -122,18 +122,11 @@ def command_name(argv: list[str], invoked: str | None) -> str:
 
 def read(path: str | Path) -> list[dict]:
     """The timing lines of a file (absent file: none; lines that are not JSON objects are skipped)."""
-    p = Path(path)
-    if not p.is_file():
+    from vstar_cli.io import ErrorRecord, read_records
+
+    if not Path(path).is_file():
         return []
-    out = []
-    for raw in p.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            doc = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(doc, dict) and isinstance(doc.get("command"), str):
-            out.append(doc)
-    return out
+    return [d for d in read_records(path) if not isinstance(d, ErrorRecord) and isinstance(d.get("command"), str)]
 
 
 def by_stage(lines: list[dict]) -> dict[str, dict]:
