@@ -48,11 +48,15 @@ format: install
 	$(VENV)/bin/ruff check --fix vstar_cli tests bench
 	$(VENV)/bin/ruff format vstar_cli tests bench
 
+# Each stage is its own Python process, and this environment may forbid writing bytecode
+# (PYTHONDONTWRITEBYTECODE): compiling vstar once here saves every process recompiling it.
 demo: install
+	$(PY) -m compileall -q vstar_cli
 	HF_HUB_OFFLINE=1 $(MAKE) -j $(JOBS) -f recipes/demo.mk VSTAR=$(CURDIR)/$(VENV)/bin/vstar
 
 # The demo plus the online arm (vstar grpo) beside the cycles: recipes/demo-grpo.mk.
 demo-grpo: install
+	$(PY) -m compileall -q vstar_cli
 	HF_HUB_OFFLINE=1 $(MAKE) -j $(JOBS) -f recipes/demo-grpo.mk demo-grpo VSTAR=$(CURDIR)/$(VENV)/bin/vstar
 
 bench: install

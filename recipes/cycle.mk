@@ -69,8 +69,13 @@ else
 	: > $$@
 endif
 
+# Without rationalization there is nothing to verify: no verifier process is started.
 $(RUN)/cycle$(1)/ratver.jsonl: $(RUN)/cycle$(1)/rat.jsonl
+ifeq ($(RATIONALIZE),1)
 	$(VSTAR) verify $$< $(VERIFY_ARGS) -o $$@
+else
+	: > $$@
+endif
 
 $(RUN)/cycle$(1)/sft.jsonl: $(RUN)/cycle$(1)/ver.jsonl $(RUN)/cycle$(1)/ratver.jsonl
 	$(VSTAR) merge $$^ $(MERGE_ARGS) -o $$@

@@ -50,4 +50,4 @@ GRPO_DONE := $(foreach s,$(SEED_LIST),$(call grpo,$(s))/cycle$(GRPO_STAGES)/metr
 $(DEMO)/summary-grpo.json: $(RUNS_DONE) $(GRPO_DONE)
 	$(VSTAR) report $(foreach s,$(SEED_LIST),$(call main,$(s))) $(foreach s,$(SEED_LIST),--ablation $(call ablation,$(s))) \
 		$(foreach s,$(SEED_LIST),--online $(call grpo,$(s))) --seeds "$(SEED_LIST)" --summary $@ \
-		--started-at $$(cat $(DEMO)/.started)
+		--started-at $$(cat $(DEMO)/.started) $(TIMINGS_ARG)

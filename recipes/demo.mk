@@ -10,7 +10,8 @@
 # base model and its evaluation are shared by the seeds; a seed changes the sampled answers
 # and the finetuning's data order. Seeds run side by side (JOBS, default the number of cores),
 # one thread each. Last come runs/demo/summary.json and summary.md (means over seeds, 95%
-# intervals over seeds and questions, per label kind) and the viewer of the first seed's runs
+# intervals over seeds and questions, per label kind, with and without rationalization; the
+# process seconds per stage) and the viewer of the first seed's runs
 # (runs/demo/view/index.html: frames, answers, verdicts).
 # Accuracy is that of sampled answers (EVAL_SAMPLES per question, temperature 1): a greedy
 # answer flips between a wording the verifier accepts and one it does not with tiny changes
@@ -31,6 +32,10 @@ CYCLES ?= 3
 ABLATION_CYCLES ?= $(CYCLES)
 # One thread per stage, several stages at once (make -j): tiny models do not scale across threads.
 export OMP_NUM_THREADS ?= 1
+# Every vstar process appends its seconds here (startup, model and embedder loading apart), emptied when
+# the demo starts: summary.json's seconds_by_stage. VSTAR_TIMINGS= (empty) records nothing.
+export VSTAR_TIMINGS ?= $(abspath $(DEMO))/timings.jsonl
+TIMINGS_ARG := $(if $(VSTAR_TIMINGS),--timings $(VSTAR_TIMINGS))
 BASE_THREADS ?= $(shell nproc 2>/dev/null || echo 1)
 VSTAR ?= $(shell command -v vstar 2>/dev/null || echo .venv/bin/vstar)
 DATA_DIR := $(DEMO)/data
@@ -60,6 +65,7 @@ demo: $(DEMO)/view/index.html
 
 $(DEMO)/.started:
 	@mkdir -p $(DEMO)
+	$(if $(VSTAR_TIMINGS),: > $(VSTAR_TIMINGS))
 	date +%s > $@
 
 $(DATA_DIR)/train.jsonl: | $(DEMO)/.started
@@ -102,9 +108,9 @@ RUNS_DONE := $(foreach s,$(SEED_LIST),$(call main,$(s))/cycle$(CYCLES)/metrics.j
 
 $(DEMO)/summary.json: $(RUNS_DONE)
 	$(VSTAR) report $(foreach s,$(SEED_LIST),$(call main,$(s))) $(foreach s,$(SEED_LIST),--ablation $(call ablation,$(s))) \
-		--seeds "$(SEED_LIST)" --summary $@ --started-at $$(cat $(DEMO)/.started)
+		--seeds "$(SEED_LIST)" --summary $@ --started-at $$(cat $(DEMO)/.started) $(TIMINGS_ARG)
 
 # Last: the static viewer of the first seed's runs (main and ablation), frames sampled as generate samples them.
 $(DEMO)/view/index.html: $(DEMO)/summary.json
-	$(VSTAR) view $(call main,$(FIRST)) $(call ablation,$(FIRST)) --video-dir $(DATA_DIR)/videos --frames 8 -o $(DEMO)/view -q
+	$(VSTAR) view $(call main,$(FIRST)) $(call ablation,$(FIRST)) --video-dir $(DATA_DIR)/videos --frames 8 --summary $(DEMO)/summary.json -o $(DEMO)/view -q
 	@echo "demo: look at the records: open $(abspath $@) in a browser"

@@ -9,6 +9,7 @@ MODULES = [
     "vstar_cli.io",
     "vstar_cli.output",
     "vstar_cli.records",
+    "vstar_cli.timings",
     "vstar_cli.verify.text",
     "vstar_cli.verify.numerals",
     "vstar_cli.verify.choices",

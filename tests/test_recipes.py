@@ -14,7 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPES = sorted((ROOT / "recipes").glob("*.mk"))
-ENV = dict(os.environ, HF_HUB_OFFLINE="1", VSTAR=str(Path(sys.executable).parent / "vstar"))
+# VSTAR_TIMINGS of the caller's shell would change what demo.mk runs: the tests set it themselves.
+ENV = {k: v for k, v in os.environ.items() if k != "VSTAR_TIMINGS"}
+ENV.update(HF_HUB_OFFLINE="1", VSTAR=str(Path(sys.executable).parent / "vstar"))
 
 
 def make(*args, cwd):
@@ -77,6 +79,8 @@ def test_make_dry_run(recipe, fixture_data):
         assert f" {step} " in out or f"{step} " in out, step
     assert out.count(" finetune ") == 3 and out.count("--model some/model") >= 3  # always from BASE
     assert "--adapter run/cycle2/ckpt" in out  # cycle 3 generates with cycle 2's model
+    if recipe == "cycle.mk":  # with rationalization, its answers are verified
+        assert "verify run/cycle1/rat.jsonl" in out and ": > run/cycle1/ratver.jsonl" not in out
 
 
 def test_ablation_and_accelerate_flags(fixture_data):
@@ -96,6 +100,9 @@ def test_ablation_and_accelerate_flags(fixture_data):
     )
     assert res.returncode == 0, res.stderr
     assert " rationalize " not in res.stdout and ": > run/cycle1/rat.jsonl" in res.stdout
+    # nothing to verify either: an empty ratver.jsonl, no verifier process
+    assert ": > run/cycle1/ratver.jsonl" in res.stdout and "verify run/cycle1/rat.jsonl" not in res.stdout
+    assert res.stdout.count(" verify ") == 1  # the generated answers only
     assert "accelerate launch --num_processes 4 -m vstar_cli generate" in res.stdout
     assert "--method qlora" in res.stdout and "--quantize 4bit" in res.stdout
 
@@ -167,6 +174,23 @@ def test_demo_dry_run(tmp_path):
                  cwd=tmp_path)  # fmt: skip
     assert other.stdout.count(" finetune ") == 1 + 2 * (3 + 1) and '--seeds "7 8"' in other.stdout
     assert "--seed 8 " in other.stdout and "seed9" not in other.stdout
+
+
+def test_demo_records_its_timings(tmp_path):
+    """Every vstar process of the demo appends to DEMO/timings.jsonl, emptied first; the summary reads it."""
+    res = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "SEEDS=1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    timings = tmp_path / "run" / "timings.jsonl"
+    lines = [x for x in res.stdout.splitlines() if not x.startswith("make")]
+    assert lines[1] == f": > {timings}" and "prepare synthetic" in lines[3]  # emptied before the first process
+    out = re.sub(r" *\\\n\s*", " ", res.stdout)
+    assert f"--summary run/summary.json --started-at $(cat run/.started) --timings {timings}" in out
+    # the export reaches the processes the sub-makes start
+    res = make("-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "--eval", "show: ; @echo $$VSTAR_TIMINGS",
+               "show", cwd=tmp_path)  # fmt: skip
+    assert res.stdout.strip() == str(timings)
+    off = make("-n", "-f", str(ROOT / "recipes" / "demo.mk"), "DEMO=run", "SEEDS=1", "VSTAR_TIMINGS=", cwd=tmp_path)
+    assert off.returncode == 0 and "timings.jsonl" not in off.stdout and "--timings" not in off.stdout
 
 
 def test_missing_data_is_a_clear_error(tmp_path):

@@ -51,8 +51,12 @@ def _root(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Debug logs (and libraries' info)."),
 ) -> None:
     """Video-STaR self-training: turn labeled videos into verified video instruction data."""
+    import sys
+
+    from vstar_cli import timings
     from vstar_cli.logs import GLOBAL_VERBOSITY
 
+    timings.start(timings.command_name(sys.argv, ctx.invoked_subcommand))  # with VSTAR_TIMINGS set
     GLOBAL_VERBOSITY.update(quiet=quiet, verbose=verbose)
     if quiet:  # `vstar -q CMD` means `vstar CMD -q`
         ctx.default_map = {**_quiet_defaults(ctx.command), **(ctx.default_map or {})}

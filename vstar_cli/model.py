@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from vstar_cli import timings
 from vstar_cli.video import Clip
 
 log = logging.getLogger("vstar.model")
@@ -124,6 +125,7 @@ def _model_class(name: str, trust_remote_code: bool):
     raise ValueError(f"{name}: {type(cfg).__name__} is not a video/image-text-to-text model known to transformers")
 
 
+@timings.timed("model_load")
 def load_processor(cfg: ModelConfig):
     """The model's processor, checked for video support, with left padding for batched generation."""
     from transformers import AutoProcessor
@@ -166,6 +168,7 @@ def set_pixel_budget(video_processor, max_pixels: int) -> None:
             setattr(video_processor, attr, value)
 
 
+@timings.timed("model_load")
 def load_model(cfg: ModelConfig, for_training: bool = False):
     """The model (quantized and with its adapter as configured); in eval mode unless ``for_training``."""
     device = resolve_device(cfg.device)

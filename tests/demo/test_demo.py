@@ -137,7 +137,8 @@ def _demo_make(demo: Path, *settings: str) -> list[str]:
 def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
     """The whole recipe on a handful of clips and a smaller model: every stage runs, files and counts add up."""
     demo = tmp_path / "demo"
-    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    env = {k: v for k, v in os.environ.items() if k != "VSTAR_TIMINGS"}  # the recipe's own: DEMO/timings.jsonl
+    env["HF_HUB_OFFLINE"] = "1"
     args = _demo_make(
         demo,
         "TRAIN_CLIPS=6",
@@ -175,7 +176,16 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
     assert set(summary) >= {"base_accuracy", "cycle_accuracy", "no_rationalization_accuracy", "seconds", "seeds",
                             "cycle_ci", "per_seed", "per_label_type_gain"}  # fmt: skip
     assert summary["seeds"] == [0] and len(summary["cycle_accuracy"]) == 1 and 0 <= summary["cycle_accuracy"][0] <= 1
-    assert set(summary["per_label_type_gain"]) == set(synthetic.KINDS)
+    label_kinds = set(synthetic.KINDS)
+    assert set(summary["per_label_type_gain"]) == label_kinds
+    assert set(summary["rationalization_effect_per_label_type"]["1"]) == label_kinds  # the ablation per kind
+    assert set(summary["no_rationalization_per_label_type_ci"]["1"]) == label_kinds
+    stages = summary["seconds_by_stage"]  # every stage's process seconds, loading apart
+    assert {"prepare synthetic", "finetune", "generate", "verify", "rationalize", "merge", "eval"} <= set(stages)
+    assert stages["eval"]["processes"] == 3 and stages["eval"]["model_load"] > 0  # base, and each run's cycle 1
+    # the shared first generation's verify and the main run's rationalizations: the ablation verifies nothing
+    assert stages["verify"]["processes"] == 2 and stages["verify"]["seconds"] > stages["verify"]["startup"] > 0
+    assert "Without rationalization by label type" in (demo / "summary.md").read_text()
     assert (demo / "seed0" / "vstar" / "report.md").exists() and (demo / "view" / "index.html").exists()
     assert (demo / "summary.md").exists()
 

@@ -239,3 +239,71 @@ def test_unwritable_summary_is_a_usage_error(tmp_path):
     (tmp_path / "file").write_text("")
     res = runner.invoke(app, ["report", str(run), "--summary", str(tmp_path / "file" / "summary.json")])
     assert res.exit_code == 2 and "cannot write the summary" in res.stderr and "Traceback" not in res.output
+
+
+def test_ablation_per_label_type_and_its_effect(tmp_path):
+    """Per label type: the ablation's accuracy and rationalization's effect, paired like the gains."""
+    # types alternate count, motion: questions 0 and 2 are count, 1 and 3 motion
+    runs = [make_run(tmp_path / f"s{s}" / "vstar", [0, 0, 0, 0], [[1, 1, 1, 0]]) for s in (0, 1)]
+    abls = [make_run(tmp_path / f"s{s}" / "abl", [0, 0, 0, 0], [[0, 1, 0, 0]]) for s in (0, 1)]
+    d = summarize(runs, abls)
+    assert d["no_rationalization_per_label_type"] == {"1": {"count": 0.0, "motion": 0.5}}
+    assert d["rationalization_effect_per_label_type"] == {"1": {"count": 1.0, "motion": 0.0}}
+    # the same effect on every question and seed: an exact interval
+    assert d["rationalization_effect_per_label_type_ci"] == {"1": {"count": [1.0, 1.0], "motion": [0.0, 0.0]}}
+    lo, hi = d["no_rationalization_per_label_type_ci"]["1"]["motion"]
+    assert lo <= 0.5 <= hi and lo < hi
+    assert d["per_seed"]["0"]["no_rationalization_per_label_type"] == {"1": {"count": 0.0, "motion": 0.5}}
+    title, headers, rows = report.ablation_table(d)
+    assert headers == ["label type", "no rat. 1", "effect 1"]
+    assert rows[0] == ["count", "0.000 [0.000, 0.000]", "+100.0 [+100.0, +100.0]"]
+    assert rows[1][0] == "motion" and rows[1][2] == "+0.0 [+0.0, +0.0]"
+    md = report.summary_markdown(d)
+    assert f"### {title}" in md and "| count | 0.000 [0.000, 0.000] | +100.0 [+100.0, +100.0] |" in md
+    assert [t for t, _, _ in report.summary_tables(d)].index(title) == 2  # after the gains per label type
+    plain = summarize(runs)  # no ablation: the keys are null, no table
+    assert plain["rationalization_effect_per_label_type"] is None and plain["no_rationalization_per_label_type"] is None
+    assert report.ablation_table(plain) is None and "Without rationalization" not in report.summary_markdown(plain)
+
+
+def test_the_ablation_tables_through_the_cli(tmp_path):
+    run = make_run(tmp_path / "vstar", [0, 0, 0, 0], [[1, 1, 1, 0], [1, 1, 1, 1]])
+    abl = make_run(tmp_path / "abl", [0, 0, 0, 0], [[0, 1, 0, 0], [1, 1, 0, 0]])
+    summary = tmp_path / "out" / "summary.json"
+    res = runner.invoke(app, ["report", str(run), "--ablation", str(abl), "--summary", str(summary)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(summary.read_text())
+    assert d["rationalization_effect_per_label_type"] == {
+        "1": {"count": 1.0, "motion": 0.0},
+        "2": {"count": 0.5, "motion": 0.5},
+    }
+    md = (tmp_path / "out" / "summary.md").read_text()
+    assert "| label type | no rat. 1 | effect 1 | no rat. 2 | effect 2 |" in md
+    assert "Without rationalization by label type" in res.stderr
+
+
+def test_summary_seconds_by_stage_from_a_timings_file(tmp_path):
+    run = make_run(tmp_path / "r", [0, 1], [[1, 1]])
+    timings = tmp_path / "timings.jsonl"
+    lines = [
+        {"command": "eval", "seconds": 10.0, "startup": 1.0, "model_load": 3.0, "embedder_load": 4.0},
+        {"command": "eval", "seconds": 6.0, "startup": 1.0, "model_load": 2.0},
+        {"command": "verify", "seconds": 5.0, "startup": 1.0, "embedder_load": 3.5},
+    ]
+    timings.write_text("".join(json.dumps(x) + "\n" for x in lines) + "not json\n")
+    summary = tmp_path / "summary.json"
+    res = runner.invoke(app, ["report", str(run), "--summary", str(summary), "--timings", str(timings)])
+    assert res.exit_code == 0, res.output
+    by = json.loads(summary.read_text())["seconds_by_stage"]
+    assert list(by) == ["eval", "verify"]  # most seconds first
+    assert by["eval"] == {"processes": 2, "seconds": 16.0, "startup": 2.0, "model_load": 5.0, "embedder_load": 4.0}
+    assert by["verify"]["embedder_load"] == 3.5
+    md = (tmp_path / "summary.md").read_text()
+    assert "| stage | processes | seconds | startup | model load | embedder load |" in md
+    assert "| eval | 2 | 16.0 | 2.0 | 5.0 | 4.0 |" in md
+    res = runner.invoke(app, ["report", str(run), "--summary", str(summary), "--timings", str(tmp_path / "nope")])
+    assert res.exit_code == 2 and "timings file not found" in res.stderr
+    res = runner.invoke(app, ["report", str(run), "--timings", str(timings)])
+    assert res.exit_code == 2 and "--timings needs --summary" in res.stderr
+    plain = summarize([run])
+    assert plain["seconds_by_stage"] is None and report.stage_table(plain) is None

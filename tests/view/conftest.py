@@ -144,3 +144,20 @@ def fabricate_run(root: Path, data: Crafted, cycles: int = 2, report_png: bool =
 
         write(run)
     return run
+
+
+def fabricate_summary(root: Path, data: Crafted) -> tuple[Path, Path, Path]:
+    """A run, its ablation and their ``vstar report --summary`` file: one motion question, evaluated at
+    base and cycle 1, right only in the run's cycle 1 (so rationalization's effect is +100 points)."""
+    from vstar_cli.reporting.seeds import summarize
+
+    run = fabricate_run(root / "seed0" / "vstar", data, cycles=1)
+    abl = fabricate_run(root / "seed0" / "no-rationalization", data, cycles=1, report_png=False)
+    for r in (run, abl):
+        for d in ("base", "cycle1"):
+            ok = r == run and d == "cycle1"
+            rec = {"question_id": "q", "label_type": ["motion"], "verified": ok, "verdict": {"motion": {"ok": ok}}}
+            write_jsonl(r / d / "details.jsonl", [rec])
+    summary = root / "summary.json"
+    summary.write_text(json.dumps(summarize([run], [abl])), encoding="utf-8")
+    return run, abl, summary

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.view.cdp import Browser, find_chromium
-from tests.view.conftest import craft, fabricate_run
+from tests.view.conftest import craft, fabricate_run, fabricate_summary
 from vstar_cli.view.build import ViewConfig, build
 
 CHROMIUM = find_chromium()
@@ -174,6 +174,35 @@ def test_run_folder_cycle_selector_and_plots(browser, tmp_path):
     assert b.eval("Array.from(document.querySelectorAll('article.rec')).every(a => a.textContent.includes('cycle 2'))")
     b.screenshot(tmp_path / "run.png", full_page=False)
     assert all(u.startswith("file://") for u in b.requests), b.requests
+
+
+def test_summary_tables_show_above_the_plots(browser, tmp_path):
+    """vstar view --summary: the summary's tables, the ablation per label type among them, are on the page."""
+    data = craft(tmp_path / "data")
+    run, abl, summary = fabricate_summary(tmp_path / "demo", data)
+    out = tmp_path / "site"
+    build([run, abl], out, ViewConfig(video_dir=str(data.videos), summary=str(summary)))
+    b = browser
+    b.open(out.joinpath("index.html").as_uri())
+    assert not b.eval("document.getElementById('summary-box').hidden")
+    assert not b.eval("document.getElementById('plots-box').hidden")
+    assert b.eval("document.querySelectorAll('#tables table.summary').length") == 4
+    text = b.eval("document.getElementById('tables').textContent")
+    assert "Without rationalization by label type" in text and "+100.0 [+100.0, +100.0]" in text
+    # the tables come before the plots
+    assert b.eval(
+        "!!(document.getElementById('summary-box').compareDocumentPosition(document.getElementById('plots-box'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+
+
+def test_a_run_without_summary_shows_no_tables(browser, tmp_path):
+    data = craft(tmp_path / "data")
+    out = tmp_path / "site"
+    build([fabricate_run(tmp_path / "run", data, cycles=1)], out, ViewConfig(video_dir=str(data.videos)))
+    browser.open(out.joinpath("index.html").as_uri())
+    assert browser.eval("document.getElementById('summary-box').hidden")
+    assert not browser.eval("document.getElementById('plots-box').hidden")
 
 
 def test_many_records_open_in_pages(browser, tmp_path):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tests.view.conftest import fabricate_run
+from tests.view.conftest import fabricate_run, fabricate_summary
 from vstar_cli.cli import app
 from vstar_cli.view.build import ViewConfig, build
 from vstar_cli.view.thumbs import Sampling, make_strip
@@ -198,6 +198,31 @@ def test_view_command(crafted, tmp_path):
     assert res.exit_code == 2 and "neither a JSONL file nor a run folder" in res.output
 
 
+def test_summary_tables_are_on_the_run_page(crafted, tmp_path):
+    """--summary: the summary's tables (the ablation per label type among them) go into the page's index."""
+    run, abl, summary = fabricate_summary(tmp_path / "demo", crafted)
+    site = tmp_path / "site"
+    build([run, abl], site, ViewConfig(video_dir=str(crafted.videos), thumbnails=False, summary=str(summary)))
+    idx = load_index(site)
+    titles = [t["title"] for t in idx["tables"]]
+    assert titles[0].startswith("Held-out accuracy by cycle") and titles[1].startswith("Held-out accuracy by label")
+    table = next(t for t in idx["tables"] if t["title"].startswith("Without rationalization by label type"))
+    assert table["headers"] == ["label type", "no rat. 1", "effect 1"]
+    assert table["rows"] == [["motion", "0.000 [0.000, 0.000]", "+100.0 [+100.0, +100.0]"]]
+    by_type = idx["tables"][1]  # with rationalization, per label type
+    assert by_type["rows"] == [["motion", "0.000 [0.000, 0.000]", "1.000 [1.000, 1.000]", "+100.0 [+100.0, +100.0]"]]
+    assert "with vs without rationalization at cycle 1: +100.0 points" in idx["tablesNote"]
+    assert "tables" not in load_index(build([run], tmp_path / "s2", ViewConfig(thumbnails=False)).site)
+    # through the command, and its one-line errors
+    res = CliRunner().invoke(app, ["view", str(run), "-o", str(tmp_path / "s4"), "--summary", str(summary), "-q"])
+    assert res.exit_code == 0, res.output
+    assert len(load_index(tmp_path / "s4")["tables"]) == len(idx["tables"])
+    for bad, needle in ((tmp_path / "nope.json", "cannot read"), (crafted.answers, "not a summary")):
+        res = CliRunner().invoke(app, ["view", str(run), "-o", str(tmp_path / "s3"), "--summary", str(bad)])
+        assert res.exit_code == 2 and needle in res.output and "Traceback" not in res.output
+        assert not (tmp_path / "s3").exists()  # nothing written
+
+
 def test_real_verify_output_is_shown(crafted, tmp_path):
     """Answers verified by `vstar verify` itself: verdict spans are used when present, never re-parsed."""
     answers = [{k: v for k, v in r.items() if k not in ("verified", "verdict")} for r in crafted.records[:5]]
@@ -230,8 +255,8 @@ def test_demo_recipe_ends_with_the_view(tmp_path):
     # Under `make test` the inner make is a sub-make: it adds "make[N]: Entering/Leaving directory" lines.
     lines = [x for x in res.stdout.strip().splitlines() if not x.startswith("make")]
     assert (
-        "vstar view run/seed0/vstar run/seed0/no-rationalization --video-dir run/data/videos --frames 8 -o run/view"
-        in lines[-2]
+        "vstar view run/seed0/vstar run/seed0/no-rationalization --video-dir run/data/videos --frames 8 "
+        "--summary run/summary.json -o run/view" in lines[-2]
     )
     assert "open" in lines[-1] and "run/view/index.html" in lines[-1]
 

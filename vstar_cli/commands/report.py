@@ -50,6 +50,13 @@ def report(
     started_at: Annotated[
         Optional[float], typer.Option(help="Unix time the run started (for the summary's seconds).")
     ] = None,
+    timings: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="A VSTAR_TIMINGS file: the summary's seconds_by_stage (process seconds per command, "
+            "startup and model and embedder loading apart)."
+        ),
+    ] = None,
     online: Annotated[
         Optional[list[Path]],
         typer.Option(
@@ -82,6 +89,8 @@ def report(
     if len(set(map(Path.resolve, run_dirs))) != len(run_dirs):
         raise usage_error("the same run directory is given twice")
     seed_values = _seed_values(len(run_dirs), seeds, seed)
+    if timings is not None and (summary is None or not timings.is_file()):
+        raise usage_error("--timings needs --summary" if summary is None else f"timings file not found: {timings}")
     if summary is not None and summary.is_dir():
         raise usage_error(f"--summary is a directory: {summary}")
 
@@ -95,7 +104,7 @@ def report(
 
         from vstar_cli.reporting.seeds import summarize
 
-        data = summarize(run_dirs, ablations, seed_values, started_at)
+        data = summarize(run_dirs, ablations, seed_values, started_at, timings)
         md = summary_markdown(data)
         if onlines:
             from vstar_cli.reporting import online as online_arm

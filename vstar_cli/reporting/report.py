@@ -185,10 +185,12 @@ def _count_cell(x: float | None) -> str:
 
 def summary_tables(data: dict, sep: str = " ") -> list[tuple[str, list[str], list[list[str]]]]:
     """The summary's tables as plain strings: ``(title, headers, rows)`` for accuracy by cycle,
-    accuracy by label type (base, each cycle, gain in points) and accuracy by seed.
+    accuracy by label type (base, each cycle, gain in points), the ablation by label type
+    (:func:`ablation_table`), accuracy by seed and the seconds by stage (:func:`stage_table`).
 
     ``sep`` goes between a mean and its interval (a newline stacks them in narrow terminals).
-    The ablation's columns appear only when the summary has an ablation.
+    The ablation's columns and table appear only when the summary has an ablation, the
+    seconds only when it has ``seconds_by_stage``.
     """
     k = len(data["seeds"])
     cycles = list(data["per_label_type"]) or [str(i + 1) for i in range(len(data["cycle_accuracy"]))]
@@ -225,7 +227,47 @@ def summary_tables(data: dict, sep: str = " ") -> list[tuple[str, list[str], lis
     headers = ["seed", "base", *(f"cycle {c}" for c in cycles), *(f"no rat. {i + 1}" for i in range(len(nor)))]
     note = " (no rat.: the ablation without rationalization)" if nor else ""
     by_seed = (f"Held-out accuracy by seed{note}", headers, rows)
-    return [by_cycle, by_type, by_seed]
+    tables = [by_cycle, by_type, ablation_table(data, sep), by_seed, stage_table(data)]
+    return [t for t in tables if t is not None]
+
+
+def ablation_table(data: dict, sep: str = " ") -> tuple[str, list[str], list[list[str]]] | None:
+    """Per label type and ablation cycle: the accuracy without rationalization, and rationalization's
+    effect (with minus without, in points); None when the summary has no ablation per label type."""
+    nor = data.get("no_rationalization_per_label_type")
+    eff = data.get("rationalization_effect_per_label_type")
+    if not nor or not eff:
+        return None
+    nor_ci = data.get("no_rationalization_per_label_type_ci") or {}
+    eff_ci = data.get("rationalization_effect_per_label_type_ci") or {}
+    cycles = list(eff)
+    rows = []
+    for t in sorted({t for row in eff.values() for t in row}):
+        row = [t]
+        for c in cycles:
+            row.append(_acc_cell(nor.get(c, {}).get(t), (nor_ci.get(c) or {}).get(t), sep))
+            row.append(_points_cell(eff[c].get(t), (eff_ci.get(c) or {}).get(t), sep))
+        rows.append(row)
+    title = (
+        "Without rationalization by label type: accuracy, and rationalization's effect "
+        "(with - without, points) [95% interval]"
+    )
+    return title, ["label type"] + [h for c in cycles for h in (f"no rat. {c}", f"effect {c}")], rows
+
+
+def stage_table(data: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    """Process seconds per command from ``seconds_by_stage`` (``vstar report --timings``), loading apart;
+    None without them."""
+    stages = data.get("seconds_by_stage")
+    if not stages:
+        return None
+    parts = ["seconds", "startup", "model_load", "embedder_load"]
+    rows = [
+        [name, str(row.get("processes", "")), *(f"{row.get(p, 0.0):.1f}" for p in parts)]
+        for name, row in stages.items()
+    ]
+    title = "Process seconds by stage (summed over processes; startup, model and embedder loading are parts of them)"
+    return title, ["stage", "processes", "seconds", "startup", "model load", "embedder load"], rows
 
 
 def gain_line(data: dict) -> str:

@@ -18,6 +18,8 @@ import numpy as np
 from vstar_cli.io import ErrorRecord, InputError, read_records
 from vstar_cli.records import as_list
 from vstar_cli.reporting.report import accuracy, collect
+from vstar_cli.timings import by_stage
+from vstar_cli.timings import read as read_timings
 
 N_BOOT = 2000
 BOOT_SEED = 0
@@ -189,11 +191,17 @@ def _mean(values: list) -> float | None:
     return round(sum(vals) / len(vals), 1) if vals else None
 
 
+def _part(by_cycle: dict[str, dict[str, tuple]], i: int) -> dict[str, dict]:
+    """The means (``i=0``) or the intervals (``i=1``) of ``{cycle: {label type: (mean, interval)}}``."""
+    return {c: {t: v[i] for t, v in row.items()} for c, row in by_cycle.items()}
+
+
 def summarize(
     runs: list | str | Path,
     ablations: list | str | Path | None = None,
     seeds: list | None = None,
     started_at: float | None = None,
+    timings: str | Path | None = None,
 ) -> dict:
     """The demo's summary over seeds: one run directory per seed, and optionally its ablation
     (no rationalization), matched in order.
@@ -204,6 +212,11 @@ def summarize(
     cycle. A question missing from a ``details.jsonl``, or recorded with an error, counts as
     wrong. An evaluation without ``details.jsonl`` falls back to its ``metrics.json``
     accuracy and gets no interval (null). Lists run over cycles in order (cycle 1 first).
+    Per label type, keyed by cycle: ``no_rationalization_per_label_type`` (the ablation's
+    accuracy) and ``rationalization_effect_per_label_type`` (the main run minus the ablation,
+    paired like the gains), each with its ``_ci``; null without an ablation.
+    ``timings`` is a ``VSTAR_TIMINGS`` file: its lines become ``seconds_by_stage``
+    (:func:`vstar_cli.timings.by_stage`; null without the file).
     """
     import time
 
@@ -239,6 +252,10 @@ def summarize(
     per_type = {str(c): {t: pool.estimate(at(evs, str(c)), key=t) for t in types} for c in cycles}
     base_type = {t: pool.estimate(at(evs, "base"), key=t) for t in types}
     type_gain = {t: pool.estimate(at(evs, last), at(evs, "base"), key=t) for t in types} if last else {}
+    nor_type = {str(c): {t: pool.estimate(at(abl, str(c)), key=t) for t in types} for c in abl_cycles}
+    effect_type = {
+        str(c): {t: pool.estimate(at(evs, str(c)), at(abl, str(c)), key=t) for t in types} for c in abl_cycles
+    }
     per_seed = {}
     for seed, m, ev, ab in zip(seeds, mains, evs, abl or [None] * len(evs), strict=True):
         per_seed[str(seed)] = {
@@ -246,6 +263,9 @@ def summarize(
             "base_accuracy": pool.value(ev.get("base")),
             "cycle_accuracy": [pool.value(ev.get(str(c))) for c in cycles],
             "no_rationalization_accuracy": [pool.value(ab.get(str(c))) for c in abl_cycles] if ab else None,
+            "no_rationalization_per_label_type": (
+                {str(c): {t: pool.value(ab.get(str(c)), t) for t in types} for c in abl_cycles} if ab else None
+            ),
             "kept_generate": [kept(m, c, "kept_generate") for c in cycles],
             "kept_rationalize": [kept(m, c, "kept_rationalize") for c in cycles],
             "per_label_type": {str(c): {t: pool.value(ev.get(str(c)), t) for t in types} for c in cycles},
@@ -264,14 +284,18 @@ def summarize(
         else None,
         "rationalization_effect": [e for e, _ in effect] if abl else None,
         "rationalization_effect_ci": [ci for _, ci in effect] if abl else None,
+        "no_rationalization_per_label_type": _part(nor_type, 0) if abl else None,
+        "no_rationalization_per_label_type_ci": _part(nor_type, 1) if abl else None,
+        "rationalization_effect_per_label_type": _part(effect_type, 0) if abl else None,
+        "rationalization_effect_per_label_type_ci": _part(effect_type, 1) if abl else None,
         "gain_cycle": cycles[-1] if cycles else None,
         "gain": gain[0],
         "gain_ci": gain[1],
         "gain_seeds": sum(1 for a, b in zip(at(evs, last), at(evs, "base"), strict=True) if a and b) if last else 0,
         "kept_generate": [_mean([kept(m, c, "kept_generate") for m in mains]) for c in cycles],
         "kept_rationalize": [_mean([kept(m, c, "kept_rationalize") for m in mains]) for c in cycles],
-        "per_label_type": {c: {t: v[0] for t, v in row.items()} for c, row in per_type.items()},
-        "per_label_type_ci": {c: {t: v[1] for t, v in row.items()} for c, row in per_type.items()},
+        "per_label_type": _part(per_type, 0),
+        "per_label_type_ci": _part(per_type, 1),
         "base_per_label_type": {t: v[0] for t, v in base_type.items()},
         "base_per_label_type_ci": {t: v[1] for t, v in base_type.items()},
         "per_label_type_gain": {t: v[0] for t, v in type_gain.items()},
@@ -282,4 +306,5 @@ def summarize(
             f"seed and evaluation, so gains are paired), {N_BOOT} resamples, seed {BOOT_SEED}"
         ),
         "seconds": round(time.time() - started_at, 1) if started_at else None,
+        "seconds_by_stage": by_stage(read_timings(timings)) if timings is not None else None,
     }

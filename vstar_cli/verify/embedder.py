@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from vstar_cli import timings
+
 
 class Embedder:
     """Sentence embeddings with a cache, loaded lazily from a local path or model id.
@@ -43,6 +45,10 @@ class Embedder:
     def _load(self):
         if self._model is not None:
             return self._model
+        with timings.section("embedder_load"):  # VSTAR_TIMINGS: loading apart from embedding
+            return self._load_model()
+
+    def _load_model(self):
         path = self.name_or_path
         if path is None:
             try:

@@ -42,6 +42,13 @@ class ViewConfig(VideoOptions):
     )
     thumbnails: bool = field(default=True, metadata={"help": "make frame strips"})
     title: str | None = field(default=None, metadata={"help": "page title"})
+    summary: str | None = field(
+        default=None,
+        metadata={
+            "help": "a summary.json of `vstar report --summary`: the run page shows its tables (per label "
+            "type, with and without rationalization, the effect with intervals)"
+        },
+    )
 
     def __post_init__(self) -> None:
         self.check_video()
@@ -186,6 +193,31 @@ def _plots(found, site: Path, summary: BuildSummary) -> list[dict]:
     return out
 
 
+def _summary_tables(path: str | None) -> dict:
+    """``tables`` (title, headers, rows) and ``tablesNote`` of a ``vstar report --summary`` file, for the page.
+
+    Raises ``ValueError`` with a one-line reason for a file that is missing or not such a summary.
+    """
+    if path is None:
+        return {}
+    from vstar_cli.reporting.report import effect_lines, gain_line, summary_tables
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        tables = summary_tables(data)
+        note = "; ".join([gain_line(data), *effect_lines(data)])
+    except OSError as exc:
+        raise ValueError(f"--summary: cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ValueError(
+            f"--summary: {path} is not a summary of vstar report --summary ({type(exc).__name__})"
+        ) from None
+    return {
+        "tables": [{"title": t, "headers": h, "rows": r} for t, h, r in tables],
+        "tablesNote": f"{note}. Intervals: {data.get('interval', '-')}.",
+    }
+
+
 def _confined(cfg: ViewConfig, video: str) -> tuple[str, str | None]:
     """The video's file and, when it leads outside --video-dir (as generate refuses), why it is not opened."""
     from vstar_cli.video import VideoError, video_path
@@ -207,6 +239,7 @@ def build(
     """
     cfg = cfg or ViewConfig()
     started = time.perf_counter()
+    tables = _summary_tables(cfg.summary)  # a bad --summary fails before any work
     site = Path(site)
     found = discover(list(inputs))
     if not found.sources:
@@ -277,6 +310,7 @@ def build(
         ],
         "strips": {k: s.to_json() for k, s in strips.items()},
         "plots": _plots(found, site, summary),
+        **tables,
         "sampling": cfg.sampling().describe(),
         "missingVideos": summary.strips_failed,
     }

@@ -452,7 +452,25 @@
   }
   window.addEventListener('hashchange', openHash);
 
-  // ---- report plots ----
+  // ---- summary tables (vstar view --summary) and report plots ----
+  if (IX.tables && IX.tables.length) {
+    var tbox = document.getElementById('tables');
+    IX.tables.forEach(function (tb) {
+      tbox.appendChild(el('p', 'table-title', tb.title));
+      var table = el('table', 'summary'), head = el('tr');
+      tb.headers.forEach(function (h) { head.appendChild(el('th', null, h)); });
+      table.appendChild(head);
+      tb.rows.forEach(function (r) {
+        var tr = el('tr');
+        r.forEach(function (cell) { tr.appendChild(el('td', null, cell)); });
+        table.appendChild(tr);
+      });
+      tbox.appendChild(table);
+    });
+    if (IX.tablesNote) tbox.appendChild(el('p', 'table-title', IX.tablesNote));
+    document.getElementById('summary-box').hidden = false;
+    document.getElementById('report').hidden = false;
+  }
   if (IX.plots && IX.plots.length) {
     var box = document.getElementById('plots');
     IX.plots.forEach(function (pl) {
@@ -463,6 +481,7 @@
       fig.appendChild(el('figcaption', null, pl.title));
       box.appendChild(fig);
     });
+    document.getElementById('plots-box').hidden = false;
     document.getElementById('report').hidden = false;
   }
 
