@@ -297,11 +297,12 @@ def synthetic_cmd(
     flags: dict | None = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Rendered clips of moving squares with labels of five kinds: the embedded default dataset.
+    """Rendered clips of moving squares with labels of six kinds: the embedded default dataset.
 
     Labels: motion ([italic]simple[/]), count ([italic]float[/]), visible span ([italic]temporal_range[/]),
-    marker ([italic]bbox[/]) and event order ([italic]sentence_sequence[/]); held-out questions are phrased
-    differently from training ones, and captions differently from both.
+    marker ([italic]bbox[/]), event order ([italic]sentence_sequence[/]) and score ([italic]float[/], never
+    stated by the base model's data, as FineDiving's scores); held-out questions are phrased differently
+    from training ones, and captions differently from both.
     """
     from vstar_cli.demo.synthetic import build
 

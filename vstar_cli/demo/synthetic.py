@@ -1,14 +1,16 @@
-"""The embedded default dataset: rendered clips of coloured squares with labels of five kinds.
+"""The embedded default dataset: rendered clips of coloured squares with labels of six kinds.
 
 Each clip (8 frames, 56x56, 2 seconds) shows 1-3 squares of one colour crossing the frame in
 one direction during part of the clip, a grey marker covering one quadrant that disappears at
-some point, and a white flash. Every clip gets five labeled questions:
+some point, and a white flash. Every clip gets six labeled questions:
 
 - ``motion`` (``simple``): "moving left" / "moving right" / "moving up" / "moving down"
 - ``count`` (``float``): how many squares
 - ``visible`` (``temporal_range``): when the squares are on screen, as fractions of the clip
 - ``marker`` (``bbox``): the grey marker's box
 - ``events`` (``sentence_sequence``): the flash and the marker's disappearance, in order
+- ``score`` (``float``): the clip's score, in FineDiving's role: the squares' colour sets the
+  clip's degree of difficulty (:data:`SCORES`), a number no base description ever states
 
 The base model's instruction data (``captions.jsonl``, of clips rendered for it alone, so the
 base model never sees a labeled clip or a labeled question) is the analogue of a captioning
@@ -21,6 +23,15 @@ labeled question in checkable terms, but was never taught which wording the task
 to answer the task's questions: that is what Video-STaR's cycles have to teach it. Some
 examples state the fact in the prompt first ("Answer: ...") and restate it in the reply: the
 generic skill of explaining a given answer that rationalization relies on.
+
+The score is the exception, as FineDiving's scores are in the paper: the base data never
+mentions it (:data:`DESCRIBED` leaves it out), so answers generated without a hint almost never
+state it, and only rationalization, given the score as the hint, yields answers that verify.
+What lets a tiny model restate a number it is given is a share of generic restating examples
+("Question: What is the answer?\nAnswer: 43. ..." -> "The squares are red. The answer is 43."):
+a look at the clip, then the given answer restated, the stand-in for a
+language model's general skill of explaining an answer it is given. Their numbers
+(:data:`RESTATED`) are drawn at random, the scores among them, so they say nothing about a clip.
 """
 
 from __future__ import annotations
@@ -55,7 +66,21 @@ KINDS = {
     "visible": "temporal_range",
     "marker": "bbox",
     "events": "sentence_sequence",
+    "score": "float",
 }
+# The kinds the base model's instruction data describes: all but the score.
+DESCRIBED = ("motion", "count", "visible", "marker", "events")
+# The score of a clip: the degree of difficulty its squares' colour sets. None is within the float
+# verifier's 10% of a number the base data states (counts 1-3, times 0-2 s, box coordinates,
+# percentages in steps of 25).
+SCORES = {"red": 14.0, "green": 21.0, "blue": 38.0, "yellow": 57.0}
+# The numbers of the generic restating examples: the scores among 24 two-digit numbers, the
+# others more than 10% away from every score. Drawn at random (a clip's own score no more often
+# than any other), so they teach restating a number and nothing about any clip. Each score has
+# its own first digit (the tiny Qwen2-VL's tokenizer, like Qwen2's, reads digits one by one).
+RESTATED = (10, 11, 14, 16, 18, 21, 24, 27, 29, 31, 33, 38, 43, 45, 47, 57, 64, 66, 70, 73, 76, 82, 88, 95)
+RESTATE_QUESTIONS = ("What is the answer?", "What answer were you given?", "Which answer is right?")
+
 
 QUESTIONS = {  # the labeled task's training phrasings: none of them is a captioning prompt
     "motion": [
@@ -79,6 +104,7 @@ QUESTIONS = {  # the labeled task's training phrasings: none of them is a captio
         "Which events take place, and in what order?",
         "In what order do the events of the clip happen?",
     ],
+    "score": ["What score does the clip earn?", "How many points is the clip worth?", "Score the clip."],
 }
 TEST_QUESTIONS = {  # held-out phrasings, different again
     "motion": ["Tell me the direction the squares move in.", "Which direction is the motion of the squares?"],
@@ -86,6 +112,7 @@ TEST_QUESTIONS = {  # held-out phrasings, different again
     "visible": ["When are the squares visible in the video?", "Which span of the clip shows the squares?"],
     "marker": ["Give the box of the grey marker.", "Find the grey marker."],
     "events": ["List the events of the video in order.", "What events take place, from first to last?"],
+    "score": ["What is the score of the video?", "Give the clip its score."],
 }
 CAPTION_PROMPTS = [
     "Describe the video.",
@@ -119,7 +146,7 @@ class Clip:
     flash_first: bool
 
     def labels(self) -> dict:
-        """Gold values of the five label kinds."""
+        """Gold values of the six label kinds."""
         cx, cy = QUADRANTS[self.quadrant]
         return {
             "motion": f"moving {self.direction}",
@@ -127,6 +154,7 @@ class Clip:
             "visible": list(self.visible),
             "marker": [cx, cy, 0.5, 0.5],
             "events": [FLASH, VANISH] if self.flash_first else [VANISH, FLASH],
+            "score": SCORES[self.color],
         }
 
 
@@ -237,7 +265,7 @@ CORNERS = {
 
 
 def wordings(clip: Clip) -> dict[str, tuple[list[str], list[str]]]:
-    """Per label kind, sentences stating the clip's fact: (checkable wordings, loose wordings).
+    """Per described label kind (:data:`DESCRIBED`), sentences stating the clip's fact: (checkable wordings, loose wordings).
 
     The verifier accepts the first list and rejects the second (tests/test_demo.py checks both
     against the real verifier), though a person would accept either.
@@ -294,11 +322,16 @@ def _state(facts: tuple[list[str], list[str]], rng: random.Random, checkable: fl
     return rng.choice(good) if rng.random() < checkable else rng.choice(loose)
 
 
+def colour_sentence(clip: Clip) -> str:
+    """The squares' colour, as every caption starts."""
+    return f"The {'square is' if clip.count == 1 else 'squares are'} {clip.color}."
+
+
 def caption(clip: Clip, rng: random.Random, checkable: float = 1 / 3) -> str:
     """A caption of the whole clip: every fact, each in a checkable wording with probability ``checkable``."""
     facts = wordings(clip)
-    colour = f"The {'square is' if clip.count == 1 else 'squares are'} {clip.color}. "
-    return colour + " ".join(_state(facts[k], rng, checkable) for k in KINDS)
+    colour = colour_sentence(clip) + " "
+    return colour + " ".join(_state(facts[k], rng, checkable) for k in DESCRIBED)
 
 
 def instruction_examples(
@@ -308,19 +341,27 @@ def instruction_examples(
     checkable: float = 1 / 3,
     hints: float = 0.25,
     caption_share: float = 0.5,
+    restate: float = 0.25,
 ) -> list[tuple[str, str]]:
     """``n`` (prompt, reply) pairs of the base model's instruction data for one clip.
 
     Each is a caption of the whole clip (a share ``caption_share``: every fact, always in the
     same order, which is what teaches a tiny model to see) or a description of one aspect; a fraction
     ``hints`` of the aspect descriptions state the fact in the prompt first, in the wording the
-    reply uses. Many clips with few examples each teach perception; few clips with many
+    reply uses. With probability ``restate`` a generic example of restating a given answer
+    comes first (a number of :data:`RESTATED`, nothing about the clip). Many clips with few examples each teach perception; few clips with many
     examples let a tiny model memorise the clips instead.
     """
     facts = wordings(clip)
     out = []
+    if rng.random() < restate:
+        given = str(rng.choice(RESTATED))
+        looked = colour_sentence(clip)  # what the clip shows, then the given answer
+        out.append(
+            (HINT_TEMPLATE.format(question=rng.choice(RESTATE_QUESTIONS), hint=given), f"{looked} The answer is {given}.")
+        )
     for _ in range(n):
-        kind = None if rng.random() < caption_share else rng.choice(list(KINDS))
+        kind = None if rng.random() < caption_share else rng.choice(DESCRIBED)
         if kind is None:
             out.append((rng.choice(CAPTION_PROMPTS), caption(clip, rng, checkable)))
             continue
@@ -335,7 +376,7 @@ def instruction_examples(
 
 
 def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> list[dict]:
-    """The five labeled questions of a clip."""
+    """The six labeled questions of a clip."""
     labels = clip.labels()
     return [
         {
@@ -355,8 +396,8 @@ def records(clip: Clip, questions: dict[str, list[str]], rng: random.Random) -> 
 class SyntheticConfig:
     """Options of ``vstar prepare synthetic`` (the keyword arguments of :func:`build`)."""
 
-    train: int = field(default=60, metadata={"help": "training clips (five questions each)"})
-    test: int = field(default=40, metadata={"help": "held-out clips (five questions each)"})
+    train: int = field(default=60, metadata={"help": "training clips (six questions each)"})
+    test: int = field(default=40, metadata={"help": "held-out clips (six questions each)"})
     caption_clips: int = field(
         default=2000,
         metadata={"help": "clips rendered for the base model's instruction data only (0: describe the training clips)"},
@@ -365,14 +406,18 @@ class SyntheticConfig:
     checkable: float = field(
         default=1 / 3, metadata={"help": "share of the base data's facts stated in a wording the verifier accepts"}
     )
+    restate: float = field(
+        default=0.25, metadata={"help": "share of the base data's examples that restate a given number (generic)"}
+    )
     seed: int = field(default=0, metadata={"help": "seed of the rendering and the phrasing draw"})
 
     def __post_init__(self) -> None:
         for name in ("train", "test", "caption_clips", "captions_per_clip", "seed"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
                 raise ValueError(f"{name} must be an integer >= 0")
-        if not 0 <= self.checkable <= 1:
-            raise ValueError("checkable must be between 0 and 1")
+        for name in ("checkable", "restate"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be between 0 and 1")
 
 
 def build(
@@ -383,6 +428,7 @@ def build(
     caption_clips: int = 2000,
     captions_per_clip: int = 2,
     checkable: float = 1 / 3,
+    restate: float = 0.25,
 ) -> dict:
     """Render the clips and write ``train.jsonl``, ``test.jsonl`` and ``captions.jsonl`` into ``out``.
 
@@ -407,7 +453,9 @@ def build(
                     for rec in records(clip, qs, rng):
                         files[split].write(json.dumps(rec) + "\n")
                 if split == described:
-                    for k, (prompt, reply) in enumerate(instruction_examples(clip, rng, captions_per_clip, checkable)):
+                    for k, (prompt, reply) in enumerate(instruction_examples(
+                        clip, rng, captions_per_clip, checkable, restate=restate
+                    )):
                         conv = [{"from": "human", "value": "<video>\n" + prompt}, {"from": "gpt", "value": reply}]
                         rec = {"id": f"{clip.name}_cap{k}", "video": f"{clip.name}.mp4", "conversations": conv}
                         files["captions"].write(json.dumps(rec) + "\n")

@@ -38,13 +38,21 @@ LLAVA_TEMPLATE = (
 )
 
 
-def train_tokenizer(corpus: Iterable[str], specials: list[str], vocab_size: int = 600):
-    """A byte-level BPE tokenizer trained on ``corpus``, with ``specials`` as added tokens."""
+def train_tokenizer(corpus: Iterable[str], specials: list[str], vocab_size: int = 600, digits: bool = False):
+    """A byte-level BPE tokenizer trained on ``corpus``, with ``specials`` as added tokens.
+
+    ``digits``: every digit is a token of its own, as in Qwen2's tokenizer, so numbers are never
+    merged into tokens by how often they happen to occur in the corpus.
+    """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    if digits:
+        tok.pre_tokenizer = pre_tokenizers.Sequence(
+            [pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.ByteLevel(add_prefix_space=False)]
+        )
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
@@ -73,7 +81,7 @@ QWEN_SPECIALS = [
 
 def qwen_tokenizer(corpus: Iterable[str]):
     """A Qwen2-VL-style tokenizer trained on ``corpus``, and the ids of its special tokens."""
-    tok = train_tokenizer(corpus, QWEN_SPECIALS)
+    tok = train_tokenizer(corpus, QWEN_SPECIALS, digits=True)
     tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
     return tok, {s: tok.convert_tokens_to_ids(s) for s in QWEN_SPECIALS}
 
