@@ -68,6 +68,7 @@ bench: install
 	HF_HUB_OFFLINE=1 $(PY) bench/view.py
 	HF_HUB_OFFLINE=1 $(PY) bench/decode.py
 	HF_HUB_OFFLINE=1 $(PY) bench/plan_check.py
+	HF_HUB_OFFLINE=1 $(PY) bench/seed_stats.py
 
 bench-realsize: install
 	HF_HUB_OFFLINE=1 $(PY) bench/realsize.py
