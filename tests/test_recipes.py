@@ -20,7 +20,10 @@ ENV.update(HF_HUB_OFFLINE="1", VSTAR=str(Path(sys.executable).parent / "vstar"))
 
 
 def make(*args, cwd):
-    return subprocess.run(["make", *args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=900)
+    # --no-print-directory: under an outer make (make test) a sub-make would print "Entering directory"
+    return subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=900
+    )
 
 
 def test_every_recipe_starts_with_its_command():
