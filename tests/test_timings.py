@@ -29,10 +29,16 @@ def test_process_start_is_in_the_past():
     assert timings.process_start() <= time.time()
 
 
-def test_read_skips_what_is_not_a_timing_line(tmp_path):
+def test_read_skips_what_is_not_a_timing_line_and_says_how_many(tmp_path, caplog):
     path = tmp_path / "t.jsonl"
-    path.write_text('{"command": "eval", "seconds": 2}\n[1]\n{"seconds": 3}\nnot json\n')
-    assert timings.read(path) == [{"command": "eval", "seconds": 2}]
+    path.write_text(
+        '{"command": "eval", "seconds": 2}\n[1]\n{"seconds": 3}\nnot json\n{"command": "x", "seconds": "9"}\n'
+    )
+    with caplog.at_level("WARNING", logger="vstar.timings"):
+        assert timings.read(path) == [{"command": "eval", "seconds": 2}]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"timings: 4 of 5 lines of {path} are not timing records; skipped"
+    ]
     assert timings.read(tmp_path / "absent.jsonl") == []
 
 

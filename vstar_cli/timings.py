@@ -120,13 +120,34 @@ def command_name(argv: list[str], invoked: str | None) -> str:
     return invoked
 
 
+def _is_timing(d: Any) -> bool:
+    return (
+        isinstance(d, dict)
+        and isinstance(d.get("command"), str)
+        and isinstance(d.get("seconds"), (int, float))
+        and not isinstance(d.get("seconds"), bool)
+    )
+
+
 def read(path: str | Path) -> list[dict]:
-    """The timing lines of a file (absent file: none; lines that are not JSON objects are skipped)."""
-    from vstar_cli.io import ErrorRecord, read_records
+    """The timing lines of a file (absent file: none). Lines that are not timing records (not
+    JSON, no command, no number of seconds) are skipped with one warning that counts them."""
+    import logging
+
+    from vstar_cli.io import read_records
 
     if not Path(path).is_file():
         return []
-    return [d for d in read_records(path) if not isinstance(d, ErrorRecord) and isinstance(d.get("command"), str)]
+    records = list(read_records(path))
+    lines = [d for d in records if _is_timing(d)]
+    if len(lines) < len(records):
+        logging.getLogger("vstar.timings").warning(
+            "timings: %d of %d lines of %s are not timing records; skipped",
+            len(records) - len(lines),
+            len(records),
+            path,
+        )
+    return lines
 
 
 def by_stage(lines: list[dict]) -> dict[str, dict]:
