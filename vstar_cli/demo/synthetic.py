@@ -265,7 +265,9 @@ CORNERS = {
 
 
 def wordings(clip: Clip) -> dict[str, tuple[list[str], list[str]]]:
-    """Per described label kind (:data:`DESCRIBED`), sentences stating the clip's fact: (checkable wordings, loose wordings).
+    """Per described label kind (:data:`DESCRIBED`), sentences stating the clip's fact.
+
+    Each is (checkable wordings, loose wordings).
 
     The verifier accepts the first list and rejects the second (tests/test_demo.py checks both
     against the real verifier), though a person would accept either.
@@ -349,8 +351,9 @@ def instruction_examples(
     same order, which is what teaches a tiny model to see) or a description of one aspect; a fraction
     ``hints`` of the aspect descriptions state the fact in the prompt first, in the wording the
     reply uses. With probability ``restate`` a generic example of restating a given answer
-    comes first (a number of :data:`RESTATED`, nothing about the clip). Many clips with few examples each teach perception; few clips with many
-    examples let a tiny model memorise the clips instead.
+    comes first (a number of :data:`RESTATED`, nothing about the clip). Many clips with few
+    examples each teach perception; few clips with many examples let a tiny model memorise the
+    clips instead.
     """
     facts = wordings(clip)
     out = []
@@ -358,7 +361,10 @@ def instruction_examples(
         given = str(rng.choice(RESTATED))
         looked = colour_sentence(clip)  # what the clip shows, then the given answer
         out.append(
-            (HINT_TEMPLATE.format(question=rng.choice(RESTATE_QUESTIONS), hint=given), f"{looked} The answer is {given}.")
+            (
+                HINT_TEMPLATE.format(question=rng.choice(RESTATE_QUESTIONS), hint=given),
+                f"{looked} The answer is {given}.",
+            )
         )
     for _ in range(n):
         kind = None if rng.random() < caption_share else rng.choice(DESCRIBED)
@@ -407,7 +413,8 @@ class SyntheticConfig:
         default=1 / 3, metadata={"help": "share of the base data's facts stated in a wording the verifier accepts"}
     )
     restate: float = field(
-        default=0.25, metadata={"help": "share of the base data's examples that restate a given number (generic)"}
+        default=0.25,
+        metadata={"help": "chance that a captioned clip also gets a generic example of restating a given number"},
     )
     seed: int = field(default=0, metadata={"help": "seed of the rendering and the phrasing draw"})
 
@@ -453,9 +460,9 @@ def build(
                     for rec in records(clip, qs, rng):
                         files[split].write(json.dumps(rec) + "\n")
                 if split == described:
-                    for k, (prompt, reply) in enumerate(instruction_examples(
-                        clip, rng, captions_per_clip, checkable, restate=restate
-                    )):
+                    for k, (prompt, reply) in enumerate(
+                        instruction_examples(clip, rng, captions_per_clip, checkable, restate=restate)
+                    ):
                         conv = [{"from": "human", "value": "<video>\n" + prompt}, {"from": "gpt", "value": reply}]
                         rec = {"id": f"{clip.name}_cap{k}", "video": f"{clip.name}.mp4", "conversations": conv}
                         files["captions"].write(json.dumps(rec) + "\n")
