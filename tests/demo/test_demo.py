@@ -106,19 +106,16 @@ def test_no_base_description_states_a_score_and_restating_is_generic():
     assert {n for _, n in restated} <= set(map(float, synthetic.RESTATED)) and len(restated) > 100
     own = sum(n == synthetic.SCORES[d] for d, n in restated) / len(restated)
     assert own < 0.1  # a clip's own score is restated no more often than any other number (1 in 24)
-    recs = [
-        {"question_id": f"{i}-{s}", "video_path": "x.mp4", "question": "q", "label": {"score": s},
-         "label_type": ["score"], "verifier_type": ["float"], "output": reply}
-        for i, reply in enumerate(described) for s in synthetic.SCORES.values()
-    ]  # fmt: skip
+
+    def scored(qid: str, score: float, output: str) -> dict:
+        return {"question_id": qid, "video_path": "x.mp4", "question": "q", "label": {"score": score},
+                "label_type": ["score"], "verifier_type": ["float"], "output": output}  # fmt: skip
+
+    recs = [scored(f"{i}-{s}", s, reply) for i, reply in enumerate(described) for s in synthetic.SCORES.values()]
     stated = [(r["label"], r["output"]) for r in run(iter(recs), VerifyConfig()) if r["verified"]]
     assert not stated, stated[:5]
     others = [n for n in synthetic.RESTATED if n not in synthetic.SCORES.values()]
-    recs = [
-        {"question_id": f"{n}-{s}", "video_path": "x.mp4", "question": "q", "label": {"score": s},
-         "label_type": ["score"], "verifier_type": ["float"], "output": f"The answer is {n:g}."}
-        for s in synthetic.SCORES.values() for n in [s, *others]
-    ]  # fmt: skip
+    recs = [scored(f"{n}-{s}", s, f"The answer is {n:g}.") for s in synthetic.SCORES.values() for n in [s, *others]]
     verdicts = {(r["label"]["score"], r["output"]): r["verified"] for r in run(iter(recs), VerifyConfig())}
     assert all(ok is (f"The answer is {s:g}." == out) for (s, out), ok in verdicts.items())  # only its own number
 
