@@ -104,7 +104,9 @@ QUESTIONS = {  # the labeled task's training phrasings: none of them is a captio
         "Which events take place, and in what order?",
         "In what order do the events of the clip happen?",
     ],
-    "score": ["What score does the clip earn?", "How many points is the clip worth?", "Score the clip."],
+    # No "How many ...": the base model answers those with the count of squares, so rationalization
+    # would explain a score by the count, which does not set it, and teach the wrong cue.
+    "score": ["What score does the clip earn?", "What is this clip worth?", "Score the clip."],
 }
 TEST_QUESTIONS = {  # held-out phrasings, different again
     "motion": ["Tell me the direction the squares move in.", "Which direction is the motion of the squares?"],
