@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from vstar_cli import __version__
@@ -88,6 +90,26 @@ for _name, _group in GROUPS:
     app.add_typer(_group, name=_name)
 
 
+def close_process_group() -> None:
+    """Leave the process group `accelerate launch` made, if there is one, before the interpreter exits.
+
+    Left to interpreter teardown, gloo's worker threads can abort a rank that had finished its work
+    ("terminate called without an active exception", pytorch/pytorch#190489). torch is not imported
+    for this: without it there is no group.
+    """
+    dist = sys.modules.get("torch.distributed")
+    if dist is not None and dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        # Only after a command that ran to its end (0, or 1 for some records rejected): a rank that
+        # failed may leave others inside a collective, which tearing the group down would hang.
+        if exc.code in (None, 0, 1):
+            close_process_group()
+        raise
+    close_process_group()

@@ -145,8 +145,11 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
         "EVAL_SAMPLES=2",
         "EPOCHS=1",
         "MODEL_ARGS=--hidden 64 --layers 1 --vision-dim 32 --vision-depth 1",
-        # Enough base training for words (not yet sense): some answers verify by chance, so the cycle has data.
         "BASE_ARGS=--epochs 10 --batch-size 8 --grad-accum 1 --lr 3e-3 --no-gradient-checkpointing",
+        # A model this small says words, not sense: whether any answer verifies is down to chance (none
+        # did after a change of the clips' wording), so the cycle trains on every answer. What is tested
+        # here is the plumbing; the slow test below checks the learning.
+        "MERGE_ARGS=--keep-unverified",
     )
     res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
@@ -161,9 +164,9 @@ def test_demo_smoke_one_cycle_everything_runs_and_adds_up(tmp_path):
     rat, ratver = _lines(cycle / "rat.jsonl"), _lines(cycle / "ratver.jsonl")
     assert len(rat) == len(rej) and len(ratver) == len(rat)  # every rejected answer is rationalized and verified
     assert all(r["source"] == "rationalize" for r in rat)
-    kept = sum(r["verified"] for r in ver) + sum(r["verified"] for r in ratver)
     sft = _lines(cycle / "sft.jsonl")
-    assert 0 < len(sft) <= kept or kept == 0
+    assert 0 < len(sft) <= len(ver) + len(ratver)  # distinct answers, verified or not (MERGE_ARGS above)
+    assert all(r["vstar"]["source"] in ("generate", "rationalize") for r in sft)
     metrics = json.loads((cycle / "metrics.json").read_text())
     assert metrics["overall"]["n"] == len(test)  # questions, each scored by the mean of its EVAL_SAMPLES answers
     assert len(_lines(cycle / "details.jsonl")) == 2 * len(test)
